@@ -1,0 +1,115 @@
+"""Every change to stock that a sale makes: reserve, commit, release.
+
+Lock order, everywhere: the order row first (when there is one), then Variant rows in
+primary-key order. Reservation rows are only written while their variant's row is locked, so
+they need no lock of their own. Availability is always recomputed inside the locks, and the
+CHECK constraints on Variant (reserved <= on hand, both >= 0) forbid overselling even if this
+module were bypassed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders.exceptions import OutOfStock
+from orders.models import Order, Reservation
+from shop.catalog.models import Variant
+from shop.catalog.selectors import variants_for_update
+
+
+def lock_variants(variant_ids) -> dict[int, Variant]:
+    return {v.pk: v for v in variants_for_update(sorted(set(variant_ids)))}
+
+
+def _release_expired(variants: dict[int, Variant], now: datetime) -> None:
+    """Give back units held by reservations that ran out (their orders expire later)."""
+    expired = list(
+        Reservation.objects.filter(
+            variant_id__in=variants, state=Reservation.State.ACTIVE, expires_at__lte=now
+        )
+    )
+    if not expired:
+        return
+    for reservation in expired:
+        variants[reservation.variant_id].stock_reserved -= reservation.quantity
+    Reservation.objects.filter(pk__in=[r.pk for r in expired]).update(
+        state=Reservation.State.RELEASED
+    )
+    for variant in {variants[r.variant_id] for r in expired}:
+        variant.save(update_fields=["stock_reserved"])
+
+
+@transaction.atomic
+def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> None:
+    """Hold `quantities` (variant id -> units) for the order, or raise OutOfStock."""
+    variants = lock_variants(quantities)
+    missing = set(quantities) - set(variants)
+    if missing:
+        raise OutOfStock([f"item #{pk}" for pk in sorted(missing)])
+    _release_expired(variants, timezone.now())
+    short = [v for pk, v in variants.items() if v.stock_on_hand - v.stock_reserved < quantities[pk]]
+    if short:
+        raise OutOfStock(short)
+    for pk, variant in variants.items():
+        variant.stock_reserved += quantities[pk]
+        variant.save(update_fields=["stock_reserved"])
+    Reservation.objects.bulk_create(
+        Reservation(order=order, variant_id=pk, quantity=qty, expires_at=until)
+        for pk, qty in quantities.items()
+    )
+
+
+@transaction.atomic
+def commit(*, order: Order) -> None:
+    """Turn the order's holds into sold units (on hand goes down), or raise OutOfStock.
+
+    A hold that already ran out is bought again from what is available now; if that is not
+    enough, nothing changes. The caller holds the order's row lock.
+    """
+    wanted: dict[int, int] = defaultdict(int)
+    for line in order.lines.all():
+        if line.variant_id is None:
+            raise OutOfStock([f"{line.product_name} ({line.variant_label})"])
+        wanted[line.variant_id] += line.quantity
+    variants = lock_variants(wanted)
+    if set(variants) != set(wanted):
+        raise OutOfStock([f"item #{pk}" for pk in sorted(set(wanted) - set(variants))])
+    held = {
+        r.variant_id: r
+        for r in Reservation.objects.filter(order=order, state=Reservation.State.ACTIVE)
+    }
+    short = [
+        v
+        for pk, v in variants.items()
+        if pk not in held and v.stock_on_hand - v.stock_reserved < wanted[pk]
+    ]
+    if short:
+        raise OutOfStock(short)
+    for pk, variant in variants.items():
+        variant.stock_on_hand -= wanted[pk]
+        if pk in held:
+            variant.stock_reserved -= held[pk].quantity
+        variant.save(update_fields=["stock_on_hand", "stock_reserved"])
+    Reservation.objects.filter(order=order).update(state=Reservation.State.COMMITTED)
+
+
+@transaction.atomic
+def release(*, order: Order) -> None:
+    """Give back every unit the order still holds. The caller holds the order's row lock."""
+    active = list(Reservation.objects.filter(order=order, state=Reservation.State.ACTIVE))
+    if not active:
+        return
+    variants = lock_variants(r.variant_id for r in active)
+    # Re-read under the variant locks: a checkout may have released an expired hold meanwhile.
+    for reservation in Reservation.objects.filter(
+        pk__in=[r.pk for r in active], state=Reservation.State.ACTIVE
+    ):
+        variant = variants[reservation.variant_id]
+        variant.stock_reserved -= reservation.quantity
+        variant.save(update_fields=["stock_reserved"])
+        reservation.state = Reservation.State.RELEASED
+        reservation.save(update_fields=["state"])

@@ -1,0 +1,9 @@
+class CheckoutError(Exception):
+    """The checkout cannot go on; the message is for the shopper."""
+
+
+class OutOfStock(CheckoutError):
+    def __init__(self, variants):
+        self.variants = list(variants)
+        names = ", ".join(str(v) for v in self.variants)
+        super().__init__(f"Sorry, not enough stock left for: {names}.")

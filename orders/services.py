@@ -1,0 +1,249 @@
+"""Order operations. Each is one transaction; locks are taken in allocation.py's order."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from moneyed import Money
+
+from orders import allocation, totals
+from orders.exceptions import CheckoutError, OutOfStock
+from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
+from orders.signals import order_paid
+from shop.cart import services as cart_services
+from shop.cart.models import Cart
+from shop.cart.selectors import price_cart
+
+logger = logging.getLogger(__name__)
+
+ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postcode", "country", "phone")
+
+
+def record_event(
+    *, order: Order, kind: str, message: str, actor: str = "system", data: dict | None = None
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order, kind=kind, message=message, actor=actor, data=data or {}
+    )
+
+
+def place_order(
+    *,
+    cart: Cart,
+    email: str,
+    address: dict,
+    shipping_method: ShippingMethod,
+    user=None,
+    checkout_token: str,
+) -> Order:
+    """Create the order from the cart with frozen prices and hold its stock.
+
+    Idempotent per `checkout_token`: a double-clicked "Pay" gets the same order back. An
+    earlier unpaid order from the same cart is cancelled so the shopper never holds stock
+    twice. Raises CheckoutError (OutOfStock included) and changes nothing then.
+    """
+    existing = Order.objects.filter(checkout_token=checkout_token).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _place_order(
+                cart=cart,
+                email=email,
+                address=address,
+                shipping_method=shipping_method,
+                user=user,
+                checkout_token=checkout_token,
+            )
+    except IntegrityError:
+        existing = Order.objects.filter(checkout_token=checkout_token).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _place_order(*, cart, email, address, shipping_method, user, checkout_token) -> Order:
+    if not shipping_method.is_active:
+        raise CheckoutError("That shipping method is no longer offered; please choose another.")
+    priced = price_cart(cart)
+    if priced.is_empty:
+        raise CheckoutError("Your cart is empty.")
+    if priced.problems:
+        raise CheckoutError(" ".join(priced.problems))
+    quantities: dict[int, int] = defaultdict(int)
+    for line in priced.lines:
+        quantities[line.variant.pk] += line.quantity
+
+    earlier = list(
+        Order.objects.select_for_update()
+        .filter(cart=cart, status=Order.Status.PENDING_PAYMENT)
+        .order_by("pk")
+    )
+    # Lock every variant either order touches, once, in pk order, before changing any.
+    earlier_variants = [r.variant_id for o in earlier for r in o.reservations.all()]
+    allocation.lock_variants([*quantities, *earlier_variants])
+    for old in earlier:
+        allocation.release(order=old)
+        old.status = Order.Status.CANCELLED
+        old.save(update_fields=["status", "updated_at"])
+        record_event(
+            order=old, kind="cancelled", message="Replaced by a new checkout from the same cart."
+        )
+
+    amounts = totals.compute(priced=priced, shipping_method=shipping_method)
+    now = timezone.now()
+    order = Order.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        cart=cart,
+        checkout_token=checkout_token,
+        email=email,
+        currency=amounts.total.currency.code,
+        subtotal=amounts.subtotal,
+        shipping_total=amounts.shipping,
+        total=amounts.total,
+        shipping_method_name=shipping_method.name,
+        reservation_expires_at=now + timedelta(minutes=settings.RESERVATION_MINUTES),
+        **{f"shipping_{k}": address.get(k, "") for k in ADDRESS_FIELDS},
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant=line.variant,
+            product_name=line.variant.product.name,
+            variant_label=line.variant.label,
+            sku=line.variant.sku,
+            unit_price=line.unit_price,
+            quantity=line.quantity,
+            line_total=line.line_total,
+        )
+        for line in priced.lines
+    )
+    allocation.reserve(order=order, quantities=dict(quantities), until=order.reservation_expires_at)
+    record_event(
+        order=order,
+        kind="placed",
+        actor=email,
+        message=f"Order placed for {order.total}; stock held until "
+        f"{order.reservation_expires_at:%H:%M} UTC.",
+    )
+    return order
+
+
+class PaymentOutcome(enum.Enum):
+    PAID = "paid"
+    ALREADY_PAID = "already_paid"
+    AMOUNT_MISMATCH = "amount_mismatch"
+    STOCK_GONE = "stock_gone"
+    NOT_PAYABLE = "not_payable"
+
+
+def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> PaymentOutcome:
+    """Record a payment that the payment provider confirmed. Safe to call any number of times.
+
+    The order is paid only if `amount` is exactly its total; the held stock becomes sold. If
+    the hold ran out and the stock is gone, or the amount is wrong, the order is flagged for
+    the merchant instead and the caller decides about refunding.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.is_paid or order.status == Order.Status.REFUNDED:
+            return PaymentOutcome.ALREADY_PAID
+        if amount != order.total:
+            order.needs_attention = True
+            order.save(update_fields=["needs_attention", "updated_at"])
+            record_event(
+                order=order,
+                kind="payment_mismatch",
+                actor=actor,
+                message=f"Payment {reference} of {amount} does not match the order "
+                f"total {order.total}; not marked paid.",
+                data={
+                    "reference": reference,
+                    "amount": str(amount.amount),
+                    "currency": amount.currency.code,
+                },
+            )
+            return PaymentOutcome.AMOUNT_MISMATCH
+        if order.status not in (
+            Order.Status.PENDING_PAYMENT,
+            Order.Status.EXPIRED,
+            Order.Status.CANCELLED,
+        ):
+            return PaymentOutcome.NOT_PAYABLE
+        try:
+            with transaction.atomic():
+                allocation.commit(order=order)
+        except OutOfStock as error:
+            order.needs_attention = True
+            order.save(update_fields=["needs_attention", "updated_at"])
+            record_event(
+                order=order,
+                kind="paid_out_of_stock",
+                actor=actor,
+                message=f"Payment {reference} arrived after the stock hold ran out: "
+                f"{error} A refund is required.",
+                data={"reference": reference},
+            )
+            return PaymentOutcome.STOCK_GONE
+        order.status = Order.Status.PAID
+        order.paid_at = timezone.now()
+        order.save(update_fields=["status", "paid_at", "updated_at"])
+        record_event(
+            order=order,
+            kind="paid",
+            actor=actor,
+            message=f"Payment {reference} of {amount} received.",
+            data={"reference": reference},
+        )
+        if order.cart_id:
+            cart_services.empty(cart_id=order.cart_id)
+        order_paid.send(sender=Order, order=order)
+        return PaymentOutcome.PAID
+
+
+def expire_overdue_orders(*, now=None) -> int:
+    """Release the stock of unpaid orders whose hold ran out; they become `expired`."""
+    now = now or timezone.now()
+    overdue = Order.objects.filter(
+        status=Order.Status.PENDING_PAYMENT, reservation_expires_at__lte=now
+    ).values_list("pk", flat=True)
+    count = 0
+    for order_id in list(overdue):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status != Order.Status.PENDING_PAYMENT:
+                continue  # paid (or cancelled) while we were looking
+            allocation.release(order=order)
+            order.status = Order.Status.EXPIRED
+            order.save(update_fields=["status", "updated_at"])
+            record_event(
+                order=order,
+                kind="expired",
+                message="Not paid in time; the held stock was released.",
+            )
+            count += 1
+    return count
+
+
+def cancel_order(*, order_id: int, actor: str, reason: str = "") -> Order:
+    """Cancel an unpaid order and give its stock back."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != Order.Status.PENDING_PAYMENT:
+            raise CheckoutError(
+                f"Only unpaid orders can be cancelled (this one is "
+                f"{order.get_status_display().lower()})."
+            )
+        allocation.release(order=order)
+        order.status = Order.Status.CANCELLED
+        order.save(update_fields=["status", "updated_at"])
+        record_event(
+            order=order, kind="cancelled", actor=actor, message=f"Cancelled. {reason}".strip()
+        )
+        return order

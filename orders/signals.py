@@ -1,0 +1,7 @@
+"""What orders announce. Sent inside the transaction that made the change; listeners that do
+work outside the database (emails) must defer it with transaction.on_commit."""
+
+from django.dispatch import Signal
+
+# order: the Order just marked paid.
+order_paid = Signal()

@@ -1,0 +1,2 @@
+class PaymentNotPossible(Exception):
+    """The order cannot be paid now; the message is for the shopper."""

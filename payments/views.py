@@ -1,0 +1,115 @@
+import json
+import logging
+
+import stripe
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from orders.selectors import order_for_viewer
+from payments import emulator_bridge, gateway, services
+from payments.exceptions import PaymentNotPossible
+
+logger = logging.getLogger(__name__)
+
+
+def pay(request, number):
+    """The payment page: Stripe's Payment Element for this order's PaymentIntent."""
+    order = order_for_viewer(request, number)
+    if not order.is_payable:
+        return redirect(order)
+    try:
+        session = services.start_payment(order_id=order.pk)
+    except PaymentNotPossible as error:
+        messages.error(request, str(error))
+        return redirect(order)
+    except gateway.StripeError:
+        logger.exception("Could not start the payment of order %s", order.number)
+        messages.error(
+            request,
+            "We could not reach our payment provider. Please try again in "
+            "a moment; your order is kept.",
+        )
+        return render(request, "payments/unavailable.html", {"order": order}, status=503)
+    return render(
+        request,
+        "payments/pay.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "client_secret": session.client_secret,
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "stripe_js": (
+                static("payments/stripe-emulator.js")
+                if settings.STRIPE_EMULATED
+                else "https://js.stripe.com/v3/"
+            ),
+            "return_url": request.build_absolute_uri(
+                reverse("payments:return", args=[order.number])
+            ),
+            "emulated": settings.STRIPE_EMULATED,
+        },
+    )
+
+
+def payment_return(request, number):
+    """Where Stripe sends the shopper back. We ask Stripe what happened, never the browser."""
+    order = order_for_viewer(request, number)
+    intent_id = request.GET.get("payment_intent", "")
+    payment = order.payments.filter(stripe_payment_intent_id=intent_id).first()
+    if payment is not None:
+        try:
+            services.sync_payment_intent(payment=payment, source="return page")
+        except gateway.StripeError:
+            logger.warning("Could not check %s on return; the webhook will tell us", intent_id)
+    order.refresh_from_db()
+    if order.is_payable and request.GET.get("redirect_status") == "failed":
+        messages.error(request, "Your payment did not go through. Please try another card.")
+        return redirect("payments:pay", number=order.number)
+    return redirect(order)
+
+
+@csrf_exempt  # Stripe cannot send a CSRF token; the signature is what we trust.
+@require_POST
+def stripe_webhook(request):
+    try:
+        event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
+    except (ValueError, stripe.SignatureVerificationError):
+        return HttpResponseBadRequest("invalid payload or signature")
+    result = services.record_and_apply(event.to_dict())
+    return JsonResponse({"received": True, "result": result})
+
+
+@require_POST
+def emulator_confirm(request):
+    """The Stripe.js stand-in's back door to the emulator. Absent unless emulated."""
+    if not settings.STRIPE_EMULATED:
+        raise Http404
+    try:
+        data = json.loads(request.body)
+        client_secret = str(data["client_secret"])
+        if "authenticate" in data:
+            result = emulator_bridge.authenticate(
+                client_secret=client_secret, success=bool(data["authenticate"])
+            )
+        else:
+            result = emulator_bridge.confirm_with_card(
+                client_secret=client_secret,
+                number="".join(str(data["number"]).split()),
+                exp_month=int(data["exp_month"]),
+                exp_year=int(data["exp_year"]),
+                cvc=str(data["cvc"]),
+            )
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"error": {"type": "validation_error", "message": "Your card details are incomplete."}},
+            status=400,
+        )
+    except emulator_bridge.BridgeError as error:
+        return JsonResponse({"error": {"type": error.kind, "message": str(error)}}, status=402)
+    return JsonResponse(result)

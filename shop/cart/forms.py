@@ -1,0 +1,29 @@
+from django import forms
+
+from shop.cart.services import MAX_LINE_QUANTITY
+
+QUANTITY_ERRORS = {
+    "required": "Please enter a quantity.",
+    "invalid": "Quantity must be a whole number.",
+    "min_value": "Quantity must be at least %(limit_value)s.",
+    "max_value": "You can buy at most %(limit_value)s of one item.",
+}
+
+
+class AddToCartForm(forms.Form):
+    variant = forms.IntegerField(
+        min_value=1, max_value=2**62, error_messages={"invalid": "Please choose an option."}
+    )
+    quantity = forms.IntegerField(
+        min_value=1, max_value=MAX_LINE_QUANTITY, initial=1, error_messages=QUANTITY_ERRORS
+    )
+
+    def __init__(self, *args, variants=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.variants = variants or []
+
+
+class QuantityForm(forms.Form):
+    quantity = forms.IntegerField(
+        min_value=0, max_value=MAX_LINE_QUANTITY, error_messages=QUANTITY_ERRORS
+    )

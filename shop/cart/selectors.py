@@ -1,0 +1,129 @@
+"""Reading carts: finding the shopper's cart and pricing it from the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery, Sum
+from moneyed import Money
+
+from shop.cart.models import Cart, CartLine
+from shop.catalog.models import ProductImage, Variant
+from shop.money import money, zero
+
+SESSION_KEY = "cart_id"
+
+
+def cart_for_request(request) -> Cart | None:
+    """The shopper's cart if there is one; never creates one."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Cart.objects.filter(user=user).first()
+    cart_id = request.session.get(SESSION_KEY)
+    if cart_id is None:
+        return None
+    return Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+
+
+def cart_quantity_for_request(request) -> int:
+    """Units in the shopper's cart, for the header: one query, none without a cart."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        lines = CartLine.objects.filter(cart__user=user)
+    elif hasattr(request, "session") and request.session.get(SESSION_KEY):
+        lines = CartLine.objects.filter(
+            cart_id=request.session[SESSION_KEY], cart__user__isnull=True
+        )
+    else:
+        return 0
+    return lines.aggregate(n=Sum("quantity"))["n"] or 0
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    line_id: int
+    variant: Variant
+    quantity: int
+    unit_price: Money
+    line_total: Money
+    image_path: str | None
+    problem: str = ""
+
+    @property
+    def purchasable(self) -> bool:
+        return not self.problem
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    cart: Cart | None
+    lines: list[PricedLine]
+    subtotal: Money
+
+    @property
+    def quantity(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def problems(self) -> list[str]:
+        return [line.problem for line in self.lines if line.problem]
+
+    @property
+    def can_check_out(self) -> bool:
+        return bool(self.lines) and not self.problems
+
+
+def price_cart(cart: Cart | None) -> PricedCart:
+    """Price every line from the catalog now; a price in the cart is never trusted.
+
+    One query for any number of lines.
+    """
+    currency = settings.SHOP_CURRENCY
+    if cart is None:
+        return PricedCart(cart=None, lines=[], subtotal=zero(currency))
+    first_image = ProductImage.objects.filter(product=OuterRef("variant__product_id")).order_by(
+        "position", "pk"
+    )
+    rows = (
+        CartLine.objects.filter(cart=cart)
+        .select_related("variant__product")
+        .annotate(image_path=Subquery(first_image.values("image")[:1]))
+        .order_by("added_at", "pk")
+    )
+    lines = []
+    subtotal = Decimal(0)
+    for row in rows:
+        variant = row.variant
+        unit = money(variant.price.amount, currency)
+        total = money(unit.amount * row.quantity, currency)
+        problem = ""
+        if not variant.product.is_published:
+            problem = f"{variant} is no longer sold. Please remove it."
+        elif str(variant.price.currency) != currency:
+            problem = f"{variant} cannot be sold in {currency}."
+        elif variant.available < row.quantity:
+            problem = (
+                f"Only {variant.available} of {variant} left; please lower the quantity."
+                if variant.available
+                else f"{variant} is sold out. Please remove it."
+            )
+        else:
+            subtotal += total.amount
+        lines.append(
+            PricedLine(
+                line_id=row.pk,
+                variant=variant,
+                quantity=row.quantity,
+                unit_price=unit,
+                line_total=total,
+                image_path=row.image_path,
+                problem=problem,
+            )
+        )
+    return PricedCart(cart=cart, lines=lines, subtotal=money(subtotal, currency))

@@ -1,0 +1,151 @@
+"""Changing carts. Each function is one transaction and raises CartError with a message for
+the shopper when the change cannot be made, leaving the cart as it was."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+
+from shop.cart.exceptions import CartError
+from shop.cart.models import Cart, CartLine
+from shop.cart.selectors import SESSION_KEY
+from shop.catalog.models import Variant
+
+MAX_LINE_QUANTITY = 999
+
+
+def get_or_create_cart(request) -> Cart:
+    """The shopper's cart, created on first use (and remembered in the session)."""
+    user = request.user
+    if user.is_authenticated:
+        try:
+            with transaction.atomic():
+                cart, _ = Cart.objects.get_or_create(user=user)
+        except IntegrityError:  # a parallel request created it first
+            cart = Cart.objects.get(user=user)
+        return cart
+    cart_id = request.session.get(SESSION_KEY)
+    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if cart is None:
+        cart = Cart.objects.create()
+        request.session[SESSION_KEY] = cart.pk
+    return cart
+
+
+def _purchasable_variant(variant_id: int) -> Variant:
+    variant = (
+        Variant.objects.select_related("product")
+        .filter(pk=variant_id, product__is_published=True)
+        .first()
+    )
+    if variant is None:
+        raise CartError("That product is not available.")
+    return variant
+
+
+def _check_quantity(variant: Variant, quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+        raise CartError("Quantity must be a whole number of at least 1.")
+    if quantity > MAX_LINE_QUANTITY:
+        raise CartError(f"You can buy at most {MAX_LINE_QUANTITY} of one item.")
+    if quantity > variant.available:
+        if variant.available == 0:
+            raise CartError(f"Sorry, {variant} is sold out.")
+        raise CartError(f"Sorry, only {variant.available} of {variant} left.")
+
+
+def add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
+    """Add units of a variant, summing with what the cart already holds."""
+    with transaction.atomic():
+        Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        variant = _purchasable_variant(variant_id)
+        line = CartLine.objects.filter(cart=cart, variant=variant).first()
+        current = line.quantity if line else 0
+        if not isinstance(quantity, int) or quantity < 1:
+            raise CartError("Quantity must be a whole number of at least 1.")
+        _check_quantity(variant, current + quantity)
+        if line is None:
+            line = CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
+        else:
+            line.quantity = current + quantity
+            line.save(update_fields=["quantity"])
+        cart.save(update_fields=["updated_at"])
+        return line
+
+
+def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
+    """Set a line's quantity; 0 removes the line."""
+    with transaction.atomic():
+        line = (
+            CartLine.objects.select_related("variant__product")
+            .filter(cart=cart, pk=line_id)
+            .first()
+        )
+        if line is None:
+            raise CartError("That item is no longer in your cart.")
+        if quantity == 0:
+            line.delete()
+            return None
+        if not line.variant.product.is_published:
+            raise CartError(f"{line.variant} is no longer sold.")
+        _check_quantity(line.variant, quantity)
+        line.quantity = quantity
+        line.save(update_fields=["quantity"])
+        return line
+
+
+def remove_line(*, cart: Cart, line_id: int) -> None:
+    deleted, _ = CartLine.objects.filter(cart=cart, pk=line_id).delete()
+    if not deleted:
+        raise CartError("That item is no longer in your cart.")
+
+
+def empty(*, cart_id: int) -> None:
+    CartLine.objects.filter(cart_id=cart_id).delete()
+
+
+def merge_into_user_cart(*, session_cart_id: int, user) -> list[str]:
+    """Move a signed-out cart into the user's cart when they sign in.
+
+    Quantities are summed and capped at what is available; lines for products no longer sold
+    are dropped. Returns what changed, in words for the shopper.
+    """
+    notes: list[str] = []
+    with transaction.atomic():
+        source = Cart.objects.select_for_update().filter(pk=session_cart_id, user__isnull=True)
+        source = source.first()
+        if source is None:
+            return notes
+        target, _ = Cart.objects.get_or_create(user=user)
+        target = Cart.objects.select_for_update().get(pk=target.pk)
+        existing = {line.variant_id: line for line in target.lines.all()}
+        for line in source.lines.select_related("variant__product"):
+            variant = line.variant
+            if not variant.product.is_published:
+                notes.append(f"{variant} is no longer sold and was removed from your cart.")
+                continue
+            wanted = line.quantity + (
+                existing[variant.pk].quantity if variant.pk in existing else 0
+            )
+            allowed = min(wanted, variant.available, MAX_LINE_QUANTITY)
+            if allowed < wanted:
+                notes.append(
+                    f"Only {allowed} of {variant} are available; your cart holds {allowed}."
+                )
+            if allowed <= 0:
+                if variant.pk in existing:
+                    existing[variant.pk].delete()
+                continue
+            CartLine.objects.update_or_create(
+                cart=target, variant=variant, defaults={"quantity": allowed}
+            )
+        source.delete()
+    return notes
+
+
+def merge_on_login(request, user) -> None:
+    session_cart_id = request.session.pop(SESSION_KEY, None)
+    if session_cart_id is None:
+        return
+    for note in merge_into_user_cart(session_cart_id=session_cart_id, user=user):
+        messages.warning(request, note)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from djmoney.models.fields import MoneyField
+from djmoney.models.validators import MinMoneyValidator
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self) -> ProductQuerySet:
+        return self.filter(is_published=True)
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    category = models.ForeignKey(Category, related_name="products", on_delete=models.PROTECT)
+    description = models.TextField(blank=True)
+    is_published = models.BooleanField(
+        default=True, help_text="Unpublished products are hidden from the shop (404)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["is_published", "category"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product", kwargs={"slug": self.slug})
+
+
+class Variant(models.Model):
+    """A thing that can be bought: one SKU, one price, one stock count.
+
+    `stock_reserved` counts units held by unpaid orders. Only orders/allocation.py changes the
+    two stock columns; the CHECK constraints make overselling impossible even for code that
+    bypasses it.
+    """
+
+    product = models.ForeignKey(Product, related_name="variants", on_delete=models.CASCADE)
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    options = models.JSONField(
+        default=dict, blank=True, help_text='Option values, e.g. {"size": "M", "colour": "Blue"}.'
+    )
+    price = MoneyField(
+        max_digits=14,
+        decimal_places=3,
+        default_currency=settings.SHOP_CURRENCY,
+        validators=[MinMoneyValidator(0)],
+    )
+    stock_on_hand = models.PositiveIntegerField(default=0)
+    stock_reserved = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Held by orders awaiting payment."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stock_reserved__lte=F("stock_on_hand")),
+                name="variant_reserved_within_on_hand",
+                violation_error_message="Stock on hand cannot be less than what is reserved.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stock_on_hand__gte=0) & Q(stock_reserved__gte=0),
+                name="variant_stock_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} – {self.label}" if self.options else self.product.name
+
+    @property
+    def label(self) -> str:
+        return " / ".join(str(v) for v in self.options.values()) or "Standard"
+
+    @property
+    def available(self) -> int:
+        return max(self.stock_on_hand - self.stock_reserved, 0)
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, related_name="images", on_delete=models.CASCADE)
+    image = models.ImageField(upload_to="products/")
+    alt_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name

@@ -1,0 +1,44 @@
+"""Merchant-side catalog changes. Reservations and sales are orders/allocation.py's job."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from shop.catalog.models import Variant
+
+
+def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
+    """Set the units on the shelf, never below what unpaid orders hold.
+
+    Only `stock_on_hand` is written, under the row lock, so a stale form cannot overwrite the
+    reserved count that checkouts are changing at the same time.
+    """
+    if quantity < 0:
+        raise ValidationError("Stock on hand cannot be negative.")
+    with transaction.atomic():
+        variant = Variant.objects.select_for_update().get(pk=variant_id)
+        if quantity < variant.stock_reserved:
+            raise ValidationError(
+                f"{variant.sku}: cannot set stock to {quantity}; {variant.stock_reserved} "
+                "units are reserved by orders awaiting payment."
+            )
+        variant.stock_on_hand = quantity
+        variant.save(update_fields=["stock_on_hand"])
+        return variant
+
+
+def save_variant(*, variant: Variant) -> Variant:
+    """Save a variant edited in the admin without clobbering the stock columns."""
+    if variant.pk is None:
+        variant.stock_reserved = 0
+        variant.save()
+        return variant
+    fields = [
+        f.attname
+        for f in Variant._meta.concrete_fields
+        if not f.primary_key and f.name not in ("stock_on_hand", "stock_reserved")
+    ]
+    with transaction.atomic():
+        variant.save(update_fields=fields)
+        return set_stock_on_hand(variant_id=variant.pk, quantity=variant.stock_on_hand)

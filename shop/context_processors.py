@@ -1,0 +1,11 @@
+from django.conf import settings
+
+
+def shop(request):
+    """What every page needs: the shop's name and the size of the shopper's cart."""
+    from shop.cart.selectors import cart_quantity_for_request
+
+    return {
+        "SHOP_NAME": settings.SHOP_NAME,
+        "cart_quantity": cart_quantity_for_request(request),
+    }

@@ -1,0 +1,39 @@
+"""Money in the shop's currency, rounded to that currency's minor unit.
+
+Knows nothing of Stripe: payments/amounts.py turns these into Stripe's integer amounts.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from moneyed import Money
+
+# ISO 4217 minor units where they are not 2. Stripe follows these except where noted in
+# payments/amounts.py.
+MINOR_UNIT_EXPONENTS = {
+    # zero-decimal
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
+    "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+    # three-decimal
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+}  # fmt: skip
+
+
+def exponent(currency: str) -> int:
+    return MINOR_UNIT_EXPONENTS.get(str(currency).upper(), 2)
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    """Round half up to the currency's minor unit (cents, yen, fils)."""
+    return Decimal(amount).quantize(Decimal(1).scaleb(-exponent(currency)), rounding=ROUND_HALF_UP)
+
+
+def money(amount: Decimal | int | str, currency: str | None = None) -> Money:
+    currency = currency or settings.SHOP_CURRENCY
+    return Money(quantize(Decimal(amount), currency), currency)
+
+
+def zero(currency: str | None = None) -> Money:
+    return money(0, currency)

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("cart/", include("shop.cart.urls")),
+    path("", include("orders.urls")),
+    path("payments/", include("payments.urls")),
+    path("", include("shop.catalog.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = f"{settings.SHOP_NAME} admin"
+admin.site.site_title = f"{settings.SHOP_NAME} admin"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WorkerConfig(AppConfig):
+    name = "worker"
+    verbose_name = "Background work"
+
+    def ready(self):
+        from worker import receivers  # noqa: F401

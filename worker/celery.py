@@ -1,0 +1,19 @@
+"""The Celery app. Configured from Django settings (every CELERY_* name in shop/settings.py).
+
+celery -A worker worker --beat --loglevel=INFO     # what `make worker` runs
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+
+app = Celery("shop")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["worker"])
+
+app.conf.beat_schedule = {
+    "expire-unpaid-orders": {"task": "worker.tasks.expire_unpaid_orders", "schedule": 60.0},
+    "resend-stuck-emails": {"task": "worker.tasks.requeue_pending_emails", "schedule": 300.0},
+}

@@ -1,0 +1,52 @@
+"""Tasks: thin shells that take ids, load fresh rows and are safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.utils import timezone
+
+from orders import services as order_services
+from worker import emails
+from worker.models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_email(self, outbox_id: int) -> bool:
+    try:
+        return emails.send_once(outbox_id=outbox_id)
+    except (SMTPException, OSError) as error:
+        emails.record_failure(outbox_id=outbox_id, error=error)
+        raise
+
+
+@shared_task(acks_late=True)
+def expire_unpaid_orders() -> int:
+    return order_services.expire_overdue_orders()
+
+
+@shared_task(acks_late=True)
+def requeue_pending_emails() -> int:
+    """Queue again the emails still owed after a while: a broker that was down when the order
+    was paid must not cost the shopper their confirmation."""
+    stale = OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.PENDING, created_at__lte=timezone.now() - timedelta(minutes=5)
+    ).values_list("pk", flat=True)
+    count = 0
+    for outbox_id in stale:
+        send_email.delay(outbox_id)
+        count += 1
+    return count
