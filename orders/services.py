@@ -71,23 +71,16 @@ def place_order(
 def _place_order(*, cart, email, address, shipping_method, user, checkout_token) -> Order:
     if not shipping_method.is_active:
         raise CheckoutError("That shipping method is no longer offered; please choose another.")
-    priced = price_cart(cart)
-    if priced.is_empty:
-        raise CheckoutError("Your cart is empty.")
-    if priced.problems:
-        raise CheckoutError(" ".join(priced.problems))
-    quantities: dict[int, int] = defaultdict(int)
-    for line in priced.lines:
-        quantities[line.variant.pk] += line.quantity
-
     earlier = list(
         Order.objects.select_for_update()
         .filter(cart=cart, status=Order.Status.PENDING_PAYMENT)
         .order_by("pk")
     )
-    # Lock every variant either order touches, once, in pk order, before changing any.
+    # Lock every variant either order touches, once, in pk order, before changing any; then
+    # give back what this cart's earlier unpaid order held, so it does not compete with itself.
     earlier_variants = [r.variant_id for o in earlier for r in o.reservations.all()]
-    allocation.lock_variants([*quantities, *earlier_variants])
+    cart_variants = list(cart.lines.values_list("variant_id", flat=True))
+    allocation.lock_variants([*cart_variants, *earlier_variants])
     for old in earlier:
         allocation.release(order=old)
         old.status = Order.Status.CANCELLED
@@ -95,6 +88,15 @@ def _place_order(*, cart, email, address, shipping_method, user, checkout_token)
         record_event(
             order=old, kind="cancelled", message="Replaced by a new checkout from the same cart."
         )
+
+    priced = price_cart(cart)  # prices now, from the catalog, after the locks
+    if priced.is_empty:
+        raise CheckoutError("Your cart is empty.")
+    if priced.blocking_problems:
+        raise CheckoutError(" ".join(priced.blocking_problems))
+    quantities: dict[int, int] = defaultdict(int)
+    for line in priced.lines:
+        quantities[line.variant.pk] += line.quantity
 
     amounts = totals.compute(priced=priced, shipping_method=shipping_method)
     now = timezone.now()

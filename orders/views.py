@@ -17,8 +17,8 @@ def _checkout_cart(request):
     if priced.is_empty:
         messages.info(request, "Your cart is empty.")
         return None
-    if priced.problems:
-        for problem in priced.problems:
+    if priced.blocking_problems:
+        for problem in priced.blocking_problems:
             messages.error(request, problem)
         return None
     return priced

@@ -12,7 +12,11 @@ QUANTITY_ERRORS = {
 
 class AddToCartForm(forms.Form):
     variant = forms.IntegerField(
-        min_value=1, max_value=2**62, error_messages={"invalid": "Please choose an option."}
+        min_value=1,
+        max_value=2**62,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), "Please choose an option."
+        ),
     )
     quantity = forms.IntegerField(
         min_value=1, max_value=MAX_LINE_QUANTITY, initial=1, error_messages=QUANTITY_ERRORS

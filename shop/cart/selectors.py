@@ -50,10 +50,9 @@ class PricedLine:
     line_total: Money
     image_path: str | None
     problem: str = ""
-
-    @property
-    def purchasable(self) -> bool:
-        return not self.problem
+    # A blocking problem (product withdrawn) stops checkout; a stock shortage is a warning
+    # here and is decided for real under the row locks when the order is placed.
+    blocking: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,12 @@ class PricedCart:
         return [line.problem for line in self.lines if line.problem]
 
     @property
+    def blocking_problems(self) -> list[str]:
+        return [line.problem for line in self.lines if line.blocking]
+
+    @property
     def can_check_out(self) -> bool:
-        return bool(self.lines) and not self.problems
+        return bool(self.lines) and not self.blocking_problems
 
 
 def price_cart(cart: Cart | None) -> PricedCart:
@@ -102,18 +105,18 @@ def price_cart(cart: Cart | None) -> PricedCart:
         variant = row.variant
         unit = money(variant.price.amount, currency)
         total = money(unit.amount * row.quantity, currency)
-        problem = ""
+        problem, blocking = "", False
         if not variant.product.is_published:
-            problem = f"{variant} is no longer sold. Please remove it."
+            problem, blocking = f"{variant} is no longer sold. Please remove it.", True
         elif str(variant.price.currency) != currency:
-            problem = f"{variant} cannot be sold in {currency}."
+            problem, blocking = f"{variant} cannot be sold in {currency}.", True
         elif variant.available < row.quantity:
             problem = (
                 f"Only {variant.available} of {variant} left; please lower the quantity."
                 if variant.available
                 else f"{variant} is sold out. Please remove it."
             )
-        else:
+        if not blocking:
             subtotal += total.amount
         lines.append(
             PricedLine(
@@ -124,6 +127,7 @@ def price_cart(cart: Cart | None) -> PricedCart:
                 line_total=total,
                 image_path=row.image_path,
                 problem=problem,
+                blocking=blocking,
             )
         )
     return PricedCart(cart=cart, lines=lines, subtotal=money(subtotal, currency))

@@ -99,6 +99,23 @@ class Variant(models.Model):
     def __str__(self) -> str:
         return f"{self.product.name} – {self.label}" if self.options else self.product.name
 
+    STOCK_FIELDS = frozenset({"stock_on_hand", "stock_reserved"})
+
+    def save(self, *args, **kwargs):
+        """Saving an existing variant never writes its stock columns unless named.
+
+        A variant loaded before a checkout holds stale counts; writing them back would undo
+        reservations and sales. Stock changes name their fields (orders/allocation.py,
+        catalog/services.py).
+        """
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.STOCK_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def label(self) -> str:
         return " / ".join(str(v) for v in self.options.values()) or "Standard"

