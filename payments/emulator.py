@@ -39,6 +39,21 @@ def _use_data_file(store_class, path: Path | None) -> None:
     store_class.dump_to_disk = dump
 
 
+def _allow_retry_after_decline(payment_intent_class) -> None:
+    """Stripe lets a shopper try another card on the same PaymentIntent after a decline;
+    localstripe keeps the failed charge and refuses the new confirmation. Attaching a new
+    payment method forgets the failed charge, as Stripe does."""
+    original = payment_intent_class._update
+
+    def _update(self, **data):
+        original(self, **data)
+        charge = getattr(self, "latest_charge", None)
+        if "payment_method" in data and charge is not None and charge.status == "failed":
+            self.latest_charge = None
+
+    payment_intent_class._update = _update
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -57,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     from localstripe import resources, server, webhooks
 
     _use_data_file(resources.Store, args.data_file)
+    _allow_retry_after_decline(resources.PaymentIntent)
     if args.data_file is not None:
         args.data_file.parent.mkdir(parents=True, exist_ok=True)
         resources.store.try_load_from_disk()
