@@ -1,0 +1,45 @@
+import pytest
+
+from tests.conftest import ARTIFACTS
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright's own browser download is not available here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": FLAGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def shoot(page, request):
+    """Save a numbered full-page screenshot under test-artifacts/e2e/<test>/."""
+    folder = ARTIFACTS / "e2e" / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    count = {"n": 0}
+
+    def take(name: str) -> None:
+        count["n"] += 1
+        page.screenshot(path=str(folder / f"{count['n']:02d}-{name}.png"), full_page=True)
+
+    return take
