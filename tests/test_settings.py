@@ -18,14 +18,16 @@ PRODUCTION = {
 }
 
 
+SHOP_VARIABLES = (
+    "STRIPE_", "SECURE_", "SESSION_", "CSRF_", "DEBUG", "SECRET", "DJANGO_", "DATABASE_",
+    "REDIS_", "EMAIL_", "SHOP_", "RESERVATION_", "ADMIN_URL", "ALLOWED_HOSTS",
+    "DEFAULT_FROM_EMAIL", "MEDIA_ROOT", "LOG_LEVEL",
+)  # fmt: skip
+
+
 def _manage(*args, **env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(
-            ("STRIPE_", "SECURE_", "SESSION_", "CSRF_", "DEBUG", "SECRET", "DJANGO_")
-        )
-    }
+    """Run manage.py with only the given shop variables (CI's DATABASE_URL etc. removed)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SHOP_VARIABLES)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
