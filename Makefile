@@ -21,9 +21,9 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	@DEBUG=1 bash -c 'set -m; \
+	@DEBUG=1 bash -c ' \
 	  $(PY) manage.py stripe_emulator --shop-url http://$(HOST):$(PORT) & emu=$$!; \
-	  trap "kill $$emu 2>/dev/null; wait $$emu 2>/dev/null" EXIT INT TERM; \
+	  trap "kill $$emu 2>/dev/null; wait $$emu 2>/dev/null" EXIT; \
 	  echo "The shop: http://$(HOST):$(PORT)/   (Ctrl-C stops it and the Stripe emulator)"; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)'
 
