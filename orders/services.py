@@ -215,22 +215,27 @@ def expire_overdue_orders(*, now=None) -> int:
     overdue = Order.objects.filter(
         status=Order.Status.PENDING_PAYMENT, reservation_expires_at__lte=now
     ).values_list("pk", flat=True)
-    count = 0
-    for order_id in list(overdue):
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=order_id)
-            if order.status != Order.Status.PENDING_PAYMENT:
-                continue  # paid (or cancelled) while we were looking
-            allocation.release(order=order)
-            order.status = Order.Status.EXPIRED
-            order.save(update_fields=["status", "updated_at"])
-            record_event(
-                order=order,
-                kind="expired",
-                message="Not paid in time; the held stock was released.",
-            )
-            count += 1
-    return count
+    return sum(expire_if_overdue(order_id=order_id, now=now) for order_id in list(overdue))
+
+
+def expire_if_overdue(*, order_id: int, now=None) -> bool:
+    """Expire one unpaid order whose hold ran out. The periodic task calls this for every
+    overdue order; pages call it for the order they show, so the embedded shop (no beat)
+    tells the truth too."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != Order.Status.PENDING_PAYMENT or (
+            order.reservation_expires_at is None or order.reservation_expires_at > now
+        ):
+            return False  # paid, cancelled or still held while we were looking
+        allocation.release(order=order)
+        order.status = Order.Status.EXPIRED
+        order.save(update_fields=["status", "updated_at"])
+        record_event(
+            order=order, kind="expired", message="Not paid in time; the held stock was released."
+        )
+        return True
 
 
 def cancel_order(*, order_id: int, actor: str, reason: str = "") -> Order:

@@ -104,6 +104,8 @@ def review(request):
 def detail(request, number):
     """The order's status page; Stripe returns the shopper here after paying."""
     order = selectors.order_for_viewer(request, number)
+    if order.is_payable and services.expire_if_overdue(order_id=order.pk):
+        order.refresh_from_db()
     return render(
         request,
         "orders/detail.html",

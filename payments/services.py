@@ -81,6 +81,8 @@ def apply_payment_intent(intent: dict, *, source: str) -> str:
     """Bring our records in line with a PaymentIntent as Stripe reported it. Idempotent."""
     payment = Payment.objects.filter(stripe_payment_intent_id=intent["id"]).first()
     if payment is None:
+        payment = _adopt_payment_intent(intent)
+    if payment is None:
         logger.warning("PaymentIntent %s is not one of ours; ignored", intent["id"])
         return "unknown_payment_intent"
     status = intent["status"]
@@ -112,6 +114,31 @@ def apply_payment_intent(intent: dict, *, source: str) -> str:
             )
             return "payment_failed"
     return f"status_{status}"
+
+
+def _adopt_payment_intent(intent: dict) -> Payment | None:
+    """A PaymentIntent we created but never recorded (the process died between Stripe's
+    answer and our commit) still names its order: record it rather than lose the payment."""
+    number = (intent.get("metadata") or {}).get("order_number")
+    order = Order.objects.filter(number=number).first() if number else None
+    if order is None:
+        return None
+    payment, created = Payment.objects.get_or_create(
+        stripe_payment_intent_id=intent["id"],
+        defaults={
+            "order": order,
+            "status": intent["status"],
+            "amount": from_stripe_amount(intent["amount"], intent["currency"]),
+        },
+    )
+    if created:
+        order_services.record_event(
+            order=order,
+            kind="payment_recovered",
+            actor="stripe",
+            message=f"Recorded payment {intent['id']} found at Stripe.",
+        )
+    return payment
 
 
 def sync_payment_intent(*, payment: Payment, source: str) -> str:

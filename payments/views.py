@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from orders import services as order_services
 from orders.selectors import order_for_viewer
 from payments import emulator_bridge, gateway, services
 from payments.exceptions import PaymentNotPossible
@@ -21,6 +22,13 @@ logger = logging.getLogger(__name__)
 def pay(request, number):
     """The payment page: Stripe's Payment Element for this order's PaymentIntent."""
     order = order_for_viewer(request, number)
+    if order.is_payable and order_services.expire_if_overdue(order_id=order.pk):
+        messages.info(
+            request,
+            "This order was not paid in time, so its items were released. "
+            "Your cart is still there if you want to check out again.",
+        )
+        return redirect(order)
     if not order.is_payable:
         return redirect(order)
     try:

@@ -127,3 +127,21 @@ def test_an_order_is_visible_only_to_whoever_placed_it(client, cart_with_item, s
     assert stranger.get(order.get_absolute_url()).status_code == 404
     assert stranger.get(reverse("payments:pay", args=[order.number])).status_code == 404
     assert stranger.get(reverse("orders:detail", args=["NOSUCHNO"])).status_code == 404
+
+
+def test_an_overdue_order_expires_when_its_page_is_opened(client, cart_with_item, shipping_method):
+    from datetime import timedelta
+
+    client.post(reverse("orders:checkout"), _details(shipping_method))
+    token = client.get(reverse("orders:review")).context["form"].initial["checkout_token"]
+    client.post(reverse("orders:review"), {"checkout_token": token})
+    order = Order.objects.get()
+    Order.objects.filter(pk=order.pk).update(reservation_expires_at=order.created_at - timedelta(1))
+
+    pay = client.get(reverse("payments:pay", args=[order.number]), follow=True)
+
+    assert "not paid in time" in pay.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+    cart_with_item.refresh_from_db()
+    assert cart_with_item.stock_reserved == 0

@@ -271,3 +271,20 @@ def test_the_emulator_bridge_does_not_exist_with_real_stripe(client, settings):
         reverse("payments:emulator_confirm"), "{}", content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_a_payment_intent_we_never_recorded_is_found_by_its_order_number(client, order):
+    intent = {
+        "id": "pi_orphan",
+        "object": "payment_intent",
+        "amount": 2500,
+        "currency": "usd",
+        "status": "succeeded",
+        "metadata": {"order_number": order.number},
+    }
+
+    response = _post_event(client, *signed_event(payment_intent_event(intent)))
+
+    assert response.json()["result"] == "paid"
+    assert Payment.objects.get(order=order).stripe_payment_intent_id == "pi_orphan"
+    assert order.events.filter(kind="payment_recovered").exists()
