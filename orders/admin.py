@@ -1,12 +1,67 @@
 from django.contrib import admin
+from django.db.models import Count
 
-from orders.models import Order, OrderEvent, OrderLine, Reservation, ShippingMethod
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    Reservation,
+    ShippingMethod,
+    ShippingRate,
+    TaxRate,
+    Voucher,
+)
+
+
+class ShippingRateInline(admin.TabularInline):
+    model = ShippingRate
+    extra = 0
 
 
 @admin.register(ShippingMethod)
 class ShippingMethodAdmin(admin.ModelAdmin):
-    list_display = ["name", "price", "is_active", "position"]
+    list_display = ["name", "price", "free_over", "countries", "is_active", "position"]
     list_editable = ["is_active", "position"]
+    inlines = [ShippingRateInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("rates")
+
+    @admin.display(description="Ships to")
+    def countries(self, obj):
+        rates = obj.rates.all()
+        return ", ".join(r.country for r in rates) if rates else "Everywhere"
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(admin.ModelAdmin):
+    list_display = ["country", "region", "name", "rate"]
+    list_filter = ["country"]
+
+
+@admin.register(Voucher)
+class VoucherAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "kind",
+        "value",
+        "minimum_order",
+        "valid_from",
+        "valid_until",
+        "uses",
+        "usage_limit",
+        "per_customer_limit",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(use_count=Count("redemptions"))
+
+    @admin.display(description="Used", ordering="use_count")
+    def uses(self, obj):
+        return obj.use_count
 
 
 class OrderLineInline(admin.TabularInline):
@@ -87,7 +142,22 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Totals", {"fields": ["subtotal", "shipping_total", "total"]}),
+        (
+            "Totals",
+            {
+                "fields": [
+                    "subtotal",
+                    "discount_total",
+                    "voucher_code",
+                    "shipping_total",
+                    "tax_total",
+                    "tax_name",
+                    "tax_rate",
+                    "prices_include_tax",
+                    "total",
+                ]
+            },
+        ),
         (
             "Shipping",
             {
@@ -98,6 +168,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "shipping_line2",
                     "shipping_city",
                     "shipping_postcode",
+                    "shipping_region",
                     "shipping_country",
                     "shipping_phone",
                 ]

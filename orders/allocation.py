@@ -43,23 +43,34 @@ def _release_expired(variants: dict[int, Variant], now: datetime) -> None:
         variant.save(update_fields=["stock_reserved"])
 
 
+def _short(variant: Variant, wanted: int) -> bool:
+    return (
+        not variant.sells_without_limit and variant.stock_on_hand - variant.stock_reserved < wanted
+    )
+
+
 @transaction.atomic
 def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> None:
-    """Hold `quantities` (variant id -> units) for the order, or raise OutOfStock."""
+    """Hold `quantities` (variant id -> units) for the order, or raise OutOfStock.
+
+    Variants that do not track stock hold nothing; backordered ones hold what is asked even
+    beyond what is on the shelf.
+    """
     variants = lock_variants(quantities)
     missing = set(quantities) - set(variants)
     if missing:
         raise OutOfStock([f"item #{pk}" for pk in sorted(missing)])
     _release_expired(variants, timezone.now())
-    short = [v for pk, v in variants.items() if v.stock_on_hand - v.stock_reserved < quantities[pk]]
+    short = [v for pk, v in variants.items() if _short(v, quantities[pk])]
     if short:
         raise OutOfStock(short)
-    for pk, variant in variants.items():
+    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
+    for pk, variant in tracked.items():
         variant.stock_reserved += quantities[pk]
         variant.save(update_fields=["stock_reserved"])
     Reservation.objects.bulk_create(
-        Reservation(order=order, variant_id=pk, quantity=qty, expires_at=until)
-        for pk, qty in quantities.items()
+        Reservation(order=order, variant_id=pk, quantity=quantities[pk], expires_at=until)
+        for pk in tracked
     )
 
 
@@ -82,19 +93,30 @@ def commit(*, order: Order) -> None:
         r.variant_id: r
         for r in Reservation.objects.filter(order=order, state=Reservation.State.ACTIVE)
     }
-    short = [
-        v
-        for pk, v in variants.items()
-        if pk not in held and v.stock_on_hand - v.stock_reserved < wanted[pk]
-    ]
+    short = [v for pk, v in variants.items() if pk not in held and _short(v, wanted[pk])]
     if short:
         raise OutOfStock(short)
     for pk, variant in variants.items():
+        if not variant.track_stock:
+            continue
         variant.stock_on_hand -= wanted[pk]
         if pk in held:
             variant.stock_reserved -= held[pk].quantity
         variant.save(update_fields=["stock_on_hand", "stock_reserved"])
     Reservation.objects.filter(order=order).update(state=Reservation.State.COMMITTED)
+
+
+@transaction.atomic
+def restore(*, order: Order) -> None:
+    """Put a paid order's units back on the shelf (cancelled or returned before shipping).
+    The caller holds the order's row lock."""
+    wanted: dict[int, int] = defaultdict(int)
+    for line in order.lines.exclude(variant=None):
+        wanted[line.variant_id] += line.quantity
+    for pk, variant in lock_variants(wanted).items():
+        if variant.track_stock:
+            variant.stock_on_hand += wanted[pk]
+            variant.save(update_fields=["stock_on_hand"])
 
 
 @transaction.atomic

@@ -7,3 +7,7 @@ class OutOfStock(CheckoutError):
         self.variants = list(variants)
         names = ", ".join(str(v) for v in self.variants)
         super().__init__(f"Sorry, not enough stock left for: {names}.")
+
+
+class VoucherError(CheckoutError):
+    """The discount code cannot be used; the message says why."""

@@ -3,10 +3,12 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from djmoney.models.fields import MoneyField
+from moneyed import Money
 
 from orders.countries import COUNTRIES
 
@@ -14,9 +16,18 @@ MONEY = {"max_digits": 14, "decimal_places": 3, "default_currency": settings.SHO
 
 
 class ShippingMethod(models.Model):
+    """A way to ship. With country rates it ships only to those countries, at those prices;
+    without, everywhere at `price`. Free at or above `free_over` (goods after discount)."""
+
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=200, blank=True)
-    price = MoneyField(**MONEY)
+    price = MoneyField(**MONEY, help_text="The price where no country rate applies.")
+    free_over = MoneyField(
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text="Free shipping for orders of at least this much (after discounts).",
+    )
     is_active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -24,7 +35,127 @@ class ShippingMethod(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.price})"
+        return self.name
+
+    def ships_to(self, country: str) -> bool:
+        rates = list(self.rates.all())
+        return not rates or any(r.country == country for r in rates)
+
+    def price_for(self, *, country: str, goods: Money) -> Money | None:
+        """What shipping costs to `country` for `goods` worth of items; None if we don't
+        ship there with this method. Uses prefetched rates when present."""
+        rates = list(self.rates.all())
+        if rates:
+            rate = next((r for r in rates if r.country == country), None)
+            if rate is None:
+                return None
+            price = rate.price
+        else:
+            price = self.price
+        if self.free_over is not None and goods >= self.free_over:
+            return Money(0, price.currency)
+        return price
+
+
+class ShippingRate(models.Model):
+    method = models.ForeignKey(ShippingMethod, related_name="rates", on_delete=models.CASCADE)
+    country = models.CharField(max_length=2, choices=COUNTRIES)
+    price = MoneyField(**MONEY)
+
+    class Meta:
+        ordering = ["country"]
+        constraints = [
+            models.UniqueConstraint(fields=["method", "country"], name="one_rate_per_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method.name} to {self.country}: {self.price}"
+
+
+class TaxRate(models.Model):
+    """Sales tax or VAT for a country, or for one region of it (a US state, say)."""
+
+    country = models.CharField(max_length=2, choices=COUNTRIES)
+    region = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Empty: the whole country. Else as shoppers type "
+        "it in the address (e.g. CA or California), compared without case.",
+    )
+    name = models.CharField(max_length=40, default="Tax", help_text="Shown to shoppers: VAT, GST…")
+    rate = models.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="A fraction: 0.2000 is 20%.",
+    )
+
+    class Meta:
+        ordering = ["country", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "region"], name="one_tax_rate_per_place"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=1), name="tax_rate_between_0_and_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.country}-{self.region}" if self.region else self.country
+        return f"{self.name} {self.rate * 100:.2f}% ({where})"
+
+
+class Voucher(models.Model):
+    class Kind(models.TextChoices):
+        PERCENTAGE = "percentage", "Percentage off"
+        FIXED = "fixed", "Fixed amount off"
+
+    code = models.CharField(
+        max_length=40,
+        unique=True,
+        help_text="Stored in capitals; shoppers may type it in any case.",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    value = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        validators=[MinValueValidator(0)],
+        help_text="Percent (e.g. 10) or an amount in the shop's currency.",
+    )
+    minimum_order = MoneyField(
+        **MONEY, null=True, blank=True, help_text="Needs at least this much in the cart."
+    )
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    usage_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Uses in total; empty for no limit."
+    )
+    per_customer_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Uses per customer (by email); empty for no limit."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="percentage") | Q(value__lte=100),
+                name="voucher_percentage_at_most_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.PERCENTAGE:
+            return f"{self.value.normalize():f}% off"
+        return f"{self.value.normalize():f} off"
 
 
 def new_order_number() -> str:
@@ -64,14 +195,21 @@ class Order(models.Model):
     )
     currency = models.CharField(max_length=3)
     subtotal = MoneyField(**MONEY)
+    discount_total = MoneyField(**MONEY, default=0)
     shipping_total = MoneyField(**MONEY)
+    tax_total = MoneyField(**MONEY, default=0)
     total = MoneyField(**MONEY)
+    prices_include_tax = models.BooleanField(default=False)
+    tax_name = models.CharField(max_length=40, blank=True)
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=4, default=0)
+    voucher_code = models.CharField(max_length=40, blank=True)
 
     shipping_name = models.CharField(max_length=200)
     shipping_line1 = models.CharField(max_length=200)
     shipping_line2 = models.CharField(max_length=200, blank=True)
     shipping_city = models.CharField(max_length=100)
     shipping_postcode = models.CharField(max_length=20)
+    shipping_region = models.CharField(max_length=100, blank=True)
     shipping_country = models.CharField(max_length=2, choices=COUNTRIES)
     shipping_phone = models.CharField(max_length=40, blank=True)
     shipping_method_name = models.CharField(max_length=100)
@@ -98,6 +236,23 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", kwargs={"number": self.number})
+
+    # The names totals.Totals uses, so one template shows either.
+    @property
+    def discount(self) -> Money:
+        return self.discount_total
+
+    @property
+    def shipping(self) -> Money:
+        return self.shipping_total
+
+    @property
+    def tax(self) -> Money:
+        return self.tax_total
+
+    @property
+    def tax_percent(self) -> str:
+        return f"{(self.tax_rate * 100).normalize():f}%"
 
     @property
     def is_payable(self) -> bool:
@@ -154,6 +309,19 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.message}"
+
+
+class VoucherRedemption(models.Model):
+    """A voucher used by an order. Deleted when the order expires or is cancelled unpaid, so
+    the use counts again."""
+
+    voucher = models.ForeignKey(Voucher, related_name="redemptions", on_delete=models.PROTECT)
+    order = models.OneToOneField(Order, related_name="redemption", on_delete=models.CASCADE)
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.voucher.code} on {self.order_id}"
 
 
 class Reservation(models.Model):

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from moneyed import Money
 
-from orders import allocation, totals
+from orders import allocation, totals, vouchers
 from orders.exceptions import CheckoutError, OutOfStock
 from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
 from orders.signals import order_paid
@@ -22,7 +22,7 @@ from shop.cart.selectors import price_cart
 
 logger = logging.getLogger(__name__)
 
-ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postcode", "country", "phone")
+ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postcode", "region", "country", "phone")
 
 
 def record_event(
@@ -41,12 +41,13 @@ def place_order(
     shipping_method: ShippingMethod,
     user=None,
     checkout_token: str,
+    voucher_code: str = "",
 ) -> Order:
-    """Create the order from the cart with frozen prices and hold its stock.
+    """Create the order from the cart with frozen prices and totals, and hold its stock.
 
     Idempotent per `checkout_token`: a double-clicked "Pay" gets the same order back. An
     earlier unpaid order from the same cart is cancelled so the shopper never holds stock
-    twice. Raises CheckoutError (OutOfStock included) and changes nothing then.
+    twice. Raises CheckoutError (OutOfStock, VoucherError) and changes nothing then.
     """
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
@@ -60,6 +61,7 @@ def place_order(
                 shipping_method=shipping_method,
                 user=user,
                 checkout_token=checkout_token,
+                voucher_code=voucher_code,
             )
     except IntegrityError:
         existing = Order.objects.filter(checkout_token=checkout_token).first()
@@ -68,25 +70,29 @@ def place_order(
         return existing
 
 
-def _place_order(*, cart, email, address, shipping_method, user, checkout_token) -> Order:
+def _place_order(
+    *, cart, email, address, shipping_method, user, checkout_token, voucher_code
+) -> Order:
     if not shipping_method.is_active:
         raise CheckoutError("That shipping method is no longer offered; please choose another.")
+    # Locks, in the one order: earlier unpaid orders of this cart, then every variant either
+    # touches (pk order), then the voucher. The cart's earlier hold is given back first so it
+    # does not compete with this checkout.
     earlier = list(
         Order.objects.select_for_update()
         .filter(cart=cart, status=Order.Status.PENDING_PAYMENT)
         .order_by("pk")
     )
-    # Lock every variant either order touches, once, in pk order, before changing any; then
-    # give back what this cart's earlier unpaid order held, so it does not compete with itself.
     earlier_variants = [r.variant_id for o in earlier for r in o.reservations.all()]
     cart_variants = list(cart.lines.values_list("variant_id", flat=True))
     allocation.lock_variants([*cart_variants, *earlier_variants])
     for old in earlier:
-        allocation.release(order=old)
-        old.status = Order.Status.CANCELLED
-        old.save(update_fields=["status", "updated_at"])
-        record_event(
-            order=old, kind="cancelled", message="Replaced by a new checkout from the same cart."
+        _end_unpaid(
+            old,
+            status=Order.Status.CANCELLED,
+            kind="cancelled",
+            message="Replaced by a new checkout from the same cart.",
+            actor="system",
         )
 
     priced = price_cart(cart)  # prices now, from the catalog, after the locks
@@ -98,7 +104,22 @@ def _place_order(*, cart, email, address, shipping_method, user, checkout_token)
     for line in priced.lines:
         quantities[line.variant.pk] += line.quantity
 
-    amounts = totals.compute(priced=priced, shipping_method=shipping_method)
+    voucher = None
+    if voucher_code:
+        voucher = vouchers.find(voucher_code, for_update=True)
+        vouchers.check(voucher, subtotal=priced.subtotal, email=email)
+    amounts = totals.compute(
+        priced=priced,
+        shipping_method=shipping_method,
+        country=address.get("country", ""),
+        region=address.get("region", ""),
+        voucher=voucher,
+    )
+    if not amounts.shipping_available:
+        raise CheckoutError(
+            f"{shipping_method.name} does not ship to that country; please "
+            "choose another shipping method."
+        )
     now = timezone.now()
     order = Order.objects.create(
         user=user if user is not None and user.is_authenticated else None,
@@ -107,8 +128,14 @@ def _place_order(*, cart, email, address, shipping_method, user, checkout_token)
         email=email,
         currency=amounts.total.currency.code,
         subtotal=amounts.subtotal,
+        discount_total=amounts.discount,
         shipping_total=amounts.shipping,
+        tax_total=amounts.tax,
         total=amounts.total,
+        prices_include_tax=amounts.prices_include_tax,
+        tax_name=amounts.tax_name,
+        tax_rate=amounts.tax_rate,
+        voucher_code=voucher.code if voucher else "",
         shipping_method_name=shipping_method.name,
         reservation_expires_at=now + timedelta(minutes=settings.RESERVATION_MINUTES),
         **{f"shipping_{k}": address.get(k, "") for k in ADDRESS_FIELDS},
@@ -127,6 +154,9 @@ def _place_order(*, cart, email, address, shipping_method, user, checkout_token)
         for line in priced.lines
     )
     allocation.reserve(order=order, quantities=dict(quantities), until=order.reservation_expires_at)
+    if voucher is not None:
+        vouchers.redeem(code=voucher.code, order=order, subtotal=priced.subtotal)
+    cart_services.set_in_checkout(cart_id=cart.pk, in_checkout=True)
     record_event(
         order=order,
         kind="placed",
@@ -135,6 +165,18 @@ def _place_order(*, cart, email, address, shipping_method, user, checkout_token)
         f"{order.reservation_expires_at:%H:%M} UTC.",
     )
     return order
+
+
+def _end_unpaid(order: Order, *, status: str, kind: str, message: str, actor: str) -> None:
+    """Close an unpaid order: its stock, its voucher and its cart are free again.
+    The caller holds the order's row lock."""
+    allocation.release(order=order)
+    vouchers.give_back(order=order)
+    order.status = status
+    order.save(update_fields=["status", "updated_at"])
+    if order.cart_id:
+        cart_services.set_in_checkout(cart_id=order.cart_id, in_checkout=False)
+    record_event(order=order, kind=kind, message=message, actor=actor)
 
 
 class PaymentOutcome(enum.Enum):
@@ -204,7 +246,10 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
             data={"reference": reference},
         )
         if order.cart_id:
-            cart_services.empty(cart_id=order.cart_id)
+            bought: dict[int, int] = defaultdict(int)
+            for line in order.lines.exclude(variant=None):
+                bought[line.variant_id] += line.quantity
+            cart_services.remove_purchased(cart_id=order.cart_id, quantities=dict(bought))
         order_paid.send(sender=Order, order=order)
         return PaymentOutcome.PAID
 
@@ -229,28 +274,43 @@ def expire_if_overdue(*, order_id: int, now=None) -> bool:
             order.reservation_expires_at is None or order.reservation_expires_at > now
         ):
             return False  # paid, cancelled or still held while we were looking
-        allocation.release(order=order)
-        order.status = Order.Status.EXPIRED
-        order.save(update_fields=["status", "updated_at"])
-        record_event(
-            order=order, kind="expired", message="Not paid in time; the held stock was released."
+        _end_unpaid(
+            order,
+            status=Order.Status.EXPIRED,
+            kind="expired",
+            actor="system",
+            message="Not paid in time; the held stock was released.",
         )
         return True
 
 
 def cancel_order(*, order_id: int, actor: str, reason: str = "") -> Order:
-    """Cancel an unpaid order and give its stock back."""
+    """Cancel an order before it ships. Unpaid: its hold is released. Paid: its units go
+    back on the shelf and the order is flagged until the payment is refunded."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status != Order.Status.PENDING_PAYMENT:
-            raise CheckoutError(
-                f"Only unpaid orders can be cancelled (this one is "
-                f"{order.get_status_display().lower()})."
+        message = f"Cancelled by {actor}. {reason}".strip()
+        if order.status == Order.Status.PENDING_PAYMENT:
+            _end_unpaid(
+                order,
+                status=Order.Status.CANCELLED,
+                kind="cancelled_by_merchant",
+                message=message,
+                actor=actor,
             )
-        allocation.release(order=order)
+            return order
+        if order.status != Order.Status.PAID:
+            raise CheckoutError(
+                f"This order cannot be cancelled: it is {order.get_status_display().lower()}."
+            )
+        allocation.restore(order=order)
         order.status = Order.Status.CANCELLED
-        order.save(update_fields=["status", "updated_at"])
+        order.needs_attention = True
+        order.save(update_fields=["status", "needs_attention", "updated_at"])
         record_event(
-            order=order, kind="cancelled", actor=actor, message=f"Cancelled. {reason}".strip()
+            order=order,
+            kind="cancelled",
+            actor=actor,
+            message=f"{message} Stock restored; the payment must be refunded.",
         )
         return order

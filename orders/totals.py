@@ -1,12 +1,20 @@
-"""The order total, computed in one place: lines + shipping, in the shop's currency."""
+"""The order total, computed in one place: lines, discount, shipping, tax, grand total.
+
+All amounts are Money in the shop's currency, rounded to its minor unit. Tax is computed once,
+on the taxable sum (goods after discount, plus shipping), so there is one rounding. When
+catalog prices include tax (PRICES_INCLUDE_TAX), the tax is the part of that sum that is tax;
+otherwise it is added on top.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.conf import settings
 from moneyed import Money
 
-from orders.models import ShippingMethod
+from orders.models import ShippingMethod, TaxRate, Voucher
 from shop.cart.selectors import PricedCart
 from shop.money import money
 
@@ -14,15 +22,82 @@ from shop.money import money
 @dataclass(frozen=True)
 class Totals:
     subtotal: Money
+    discount: Money
     shipping: Money
+    tax: Money
     total: Money
+    prices_include_tax: bool
+    tax_rate: Decimal
+    tax_name: str
+    shipping_available: bool = True
+
+    @property
+    def tax_percent(self) -> str:
+        return f"{(self.tax_rate * 100).normalize():f}%"
 
 
-def compute(*, priced: PricedCart, shipping_method: ShippingMethod | None) -> Totals:
+def tax_rate_for(*, country: str, region: str = "") -> TaxRate | None:
+    """The rate for the region if one is set, else the country's, else none."""
+    if not country:
+        return None
+    region = region.strip().lower()
+    rates = list(TaxRate.objects.filter(country=country))
+    return next((r for r in rates if r.region and r.region.lower() == region), None) or next(
+        (r for r in rates if not r.region), None
+    )
+
+
+def discount_for(voucher: Voucher | None, subtotal: Money) -> Money:
+    currency = subtotal.currency.code
+    if voucher is None:
+        return money(0, currency)
+    if voucher.kind == Voucher.Kind.PERCENTAGE:
+        amount = subtotal.amount * voucher.value / 100
+    else:
+        amount = voucher.value
+    return money(min(amount, subtotal.amount), currency)
+
+
+def compute(
+    *,
+    priced: PricedCart,
+    shipping_method: ShippingMethod | None = None,
+    country: str = "",
+    region: str = "",
+    voucher: Voucher | None = None,
+    tax_rate: TaxRate | None = None,
+) -> Totals:
     currency = priced.subtotal.currency.code
-    shipping = money(shipping_method.price.amount if shipping_method else 0, currency)
+    subtotal = priced.subtotal
+    discount = discount_for(voucher, subtotal)
+    goods = money(subtotal.amount - discount.amount, currency)
+    shipping_available = True
+    shipping = money(0, currency)
+    if shipping_method is not None:
+        price = shipping_method.price_for(country=country, goods=goods)
+        if price is None:
+            shipping_available = False
+        else:
+            shipping = money(price.amount, currency)
+    if tax_rate is None:
+        tax_rate = tax_rate_for(country=country, region=region)
+    rate = tax_rate.rate if tax_rate else Decimal(0)
+    taxable = goods.amount + shipping.amount
+    include = settings.PRICES_INCLUDE_TAX
+    if include:
+        tax = money(taxable - taxable / (1 + rate), currency)
+        total = money(taxable, currency)
+    else:
+        tax = money(taxable * rate, currency)
+        total = money(taxable + tax.amount, currency)
     return Totals(
-        subtotal=priced.subtotal,
+        subtotal=subtotal,
+        discount=discount,
         shipping=shipping,
-        total=money(priced.subtotal.amount + shipping.amount, currency),
+        tax=tax,
+        total=total,
+        prices_include_tax=include,
+        tax_rate=rate,
+        tax_name=tax_rate.name if tax_rate else "Tax",
+        shipping_available=shipping_available,
     )

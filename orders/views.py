@@ -2,10 +2,11 @@ import uuid
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from orders import selectors, services, totals
-from orders.exceptions import CheckoutError
-from orders.forms import CheckoutForm, PlaceOrderForm
+from orders import selectors, services, totals, vouchers
+from orders.exceptions import CheckoutError, VoucherError
+from orders.forms import CheckoutForm, PlaceOrderForm, VoucherForm
 from orders.models import ShippingMethod
 from shop.cart.selectors import cart_for_request, price_cart
 
@@ -24,23 +25,28 @@ def _checkout_cart(request):
     return priced
 
 
+def _details(request) -> dict:
+    return request.session.get(CHECKOUT_SESSION_KEY) or {}
+
+
 def checkout(request):
     """Step 1: email, shipping address and shipping method."""
     priced = _checkout_cart(request)
     if priced is None:
         return redirect("cart:detail")
+    saved = _details(request)
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         if form.is_valid():
             request.session[CHECKOUT_SESSION_KEY] = {
+                **saved,
                 "email": form.cleaned_data["email"],
                 "address": form.address(),
                 "shipping_method": form.cleaned_data["shipping_method"].pk,
             }
             return redirect("orders:review")
     else:
-        initial = dict(request.session.get(CHECKOUT_SESSION_KEY, {}).get("address", {}))
-        saved = request.session.get(CHECKOUT_SESSION_KEY, {})
+        initial = dict(saved.get("address", {}))
         initial["email"] = saved.get("email") or (
             request.user.email if request.user.is_authenticated else ""
         )
@@ -48,21 +54,45 @@ def checkout(request):
             ShippingMethod.objects.filter(is_active=True).values_list("pk", flat=True).first()
         )
         form = CheckoutForm(initial=initial)
-    return render(request, "orders/checkout.html", {"form": form, "priced": priced})
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "form": form,
+            "priced": priced,
+            "totals": totals.compute(priced=priced),
+        },
+    )
+
+
+def _applicable_voucher(request, details, priced):
+    """The voucher the shopper entered, if it still applies; otherwise say why and drop it."""
+    code = details.get("voucher", "")
+    if not code:
+        return None
+    try:
+        voucher = vouchers.find(code)
+        vouchers.check(voucher, subtotal=priced.subtotal, email=details.get("email", ""))
+    except VoucherError as error:
+        messages.error(request, str(error))
+        request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": ""}
+        return None
+    return voucher
 
 
 def review(request):
-    """Step 2: look it over and pay. Paying places the order and holds the stock."""
+    """Step 2: look it over, add a discount code, and pay. Paying places the order and holds
+    the stock."""
     priced = _checkout_cart(request)
     if priced is None:
         return redirect("cart:detail")
-    details = request.session.get(CHECKOUT_SESSION_KEY)
+    details = _details(request)
     method = (
-        ShippingMethod.objects.filter(pk=details.get("shipping_method"), is_active=True).first()
-        if details
-        else None
+        ShippingMethod.objects.prefetch_related("rates")
+        .filter(pk=details.get("shipping_method"), is_active=True)
+        .first()
     )
-    if details is None or method is None:
+    if "address" not in details or method is None:
         messages.info(request, "Please enter your details first.")
         return redirect("orders:checkout")
 
@@ -79,15 +109,27 @@ def review(request):
                 shipping_method=method,
                 user=request.user,
                 checkout_token=form.cleaned_data["checkout_token"],
+                voucher_code=details.get("voucher", ""),
             )
+        except VoucherError as error:
+            messages.error(request, str(error))
+            request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": ""}
+            return redirect("orders:review")
         except CheckoutError as error:
             messages.error(request, str(error))
             return redirect("cart:detail")
         selectors.remember_order_in_session(request, order)
         return redirect("payments:pay", number=order.number)
 
-    amounts = totals.compute(priced=priced, shipping_method=method)
-    form = PlaceOrderForm(initial={"checkout_token": uuid.uuid4().hex})
+    voucher = _applicable_voucher(request, details, priced)
+    address = details["address"]
+    amounts = totals.compute(
+        priced=priced,
+        shipping_method=method,
+        country=address.get("country", ""),
+        region=address.get("region", ""),
+        voucher=voucher,
+    )
     return render(
         request,
         "orders/review.html",
@@ -96,9 +138,39 @@ def review(request):
             "totals": amounts,
             "details": details,
             "method": method,
-            "form": form,
+            "voucher": voucher,
+            "voucher_form": VoucherForm(),
+            "form": PlaceOrderForm(initial={"checkout_token": uuid.uuid4().hex}),
         },
     )
+
+
+@require_POST
+def apply_voucher(request):
+    details = _details(request)
+    priced = _checkout_cart(request)
+    if priced is None:
+        return redirect("cart:detail")
+    form = VoucherForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["code"]))
+        return redirect("orders:review")
+    try:
+        voucher = vouchers.find(form.cleaned_data["code"])
+        vouchers.check(voucher, subtotal=priced.subtotal, email=details.get("email", ""))
+    except VoucherError as error:
+        messages.error(request, str(error))
+        return redirect("orders:review")
+    request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": voucher.code}
+    messages.success(request, f"Discount code {voucher.code} applied: {voucher.label}.")
+    return redirect("orders:review")
+
+
+@require_POST
+def remove_voucher(request):
+    request.session[CHECKOUT_SESSION_KEY] = {**_details(request), "voucher": ""}
+    messages.info(request, "Discount code removed.")
+    return redirect("orders:review")
 
 
 def detail(request, number):
@@ -106,11 +178,4 @@ def detail(request, number):
     order = selectors.order_for_viewer(request, number)
     if order.is_payable and services.expire_if_overdue(order_id=order.pk):
         order.refresh_from_db()
-    return render(
-        request,
-        "orders/detail.html",
-        {
-            "order": order,
-            "lines": order.lines.all(),
-        },
-    )
+    return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all()})

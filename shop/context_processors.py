@@ -7,5 +7,6 @@ def shop(request):
 
     return {
         "SHOP_NAME": settings.SHOP_NAME,
+        "PRICES_INCLUDE_TAX": settings.PRICES_INCLUDE_TAX,
         "cart_quantity": cart_quantity_for_request(request),
     }

@@ -21,13 +21,26 @@ MINOR_UNIT_EXPONENTS = {
 }  # fmt: skip
 
 
+# Card networks charge three-decimal currencies in whole tens of fils/baisa (Stripe refuses
+# anything else), so amounts the shop computes in them are rounded to 0.010: the total shown
+# is then always exactly the total charged.
+CHARGE_STEPS = {code: Decimal("0.010") for code in ("BHD", "JOD", "KWD", "OMR", "TND")}
+
+
 def exponent(currency: str) -> int:
     return MINOR_UNIT_EXPONENTS.get(str(currency).upper(), 2)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    """Round half up to the currency's minor unit (cents, yen, fils)."""
-    return Decimal(amount).quantize(Decimal(1).scaleb(-exponent(currency)), rounding=ROUND_HALF_UP)
+    """Round half up to the currency's minor unit (cents, yen; tens of fils for KWD)."""
+    code = str(currency).upper()
+    unit = Decimal(1).scaleb(-exponent(code))
+    step = CHARGE_STEPS.get(code)
+    if step is not None:
+        return (
+            (Decimal(amount) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+        ).quantize(unit)
+    return Decimal(amount).quantize(unit, rounding=ROUND_HALF_UP)
 
 
 def money(amount: Decimal | int | str, currency: str | None = None) -> Money:

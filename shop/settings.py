@@ -203,6 +203,8 @@ SHOP_CURRENCY = (env.get("SHOP_CURRENCY") or "USD").upper()
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL") or f"{SHOP_NAME} <shop@example.com>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 RESERVATION_MINUTES = env.get_int("RESERVATION_MINUTES", 15)
+# Whether catalog prices already include tax (EU, UK, AU style) or tax is added at checkout.
+PRICES_INCLUDE_TAX = env.get_bool("PRICES_INCLUDE_TAX", False)
 ADMIN_URL = (env.get("ADMIN_URL") or "admin/").strip("/") + "/"
 PRODUCTS_PER_PAGE = 12
 DEFAULT_CURRENCY = SHOP_CURRENCY  # django-money's default for new Money fields

@@ -21,6 +21,9 @@ class AddToCartForm(forms.Form):
     quantity = forms.IntegerField(
         min_value=1, max_value=MAX_LINE_QUANTITY, initial=1, error_messages=QUANTITY_ERRORS
     )
+    product = forms.IntegerField(
+        required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, variants=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,9 @@ class Cart(models.Model):
         related_name="carts",
         on_delete=models.CASCADE,
     )
+    in_checkout = models.BooleanField(
+        default=False, help_text="An order placed from this cart is awaiting payment."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

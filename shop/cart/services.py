@@ -54,11 +54,19 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
         raise CartError(f"Sorry, only {variant.available} of {variant} left.")
 
 
-def add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
-    """Add units of a variant, summing with what the cart already holds."""
+def add_line(
+    *, cart: Cart, variant_id: int, quantity: int, product_id: int | None = None
+) -> CartLine:
+    """Add units of a variant, summing with what the cart already holds.
+
+    `product_id` is the product whose page the shopper was on: an option of another product
+    (a tampered form) is refused.
+    """
     with transaction.atomic():
         Cart.objects.select_for_update().filter(pk=cart.pk).first()
         variant = _purchasable_variant(variant_id)
+        if product_id is not None and variant.product_id != product_id:
+            raise CartError("That option does not belong to this product.")
         line = CartLine.objects.filter(cart=cart, variant=variant).first()
         current = line.quantity if line else 0
         if not isinstance(quantity, int) or quantity < 1:
@@ -100,8 +108,22 @@ def remove_line(*, cart: Cart, line_id: int) -> None:
         raise CartError("That item is no longer in your cart.")
 
 
-def empty(*, cart_id: int) -> None:
-    CartLine.objects.filter(cart_id=cart_id).delete()
+def set_in_checkout(*, cart_id: int, in_checkout: bool) -> None:
+    Cart.objects.filter(pk=cart_id).update(in_checkout=in_checkout)
+
+
+def remove_purchased(*, cart_id: int, quantities: dict[int, int]) -> None:
+    """Take what was just bought out of the cart, keeping anything added since."""
+    for line in CartLine.objects.select_for_update().filter(
+        cart_id=cart_id, variant_id__in=quantities
+    ):
+        left = line.quantity - quantities[line.variant_id]
+        if left > 0:
+            line.quantity = left
+            line.save(update_fields=["quantity"])
+        else:
+            line.delete()
+    set_in_checkout(cart_id=cart_id, in_checkout=False)
 
 
 def merge_into_user_cart(*, session_cart_id: int, user) -> list[str]:
@@ -115,6 +137,12 @@ def merge_into_user_cart(*, session_cart_id: int, user) -> list[str]:
         source = Cart.objects.select_for_update().filter(pk=session_cart_id, user__isnull=True)
         source = source.first()
         if source is None:
+            return notes
+        if source.in_checkout:
+            # Its order is being paid; merging would move lines out from under it.
+            notes.append(
+                "The cart you are paying for was kept as it is; your account's cart is shown."
+            )
             return notes
         target, _ = Cart.objects.get_or_create(user=user)
         target = Cart.objects.select_for_update().get(pk=target.pk)

@@ -38,6 +38,7 @@ def add(request):
             cart=cart,
             variant_id=form.cleaned_data["variant"],
             quantity=form.cleaned_data["quantity"],
+            product_id=form.cleaned_data["product"],
         )
     except CartError as error:
         messages.error(request, str(error))

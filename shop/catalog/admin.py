@@ -18,7 +18,16 @@ class CategoryAdmin(admin.ModelAdmin):
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    fields = ["sku", "options", "price", "stock_on_hand", "reserved", "position"]
+    fields = [
+        "sku",
+        "options",
+        "price",
+        "stock_on_hand",
+        "reserved",
+        "track_stock",
+        "allow_backorder",
+        "position",
+    ]
     readonly_fields = ["reserved"]
 
     @admin.display(description="Reserved")
@@ -76,11 +85,13 @@ class LowStockFilter(admin.SimpleListFilter):
         return [("out", "Sold out"), ("low", "5 or fewer available")]
 
     def queryset(self, request, queryset):
-        available = F("stock_on_hand") - F("stock_reserved")
+        tracked = queryset.filter(track_stock=True).alias(
+            a=F("stock_on_hand") - F("stock_reserved")
+        )
         if self.value() == "out":
-            return queryset.alias(a=available).filter(a__lte=0)
+            return tracked.filter(a__lte=0)
         if self.value() == "low":
-            return queryset.alias(a=available).filter(a__lte=5)
+            return tracked.filter(a__lte=5)
         return queryset
 
 
@@ -88,8 +99,17 @@ class LowStockFilter(admin.SimpleListFilter):
 class VariantAdmin(admin.ModelAdmin):
     """The stock list: every SKU with its stock editable in place."""
 
-    list_display = ["sku", "product", "label", "price", "stock_on_hand", "stock_reserved"]
-    list_editable = ["stock_on_hand"]
+    list_display = [
+        "sku",
+        "product",
+        "label",
+        "price",
+        "stock_on_hand",
+        "stock_reserved",
+        "track_stock",
+        "allow_backorder",
+    ]
+    list_editable = ["stock_on_hand", "allow_backorder"]
     list_select_related = ["product"]
     list_filter = [LowStockFilter, "product__category"]
     search_fields = ["sku", "product__name"]

@@ -7,6 +7,9 @@ from django.urls import reverse
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 
+# What `Variant.available` says of a variant that never runs out: more than anyone can buy.
+UNLIMITED = 10**9
+
 
 class Category(models.Model):
     name = models.CharField(max_length=120)
@@ -76,9 +79,17 @@ class Variant(models.Model):
         default_currency=settings.SHOP_CURRENCY,
         validators=[MinMoneyValidator(0)],
     )
-    stock_on_hand = models.PositiveIntegerField(default=0)
+    stock_on_hand = models.IntegerField(
+        default=0, help_text="Units on the shelf. Below zero only for backorders (units owed)."
+    )
     stock_reserved = models.PositiveIntegerField(
         default=0, editable=False, help_text="Held by orders awaiting payment."
+    )
+    track_stock = models.BooleanField(
+        default=True, help_text="Off for things that never run out (digital goods, services)."
+    )
+    allow_backorder = models.BooleanField(
+        default=False, help_text="Keep selling when none are left; they ship when restocked."
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -86,13 +97,20 @@ class Variant(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(stock_reserved__lte=F("stock_on_hand")),
+                condition=Q(allow_backorder=True)
+                | Q(track_stock=False)
+                | Q(stock_reserved__lte=F("stock_on_hand")),
                 name="variant_reserved_within_on_hand",
                 violation_error_message="Stock on hand cannot be less than what is reserved.",
             ),
             models.CheckConstraint(
-                condition=Q(stock_on_hand__gte=0) & Q(stock_reserved__gte=0),
+                condition=Q(allow_backorder=True) | Q(stock_on_hand__gte=0),
                 name="variant_stock_not_negative",
+                violation_error_message="Stock on hand cannot be negative unless backorders "
+                "are allowed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stock_reserved__gte=0), name="variant_reserved_not_negative"
             ),
         ]
 
@@ -121,8 +139,22 @@ class Variant(models.Model):
         return " / ".join(str(v) for v in self.options.values()) or "Standard"
 
     @property
-    def available(self) -> int:
+    def sells_without_limit(self) -> bool:
+        return not self.track_stock or self.allow_backorder
+
+    @property
+    def in_stock(self) -> int:
+        """Units on the shelf that no unpaid order holds."""
         return max(self.stock_on_hand - self.stock_reserved, 0)
+
+    @property
+    def available(self) -> int:
+        """Units a shopper may buy now: the units in stock, or no limit."""
+        return UNLIMITED if self.sells_without_limit else self.in_stock
+
+    @property
+    def on_backorder(self) -> bool:
+        return self.track_stock and self.allow_backorder and self.in_stock == 0
 
 
 class ProductImage(models.Model):

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest
 
-from shop.catalog.models import Category, Product, ProductImage, Variant
+from shop.catalog.models import UNLIMITED, Category, Product, ProductImage, Variant
 
 
 def listed_products() -> QuerySet[Product]:
@@ -23,7 +34,18 @@ def listed_products() -> QuerySet[Product]:
         .annotate(
             min_price=Min("variants__price"),
             units_available=Coalesce(
-                Sum(Greatest(F("variants__stock_on_hand") - F("variants__stock_reserved"), 0)),
+                Max(
+                    Case(
+                        When(
+                            Q(variants__track_stock=False) | Q(variants__allow_backorder=True),
+                            then=Value(UNLIMITED),
+                        ),
+                        default=Greatest(
+                            F("variants__stock_on_hand") - F("variants__stock_reserved"), 0
+                        ),
+                        output_field=IntegerField(),
+                    )
+                ),
                 Value(0),
                 output_field=IntegerField(),
             ),
@@ -89,10 +111,6 @@ def product_for_page(slug: str) -> Product | None:
         .filter(slug=slug)
         .first()
     )
-
-
-def shop_currency() -> str:
-    return settings.SHOP_CURRENCY
 
 
 def variants_for_update(variant_ids: list[int]) -> QuerySet[Variant]:

@@ -14,11 +14,11 @@ def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
     Only `stock_on_hand` is written, under the row lock, so a stale form cannot overwrite the
     reserved count that checkouts are changing at the same time.
     """
-    if quantity < 0:
-        raise ValidationError("Stock on hand cannot be negative.")
     with transaction.atomic():
         variant = Variant.objects.select_for_update().get(pk=variant_id)
-        if quantity < variant.stock_reserved:
+        if quantity < 0 and not variant.allow_backorder:
+            raise ValidationError(f"{variant.sku}: stock on hand cannot be negative.")
+        if quantity < variant.stock_reserved and not variant.sells_without_limit:
             raise ValidationError(
                 f"{variant.sku}: cannot set stock to {quantity}; {variant.stock_reserved} "
                 "units are reserved by orders awaiting payment."

@@ -1,0 +1,65 @@
+"""Voucher codes: which apply, and using one under a lock so a limit holds under concurrency."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from moneyed import Money
+
+from orders.exceptions import VoucherError
+from orders.models import Order, Voucher, VoucherRedemption
+from shop.catalog.templatetags.shop_tags import money as format_money
+
+NOT_VALID = "That discount code is not valid."
+
+
+def normalise(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def find(code: str, *, for_update: bool = False) -> Voucher:
+    code = normalise(code)
+    if not code or len(code) > 40:
+        raise VoucherError(NOT_VALID)
+    vouchers = Voucher.objects.select_for_update() if for_update else Voucher.objects
+    voucher = vouchers.filter(code=code).first()
+    if voucher is None or not voucher.is_active:
+        raise VoucherError(NOT_VALID)
+    return voucher
+
+
+def check(voucher: Voucher, *, subtotal: Money, email: str = "", exclude_order=None) -> None:
+    """Raise VoucherError with the reason the voucher cannot be used on this order."""
+    now = timezone.now()
+    if voucher.valid_from and now < voucher.valid_from:
+        raise VoucherError("That discount code is not valid yet.")
+    if voucher.valid_until and now >= voucher.valid_until:
+        raise VoucherError("That discount code has expired.")
+    if voucher.minimum_order is not None and subtotal < voucher.minimum_order:
+        raise VoucherError(
+            f"That discount code needs an order of at least {format_money(voucher.minimum_order)}."
+        )
+    uses = VoucherRedemption.objects.filter(voucher=voucher)
+    if exclude_order is not None:
+        uses = uses.exclude(order=exclude_order)
+    if voucher.usage_limit is not None and uses.count() >= voucher.usage_limit:
+        raise VoucherError("That discount code has been used up.")
+    if (
+        voucher.per_customer_limit is not None
+        and email
+        and uses.filter(email__iexact=email).count() >= voucher.per_customer_limit
+    ):
+        raise VoucherError("You have already used that discount code.")
+
+
+def redeem(*, code: str, order: Order, subtotal: Money) -> Voucher:
+    """Use the voucher for the order. The voucher row stays locked until the order's
+    transaction ends, so its limits are counted by one checkout at a time."""
+    voucher = find(code, for_update=True)
+    check(voucher, subtotal=subtotal, email=order.email)
+    VoucherRedemption.objects.create(voucher=voucher, order=order, email=order.email.lower())
+    return voucher
+
+
+def give_back(*, order: Order) -> None:
+    """An unpaid order that expired or was cancelled no longer uses its voucher."""
+    VoucherRedemption.objects.filter(order=order).delete()
