@@ -37,14 +37,17 @@ class ShippingMethod(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def _rates(self) -> list[ShippingRate]:
+        return list(self.rates.all()) if self.pk else []
+
     def ships_to(self, country: str) -> bool:
-        rates = list(self.rates.all())
+        rates = self._rates()
         return not rates or any(r.country == country for r in rates)
 
     def price_for(self, *, country: str, goods: Money) -> Money | None:
         """What shipping costs to `country` for `goods` worth of items; None if we don't
         ship there with this method. Uses prefetched rates when present."""
-        rates = list(self.rates.all())
+        rates = self._rates()
         if rates:
             rate = next((r for r in rates if r.country == country), None)
             if rate is None:
@@ -84,10 +87,10 @@ class TaxRate(models.Model):
     )
     name = models.CharField(max_length=40, default="Tax", help_text="Shown to shoppers: VAT, GST…")
     rate = models.DecimalField(
-        max_digits=6,
-        decimal_places=4,
+        max_digits=8,
+        decimal_places=6,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="A fraction: 0.2000 is 20%.",
+        help_text="A fraction: 0.2 is 20%, 0.08875 is 8.875%.",
     )
 
     class Meta:
@@ -201,7 +204,7 @@ class Order(models.Model):
     total = MoneyField(**MONEY)
     prices_include_tax = models.BooleanField(default=False)
     tax_name = models.CharField(max_length=40, blank=True)
-    tax_rate = models.DecimalField(max_digits=6, decimal_places=4, default=0)
+    tax_rate = models.DecimalField(max_digits=8, decimal_places=6, default=0)
     voucher_code = models.CharField(max_length=40, blank=True)
 
     shipping_name = models.CharField(max_length=200)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from orders.models import ShippingMethod
+from orders.models import ShippingMethod, TaxRate, Voucher
 from shop.catalog.models import Category, Product, ProductImage, Variant
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +14,8 @@ def _counts():
         Variant.objects.count(),
         ProductImage.objects.count(),
         ShippingMethod.objects.count(),
+        TaxRate.objects.count(),
+        Voucher.objects.count(),
     )
 
 

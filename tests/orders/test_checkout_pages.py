@@ -145,3 +145,29 @@ def test_an_overdue_order_expires_when_its_page_is_opened(client, cart_with_item
     assert order.status == Order.Status.EXPIRED
     cart_with_item.refresh_from_db()
     assert cart_with_item.stock_reserved == 0
+
+
+def test_a_method_that_does_not_ship_to_the_country_is_refused(client, cart_with_item):
+    from moneyed import Money
+
+    from orders.models import ShippingMethod, ShippingRate
+
+    method = ShippingMethod.objects.create(name="Euro Post", price=Money("5", "USD"))
+    ShippingRate.objects.create(method=method, country="DE", price=Money("4", "USD"))
+
+    response = client.post(reverse("orders:checkout"), _details(method, country="US"))
+
+    assert "Euro Post does not ship to United States" in response.content.decode()
+
+
+def test_review_shows_the_tax_for_the_address(client, cart_with_item, shipping_method):
+    from decimal import Decimal
+
+    from orders.models import TaxRate
+
+    TaxRate.objects.create(country="US", region="NY", name="Sales tax", rate=Decimal("0.08875"))
+    client.post(reverse("orders:checkout"), _details(shipping_method, region="ny"))
+
+    body = client.get(reverse("orders:review")).content.decode()
+
+    assert "Sales tax (8.875%)" in body and "$2.22" in body and "Pay $27.22" in body

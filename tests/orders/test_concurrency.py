@@ -81,3 +81,47 @@ def test_carts_locking_rows_in_opposite_orders_never_deadlock(require_postgres):
     for variant in (a, b, c):
         variant.refresh_from_db()
         assert variant.stock_reserved == 12 and variant.stock_on_hand == 100
+
+
+def test_a_voucher_limited_to_one_use_is_used_once(require_postgres):
+    from decimal import Decimal
+
+    from orders.exceptions import VoucherError
+    from orders.models import Voucher, VoucherRedemption
+    from orders.services import place_order
+    from tests.conftest import ADDRESS
+
+    shipping = ShippingMethodFactory()
+    Voucher.objects.create(code="ONCE", kind="percentage", value=Decimal("50"), usage_limit=1)
+    carts = [make_cart((VariantFactory(stock_on_hand=5), 1)) for _ in range(10)]
+
+    results = _run_at_once(
+        [
+            lambda c=c, i=i: place_order(
+                cart=c,
+                email=f"b{i}@example.com",
+                address=ADDRESS,
+                shipping_method=shipping,
+                checkout_token=f"v{i}",
+                voucher_code="ONCE",
+            )
+            for i, c in enumerate(carts)
+        ]
+    )
+
+    assert sum(isinstance(r, Order) for r in results) == 1, results
+    assert sum(isinstance(r, VoucherError) and "used up" in str(r) for r in results) == 9
+    assert VoucherRedemption.objects.count() == 1
+
+
+def test_a_double_submitted_checkout_makes_one_order(require_postgres):
+    shipping = ShippingMethodFactory()
+    variant = VariantFactory(stock_on_hand=3)
+    cart = make_cart((variant, 2))
+
+    results = _run_at_once([lambda: place(cart, shipping, token="same-click")] * 8)
+
+    assert all(isinstance(r, Order) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    variant.refresh_from_db()
+    assert variant.stock_reserved == 2

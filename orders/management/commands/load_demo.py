@@ -1,33 +1,51 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from orders.models import ShippingMethod
+from orders.models import ShippingMethod, TaxRate, Voucher
 from shop.catalog import demo
 from shop.money import money
 
+# name, description, price, free over
 SHIPPING = [
-    ("Standard", "Delivered in 3–5 working days", "5.00"),
-    ("Express", "Delivered the next working day", "15.00"),
+    ("Standard", "Delivered in 3–5 working days", "5.00", "100.00"),
+    ("Express", "Delivered the next working day", "15.00", None),
 ]
+TAXES = [("US", "CA", "Sales tax", "0.0725"), ("US", "NY", "Sales tax", "0.08875")]
+VOUCHERS = [("WELCOME10", "percentage", "10", None)]
 
 
 class Command(BaseCommand):
-    help = "Load the demo catalog and shipping methods. Running it again changes nothing."
+    help = "Load the demo catalog, shipping, taxes and a voucher. Running it again changes nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-images", action="store_true", help="skip generating images")
 
     def handle(self, *args, no_images=False, **options):
+        currency = settings.SHOP_CURRENCY
         created = demo.load(with_images=not no_images)
-        for position, (name, description, price) in enumerate(SHIPPING):
+        created["shipping methods"] = created["tax rates"] = created["vouchers"] = 0
+        for position, (name, description, price, free_over) in enumerate(SHIPPING):
             _, new = ShippingMethod.objects.get_or_create(
                 name=name,
                 defaults={
                     "description": description,
                     "position": position,
-                    "price": money(price, settings.SHOP_CURRENCY),
+                    "price": money(price, currency),
+                    "free_over": money(free_over, currency) if free_over else None,
                 },
             )
-            created["shipping methods"] = created.get("shipping methods", 0) + new
+            created["shipping methods"] += new
+        for country, region, name, rate in TAXES:
+            _, new = TaxRate.objects.get_or_create(
+                country=country, region=region, defaults={"name": name, "rate": Decimal(rate)}
+            )
+            created["tax rates"] += new
+        for code, kind, value, limit in VOUCHERS:
+            _, new = Voucher.objects.get_or_create(
+                code=code, defaults={"kind": kind, "value": Decimal(value), "usage_limit": limit}
+            )
+            created["vouchers"] += new
         summary = ", ".join(f"{count} {what}" for what, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo catalog loaded: created {summary}."))
