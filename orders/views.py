@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from orders import selectors, services, totals, vouchers
+from orders.countries import COUNTRIES
 from orders.exceptions import CheckoutError, VoucherError
 from orders.forms import CheckoutForm, PlaceOrderForm, VoucherForm
 from orders.models import ShippingMethod
@@ -137,6 +138,7 @@ def review(request):
             "priced": priced,
             "totals": amounts,
             "details": details,
+            "country_name": dict(COUNTRIES).get(address.get("country", ""), address.get("country")),
             "method": method,
             "voucher": voucher,
             "voucher_form": VoucherForm(),
