@@ -68,7 +68,15 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ["product_name", "variant_label", "sku", "unit_price", "quantity", "line_total"]
+    fields = [
+        "product_name",
+        "variant_label",
+        "sku",
+        "unit_price",
+        "quantity",
+        "line_total",
+        "refunded_quantity",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -104,28 +112,6 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["number", "email", "shipping_name"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, ReservationInline, OrderEventInline]
-    readonly_fields = [
-        "number",
-        "user",
-        "email",
-        "status",
-        "currency",
-        "subtotal",
-        "shipping_total",
-        "total",
-        "shipping_method_name",
-        "reservation_expires_at",
-        "paid_at",
-        "created_at",
-        "updated_at",
-        "shipping_name",
-        "shipping_line1",
-        "shipping_line2",
-        "shipping_city",
-        "shipping_postcode",
-        "shipping_country",
-        "shipping_phone",
-    ]
     fieldsets = [
         (
             None,
@@ -155,6 +141,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "tax_rate",
                     "prices_include_tax",
                     "total",
+                    "refunded_total",
                 ]
             },
         ),
@@ -175,6 +162,12 @@ class OrderAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Everything an order says is a record of what happened; the merchant changes it only
+        # through actions that write the event log. The flag is theirs to clear.
+        fields = [f for _, options in self.fieldsets for f in options["fields"]]
+        return [f for f in fields if f != "needs_attention"]
 
     def has_add_permission(self, request):
         return False

@@ -11,3 +11,7 @@ class OutOfStock(CheckoutError):
 
 class VoucherError(CheckoutError):
     """The discount code cannot be used; the message says why."""
+
+
+class RefundError(Exception):
+    """The refund cannot be made; the message is for the merchant."""

@@ -222,6 +222,7 @@ class Order(models.Model):
     needs_attention = models.BooleanField(
         default=False, help_text="Something the merchant must look at (see the event log)."
     )
+    refunded_total = MoneyField(default=0, **MONEY)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -284,13 +285,18 @@ class OrderLine(models.Model):
     unit_price = MoneyField(**MONEY)
     quantity = models.PositiveIntegerField()
     line_total = MoneyField(**MONEY)
+    refunded_quantity = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name="order_line_quantity_positive"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_quantity__lte=models.F("quantity")),
+                name="order_line_refunds_within_quantity",
+            ),
         ]
 
     def __str__(self) -> str:

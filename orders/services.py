@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,9 +14,9 @@ from django.utils import timezone
 from moneyed import Money
 
 from orders import allocation, totals, vouchers
-from orders.exceptions import CheckoutError, OutOfStock
+from orders.exceptions import CheckoutError, OutOfStock, RefundError
 from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
-from orders.signals import order_paid
+from orders.signals import order_paid, order_refunded
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
 from shop.cart.selectors import price_cart
@@ -199,6 +200,8 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
         if order.is_paid or order.status == Order.Status.REFUNDED:
             return PaymentOutcome.ALREADY_PAID
         if amount != order.total:
+            if order.events.filter(kind="payment_mismatch", data__reference=reference).exists():
+                return PaymentOutcome.AMOUNT_MISMATCH  # told the merchant already
             order.needs_attention = True
             order.save(update_fields=["needs_attention", "updated_at"])
             record_event(
@@ -224,6 +227,8 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
             with transaction.atomic():
                 allocation.commit(order=order)
         except OutOfStock as error:
+            if order.events.filter(kind="paid_out_of_stock", data__reference=reference).exists():
+                return PaymentOutcome.STOCK_GONE
             order.needs_attention = True
             order.save(update_fields=["needs_attention", "updated_at"])
             record_event(
@@ -252,6 +257,97 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
             cart_services.remove_purchased(cart_id=order.cart_id, quantities=dict(bought))
         order_paid.send(sender=Order, order=order)
         return PaymentOutcome.PAID
+
+
+@dataclass(frozen=True)
+class RefundNotice:
+    """What a listener needs to tell the shopper about a refund."""
+
+    amount: Money
+    reference: str
+    reason: str
+    automatic: bool = False
+
+
+def check_refund_lines(order: Order, quantities: dict[int, int]) -> None:
+    """Raise RefundError unless every (line id, quantity) can still be refunded."""
+    lines = {line.pk: line for line in order.lines.all()}
+    for line_id, quantity in quantities.items():
+        line = lines.get(line_id)
+        if line is None:
+            raise RefundError(f"Order {order.number} has no line {line_id}.")
+        if quantity < 1:
+            raise RefundError("Refund at least one unit of each chosen line.")
+        if quantity > line.quantity - line.refunded_quantity:
+            left = line.quantity - line.refunded_quantity
+            raise RefundError(
+                f"Only {left} of {line.product_name} ({line.variant_label}) can still be refunded."
+            )
+
+
+def record_refund(
+    *,
+    order_id: int,
+    amount: Money,
+    reference: str,
+    actor: str,
+    reason: str = "",
+    lines: dict[int, int] | None = None,
+    settled: bool = False,
+    automatic: bool = False,
+) -> Order:
+    """Record money given back to the shopper (the payment provider confirmed it).
+
+    `settled`: nothing the shopper paid is left to refund. A paid order becomes `refunded`
+    when all its total is back, else `partially_refunded`; an order that was never fulfilled
+    (its payment came too late, or it was cancelled) becomes `refunded` once settled.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if amount.currency.code != order.currency or amount.amount <= 0:
+            raise RefundError(f"Cannot record a refund of {amount} on order {order.number}.")
+        if lines:
+            check_refund_lines(order, lines)
+            for line in order.lines.filter(pk__in=lines):
+                line.refunded_quantity += lines[line.pk]
+                line.save(update_fields=["refunded_quantity"])
+        order.refunded_total += amount
+        if order.is_paid:
+            fully = settled or order.refunded_total >= order.total
+            if fully:
+                order.status = Order.Status.REFUNDED
+            elif order.status == Order.Status.PAID:
+                order.status = Order.Status.PARTIALLY_REFUNDED
+        elif settled and order.status in (Order.Status.EXPIRED, Order.Status.CANCELLED):
+            order.status = Order.Status.REFUNDED
+        if settled and order.needs_attention and order.status == Order.Status.REFUNDED:
+            order.needs_attention = False
+        order.save(update_fields=["refunded_total", "status", "needs_attention", "updated_at"])
+        record_event(
+            order=order,
+            kind="refunded",
+            actor=actor,
+            message=f"Refunded {amount} ({reference}). {reason}".strip(),
+            data={"reference": reference, "amount": str(amount.amount), "lines": lines or {}},
+        )
+        order_refunded.send(
+            sender=Order,
+            order=order,
+            refund=RefundNotice(
+                amount=amount, reference=reference, reason=reason, automatic=automatic
+            ),
+        )
+        return order
+
+
+def flag(*, order_id: int, kind: str, message: str, actor: str, data: dict | None = None) -> Order:
+    """Put the order in front of the merchant with a note in its event log."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        order.needs_attention = True
+        order.save(update_fields=["needs_attention", "updated_at"])
+        record_event(order=order, kind=kind, actor=actor, message=message, data=data)
+        return order
 
 
 def expire_overdue_orders(*, now=None) -> int:

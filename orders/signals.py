@@ -5,3 +5,6 @@ from django.dispatch import Signal
 
 # order: the Order just marked paid.
 order_paid = Signal()
+
+# order: the Order; refund: a RefundNotice (amount, reference, reason, automatic).
+order_refunded = Signal()

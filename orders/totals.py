@@ -101,3 +101,20 @@ def compute(
         tax_name=tax_rate.name if tax_rate else "Tax",
         shipping_available=shipping_available,
     )
+
+
+def refund_for_lines(order, quantities: dict[int, int]) -> Money:
+    """What refunding these units gives back: their price less their share of the discount,
+    plus their tax when it was added on top. Shipping is not included."""
+    currency = order.currency
+    lines = {line.pk: line for line in order.lines.all()}
+    value = sum(
+        (lines[line_id].unit_price.amount * quantity for line_id, quantity in quantities.items()),
+        Decimal(0),
+    )
+    subtotal = order.subtotal.amount
+    if subtotal > 0:
+        value = value * (subtotal - order.discount_total.amount) / subtotal
+    if not order.prices_include_tax:
+        value = value * (1 + order.tax_rate)
+    return money(value, currency)

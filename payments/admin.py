@@ -1,24 +1,140 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from payments.models import Payment, StripeEvent
+from orders.admin import OrderAdmin as BaseOrderAdmin
+from orders.exceptions import RefundError
+from orders.models import Order
+from payments import refunds
+from payments.forms import RefundForm
+from payments.models import Payment, Refund, StripeEvent
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = [
+        "stripe_payment_intent_id",
+        "status",
+        "amount",
+        "amount_refunded",
+        "dispute_status",
+        "last_error",
+        "created_at",
+    ]
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ["created_at", "amount", "status", "reason", "actor", "stripe_refund_id"]
+
+
+admin.site.unregister(Order)
+
+
+@admin.register(Order)
+class OrderAdmin(BaseOrderAdmin):
+    """The order page with its payments and refunds, and a Refund button."""
+
+    inlines = [*BaseOrderAdmin.inlines, PaymentInline, RefundInline]
+    change_form_template = "admin/payments/order_change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:order_id>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="orders_order_refund",
+            ),
+            *super().get_urls(),
+        ]
+
+    def refund_view(self, request, order_id):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=order_id)
+        payment = order.payments.filter(status="succeeded").first()
+        form = RefundForm(order, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                made = refunds.refund(
+                    order_id=order.pk,
+                    actor=request.user.get_username(),
+                    reason=form.cleaned_data["reason"],
+                    amount=form.cleaned_data["refund_amount"],
+                    lines=form.cleaned_data["refund_lines"],
+                )
+            except RefundError as error:
+                form.add_error(None, str(error))
+            else:
+                if made.status == Refund.Status.SUCCEEDED:
+                    messages.success(request, f"Refunded {made.amount}; the shopper is emailed.")
+                else:
+                    messages.warning(
+                        request, f"Refund of {made.amount} is {made.get_status_display().lower()}."
+                    )
+                return redirect(reverse("admin:orders_order_change", args=[order.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": order,
+            "title": f"Refund order {order.number}",
+            "order": order,
+            "payment": payment,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/payments/refund_form.html", context)
 
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["stripe_payment_intent_id", "order", "amount", "status", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["stripe_payment_intent_id", "order__number"]
-    readonly_fields = [
-        "order",
+    list_display = [
         "stripe_payment_intent_id",
+        "order",
         "amount",
         "status",
-        "last_error",
+        "amount_refunded",
+        "dispute_status",
         "created_at",
-        "updated_at",
     ]
+    list_filter = ["status", "dispute_status"]
+    search_fields = ["stripe_payment_intent_id", "stripe_charge_id", "order__number"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "order", "amount", "status", "actor", "automatic"]
+    list_filter = ["status", "automatic"]
+    search_fields = ["order__number", "stripe_refund_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # refunds are made from the order page, through Stripe
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -27,16 +143,12 @@ class StripeEventAdmin(admin.ModelAdmin):
     list_display = ["stripe_id", "type", "received_at", "processed_at", "result"]
     list_filter = ["type", "result"]
     search_fields = ["stripe_id"]
-    readonly_fields = [
-        "stripe_id",
-        "type",
-        "livemode",
-        "payload",
-        "received_at",
-        "processed_at",
-        "result",
-        "error",
-    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -40,6 +40,28 @@ def retrieve_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
     return client().v1.payment_intents.retrieve(payment_intent_id)
 
 
+def create_refund(
+    *, payment_intent_id: str, amount: int, metadata: dict, idempotency_key: str
+) -> stripe.Refund:
+    """Stripe's `reason` takes three fixed values; ours is free text, so it goes in metadata."""
+    return client().v1.refunds.create(
+        params={"payment_intent": payment_intent_id, "amount": amount, "metadata": metadata},
+        options={"idempotency_key": idempotency_key},
+    )
+
+
+def list_refunds(payment_intent_id: str) -> list[dict]:
+    page = client().v1.refunds.list(params={"payment_intent": payment_intent_id, "limit": 100})
+    return [refund.to_dict() for refund in page.auto_paging_iter()]
+
+
+def list_events(*, created_gte: int):
+    """Every event Stripe kept since `created_gte` (a Unix time), oldest first."""
+    page = client().v1.events.list(params={"created": {"gte": created_gte}, "limit": 100})
+    events = [event.to_dict() for event in page.auto_paging_iter()]
+    return sorted(events, key=lambda event: (event.get("created") or 0, event["id"]))
+
+
 def construct_event(payload: bytes, signature: str) -> stripe.Event:
     """Verify the signature and the timestamp (5 minutes' tolerance) and parse the event."""
     return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from orders import services as order_services
 from orders.models import Order
-from payments import gateway
+from payments import gateway, refunds
 from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.exceptions import PaymentNotPossible
 from payments.models import Payment, StripeEvent
@@ -77,8 +78,17 @@ def start_payment(*, order_id: int) -> PaymentSession:
         return PaymentSession(payment=payment, client_secret=intent.client_secret)
 
 
-def apply_payment_intent(intent: dict, *, source: str) -> str:
-    """Bring our records in line with a PaymentIntent as Stripe reported it. Idempotent."""
+FINAL_STATUSES = {"succeeded", "canceled"}
+
+
+def apply_payment_intent(intent: dict, *, source: str, event_created: int | None = None) -> str:
+    """Bring our records in line with a PaymentIntent as Stripe reported it. Idempotent.
+
+    `event_created` is the `created` time of the webhook event that carried it (None for a
+    PaymentIntent we just retrieved, which is current). Events come late and out of order:
+    a final state (succeeded, canceled) is never replaced, and an event older than the last
+    one applied changes nothing.
+    """
     payment = Payment.objects.filter(stripe_payment_intent_id=intent["id"]).first()
     if payment is None:
         payment = _adopt_payment_intent(intent)
@@ -90,12 +100,23 @@ def apply_payment_intent(intent: dict, *, source: str) -> str:
         # The order first, then the payment: the lock order every payment path uses.
         Order.objects.select_for_update().filter(pk=payment.order_id).first()
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if payment.status != "succeeded":
-            payment.status = status
+        previous = payment.status
+        if previous in FINAL_STATUSES and status != previous:
+            return "stale"
+        if (
+            event_created is not None
+            and payment.last_event_created is not None
+            and event_created < payment.last_event_created
+            and status != "succeeded"
+        ):
+            return "stale"
         error = (intent.get("last_payment_error") or {}).get("message", "")
-        if error:
-            payment.last_error = error
-        payment.save(update_fields=["status", "last_error", "updated_at"])
+        payment.status = status
+        payment.last_error = error or payment.last_error
+        if event_created is not None:
+            payment.last_event_created = max(event_created, payment.last_event_created or 0)
+        payment.stripe_charge_id = _charge_id(intent) or payment.stripe_charge_id
+        payment.save()
         if status == "succeeded":
             received = intent.get("amount_received") or intent["amount"]
             outcome = order_services.mark_paid(
@@ -104,16 +125,54 @@ def apply_payment_intent(intent: dict, *, source: str) -> str:
                 reference=intent["id"],
                 actor=source,
             )
+            if outcome is order_services.PaymentOutcome.STOCK_GONE:
+                return refunds.refund_automatically(payment=payment)
             return outcome.value
+        changed = status != previous
         if status == "requires_payment_method" and error:
+            failed_charge = (intent.get("last_payment_error") or {}).get("charge") or ""
+            seen = failed_charge and payment.order.events.filter(
+                kind="payment_failed", data__charge=failed_charge
+            )
+            if seen and seen.exists():
+                return "payment_failed"
             order_services.record_event(
                 order=payment.order,
                 kind="payment_failed",
                 actor=source,
                 message=f"Payment {intent['id']} failed: {error}",
+                data={"charge": failed_charge},
             )
             return "payment_failed"
+        if status == "canceled" and changed:
+            order_services.record_event(
+                order=payment.order,
+                kind="payment_canceled",
+                actor=source,
+                message=f"Payment {intent['id']} was canceled"
+                + (
+                    f" ({intent['cancellation_reason']})."
+                    if intent.get("cancellation_reason")
+                    else "."
+                ),
+            )
+            return "payment_canceled"
+        if status == "processing" and changed:
+            order_services.record_event(
+                order=payment.order,
+                kind="payment_processing",
+                actor=source,
+                message=f"Payment {intent['id']} is processing; Stripe will tell us the outcome.",
+            )
+            return "payment_processing"
     return f"status_{status}"
+
+
+def _charge_id(intent: dict) -> str:
+    charge = intent.get("latest_charge")
+    if isinstance(charge, dict):  # expanded (localstripe always expands it)
+        return charge.get("id") or ""
+    return charge or ""
 
 
 def _adopt_payment_intent(intent: dict) -> Payment | None:
@@ -148,17 +207,93 @@ def sync_payment_intent(*, payment: Payment, source: str) -> str:
 
 
 def _on_payment_intent(event: dict) -> str:
-    return apply_payment_intent(event["data"]["object"], source="stripe webhook")
+    return apply_payment_intent(
+        event["data"]["object"], source="stripe webhook", event_created=event.get("created")
+    )
+
+
+def _payment_for_charge(obj: dict) -> Payment | None:
+    """The payment a charge or dispute belongs to, by PaymentIntent or charge id."""
+    intent_id = obj.get("payment_intent")
+    if intent_id:
+        payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
+        if payment is not None:
+            return payment
+    charge_id = obj.get("charge") if obj.get("object") == "dispute" else obj.get("id")
+    if charge_id:
+        return Payment.objects.filter(stripe_charge_id=charge_id).first()
+    return None
+
+
+def _on_charge_refunded(event: dict) -> str:
+    """A refund happened at Stripe: ours (completes a pending row) or the merchant's in the
+    dashboard (recorded). Stripe's list of the payment's refunds is the truth we apply."""
+    payment = _payment_for_charge(event["data"]["object"])
+    if payment is None:
+        return "unknown_payment"
+    changed = refunds.sync_refunds(payment=payment, source="stripe webhook")
+    return f"refunds_synced_{changed}"
+
+
+def _on_dispute(event: dict) -> str:
+    dispute = event["data"]["object"]
+    payment = _payment_for_charge(dispute)
+    if payment is None:
+        return "unknown_payment"
+    with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=payment.order_id).first()
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        payment.dispute_status = dispute.get("status", "")
+        payment.save(update_fields=["dispute_status", "updated_at"])
+        amount = from_stripe_amount(dispute.get("amount") or 0, dispute.get("currency") or "usd")
+        if event["type"] == "charge.dispute.created":
+            order_services.flag(
+                order_id=payment.order_id,
+                kind="dispute_opened",
+                actor="stripe webhook",
+                message=f"The shopper's bank disputes {amount} (reason: "
+                f"{dispute.get('reason') or 'not given'}). Answer it in the Stripe dashboard "
+                "before its deadline.",
+                data={"dispute": dispute.get("id"), "reason": dispute.get("reason")},
+            )
+            return "dispute_opened"
+        order_services.flag(
+            order_id=payment.order_id,
+            kind="dispute_closed",
+            actor="stripe webhook",
+            message=f"The dispute of {amount} is closed: {dispute.get('status') or 'unknown'}.",
+            data={"dispute": dispute.get("id"), "status": dispute.get("status")},
+        )
+        return "dispute_closed"
 
 
 HANDLERS = {
     "payment_intent.succeeded": _on_payment_intent,
     "payment_intent.payment_failed": _on_payment_intent,
+    "payment_intent.canceled": _on_payment_intent,
+    "payment_intent.processing": _on_payment_intent,
+    "charge.refunded": _on_charge_refunded,
+    "charge.dispute.created": _on_dispute,
+    "charge.dispute.closed": _on_dispute,
 }
 
 
-def record_and_apply(event: dict) -> str:
-    """Store the verified event, then apply it once, whatever the number of deliveries."""
+def is_well_formed(event: dict) -> bool:
+    """The shape every handler relies on; anything else is refused before it is stored."""
+    data = event.get("data")
+    return (
+        isinstance(event.get("id"), str)
+        and event["id"].startswith("evt_")
+        and isinstance(event.get("type"), str)
+        and isinstance(data, dict)
+        and isinstance(data.get("object"), dict)
+        and isinstance(data["object"].get("id", ""), str)
+    )
+
+
+def record_and_apply(event: dict, *, replay: bool = False) -> str:
+    """Store the verified event, then apply it once, whatever the number of deliveries.
+    `replay` applies a stored event again (every handler is idempotent)."""
     stored, _ = StripeEvent.objects.get_or_create(
         stripe_id=event["id"],
         defaults={"type": event["type"], "payload": event, "livemode": bool(event.get("livemode"))},
@@ -166,7 +301,7 @@ def record_and_apply(event: dict) -> str:
     try:
         with transaction.atomic():
             stored = StripeEvent.objects.select_for_update().get(pk=stored.pk)
-            if stored.processed_at is not None:
+            if stored.processed_at is not None and not replay:
                 return "duplicate"
             handler = HANDLERS.get(stored.type)
             result = handler(stored.payload) if handler else "ignored"
@@ -179,3 +314,61 @@ def record_and_apply(event: dict) -> str:
         # Kept for the replay command; the webhook answers 500 and Stripe delivers it again.
         StripeEvent.objects.filter(pk=stored.pk).update(error=repr(error)[:2000])
         raise
+
+
+def replay_stored_events(*, events) -> dict[str, int]:
+    """Apply stored events again, oldest first (after a bug fix, or events that failed)."""
+    results: dict[str, int] = {}
+    for stored in events.order_by("received_at", "pk"):
+        try:
+            result = record_and_apply(stored.payload, replay=True)
+        except Exception:
+            logger.exception("Replaying %s failed", stored.stripe_id)
+            result = "error"
+        results[result] = results.get(result, 0) + 1
+    return results
+
+
+def fetch_and_apply_events(*, days: int) -> dict[str, int]:
+    """After an outage: ask Stripe for the events of the last `days` days and apply each one
+    we do not have (those we have are duplicates and change nothing)."""
+    since = int((timezone.now() - timedelta(days=days)).timestamp())
+    results: dict[str, int] = {}
+    for event in gateway.list_events(created_gte=since):
+        if not is_well_formed(event):
+            result = "malformed"
+        else:
+            try:
+                result = record_and_apply(event)
+            except Exception:
+                logger.exception("Applying %s failed", event.get("id"))
+                result = "error"
+        results[result] = results.get(result, 0) + 1
+    return results
+
+
+def reconcile_pending_payments(
+    *, older_than: timedelta = timedelta(minutes=3), within: timedelta = timedelta(days=1)
+) -> dict[str, int]:
+    """The safety net for lost webhooks: ask Stripe about every payment of an order still
+    awaiting payment (or expired while it was) after `older_than`, and apply what Stripe says
+    through the webhook's own code path."""
+    now = timezone.now()
+    candidates = (
+        Payment.objects.filter(
+            order__status__in=[Order.Status.PENDING_PAYMENT, Order.Status.EXPIRED],
+            created_at__lte=now - older_than,
+            created_at__gte=now - within,
+        )
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("created_at")[:500]
+    )
+    results: dict[str, int] = {}
+    for payment in candidates:
+        try:
+            result = sync_payment_intent(payment=payment, source="reconciliation")
+        except gateway.StripeError as error:
+            logger.warning("Could not check %s: %s", payment.stripe_payment_intent_id, error)
+            result = "error"
+        results[result] = results.get(result, 0) + 1
+    return results

@@ -89,7 +89,10 @@ def stripe_webhook(request):
         event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("invalid payload or signature")
-    result = services.record_and_apply(event.to_dict())
+    payload = event.to_dict()
+    if not services.is_well_formed(payload):
+        return HttpResponseBadRequest("not a Stripe event")
+    result = services.record_and_apply(payload)
     return JsonResponse({"received": True, "result": result})
 
 

@@ -15,5 +15,6 @@ app.autodiscover_tasks(["worker"])
 
 app.conf.beat_schedule = {
     "expire-unpaid-orders": {"task": "worker.tasks.expire_unpaid_orders", "schedule": 60.0},
+    "reconcile-payments": {"task": "worker.tasks.reconcile_payments", "schedule": 300.0},
     "resend-stuck-emails": {"task": "worker.tasks.requeue_pending_emails", "schedule": 300.0},
 }

@@ -16,13 +16,17 @@ logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     OutboxEmail.Kind.ORDER_CONFIRMATION: "Your order {number} is confirmed",
+    OutboxEmail.Kind.ORDER_REFUNDED: "A refund for your order {number}",
 }
 
 
-def owe_email(*, order, kind: str) -> OutboxEmail:
+def owe_email(*, order, kind: str, reference: str = "", data: dict | None = None) -> OutboxEmail:
     """Record that an email is owed (idempotent). Call inside the transaction that caused it."""
     email, _ = OutboxEmail.objects.get_or_create(
-        order=order, kind=kind, defaults={"recipient": order.email}
+        order=order,
+        kind=kind,
+        reference=reference,
+        defaults={"recipient": order.email, "data": data or {}},
     )
     return email
 
@@ -47,6 +51,7 @@ def send_once(*, outbox_id: int) -> bool:
             "order": order,
             "lines": list(order.lines.all()),
             "shop_name": settings.SHOP_NAME,
+            "data": email.data,
         }
         template = f"emails/{email.kind}"
         message = EmailMultiAlternatives(
@@ -54,7 +59,9 @@ def send_once(*, outbox_id: int) -> bool:
             body=render_to_string(f"{template}.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.recipient],
-            headers={"X-Shop-Email-Id": f"{email.kind}-{order.number}"},
+            headers={
+                "X-Shop-Email-Id": f"{email.kind}-{order.number}-{email.reference}".rstrip("-")
+            },
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
         email.attempts += 1

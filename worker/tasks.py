@@ -10,6 +10,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from orders import services as order_services
+from payments import services as payment_services
 from worker import emails
 from worker.models import OutboxEmail
 
@@ -36,6 +37,13 @@ def send_email(self, outbox_id: int) -> bool:
 @shared_task(acks_late=True)
 def expire_unpaid_orders() -> int:
     return order_services.expire_overdue_orders()
+
+
+@shared_task(acks_late=True)
+def reconcile_payments() -> dict[str, int]:
+    """Ask Stripe about payments of orders still awaiting payment: a lost webhook must never
+    leave a paid order unpaid."""
+    return payment_services.reconcile_pending_payments()
 
 
 @shared_task(acks_late=True)

@@ -113,9 +113,9 @@ def test_an_expired_hold_no_longer_blocks_other_buyers(shipping_method):
     assert Reservation.objects.get(order=first).state == Reservation.State.RELEASED
 
 
-def _pay(order, amount=None):
+def _pay(order, amount=None, reference="pi_test"):
     return services.mark_paid(
-        order_id=order.pk, amount=amount or order.total, reference="pi_test", actor="test"
+        order_id=order.pk, amount=amount or order.total, reference=reference, actor="test"
     )
 
 
@@ -136,8 +136,10 @@ def test_paying_sells_the_held_units_once(order, django_capture_on_commit_callba
 
 
 def test_a_wrong_amount_flags_the_order_instead_of_paying_it(order):
-    assert _pay(order, Money("2.50", "USD")) == PaymentOutcome.AMOUNT_MISMATCH
-    assert _pay(order, Money("25.00", "EUR")) == PaymentOutcome.AMOUNT_MISMATCH
+    assert _pay(order, Money("2.50", "USD"), "pi_a") == PaymentOutcome.AMOUNT_MISMATCH
+    assert _pay(order, Money("25.00", "EUR"), "pi_b") == PaymentOutcome.AMOUNT_MISMATCH
+    # The same payment reported again (webhook, return page, reconciliation) is told once.
+    assert _pay(order, Money("25.00", "EUR"), "pi_b") == PaymentOutcome.AMOUNT_MISMATCH
 
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT and order.needs_attention
