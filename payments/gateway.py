@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 
 import stripe
 from django.conf import settings
@@ -62,6 +63,16 @@ def list_events(*, created_gte: int):
     return sorted(events, key=lambda event: (event.get("created") or 0, event["id"]))
 
 
-def construct_event(payload: bytes, signature: str) -> stripe.Event:
-    """Verify the signature and the timestamp (5 minutes' tolerance) and parse the event."""
-    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+def construct_event(payload: bytes, signature: str) -> dict:
+    """Verify the signature and its timestamp (Stripe's 5 minutes' tolerance), then parse.
+    Raises stripe.SignatureVerificationError or ValueError (not a JSON object)."""
+    stripe.WebhookSignature.verify_header(
+        payload.decode("utf-8") if isinstance(payload, bytes) else payload,
+        signature,
+        settings.STRIPE_WEBHOOK_SECRET,
+        stripe.Webhook.DEFAULT_TOLERANCE,
+    )
+    event = json.loads(payload)
+    if not isinstance(event, dict):
+        raise ValueError("the body is not a JSON object")
+    return event

@@ -101,16 +101,17 @@ def apply_payment_intent(intent: dict, *, source: str, event_created: int | None
         Order.objects.select_for_update().filter(pk=payment.order_id).first()
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         previous = payment.status
-        if previous in FINAL_STATUSES and status != previous:
-            return "stale"
-        if (
+        error = (intent.get("last_payment_error") or {}).get("message", "")
+        stale = (previous in FINAL_STATUSES and status != previous) or (
             event_created is not None
             and payment.last_event_created is not None
             and event_created < payment.last_event_created
             and status != "succeeded"
-        ):
+        )
+        if stale:
+            if status == "requires_payment_method" and error:
+                _log_failure(payment, intent, error, source)  # history only
             return "stale"
-        error = (intent.get("last_payment_error") or {}).get("message", "")
         payment.status = status
         payment.last_error = error or payment.last_error
         if event_created is not None:
@@ -130,19 +131,7 @@ def apply_payment_intent(intent: dict, *, source: str, event_created: int | None
             return outcome.value
         changed = status != previous
         if status == "requires_payment_method" and error:
-            failed_charge = (intent.get("last_payment_error") or {}).get("charge") or ""
-            seen = failed_charge and payment.order.events.filter(
-                kind="payment_failed", data__charge=failed_charge
-            )
-            if seen and seen.exists():
-                return "payment_failed"
-            order_services.record_event(
-                order=payment.order,
-                kind="payment_failed",
-                actor=source,
-                message=f"Payment {intent['id']} failed: {error}",
-                data={"charge": failed_charge},
-            )
+            _log_failure(payment, intent, error, source)
             return "payment_failed"
         if status == "canceled" and changed:
             order_services.record_event(
@@ -166,6 +155,22 @@ def apply_payment_intent(intent: dict, *, source: str, event_created: int | None
             )
             return "payment_processing"
     return f"status_{status}"
+
+
+def _log_failure(payment: Payment, intent: dict, error: str, source: str) -> None:
+    """Write a failed attempt in the order's log once, however many times we hear of it."""
+    failed_charge = (intent.get("last_payment_error") or {}).get("charge") or ""
+    if failed_charge and payment.order.events.filter(
+        kind="payment_failed", data__charge=failed_charge
+    ):
+        return
+    order_services.record_event(
+        order=payment.order,
+        kind="payment_failed",
+        actor=source,
+        message=f"Payment {intent['id']} failed: {error}",
+        data={"charge": failed_charge},
+    )
 
 
 def _charge_id(intent: dict) -> str:

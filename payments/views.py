@@ -87,12 +87,11 @@ def payment_return(request, number):
 def stripe_webhook(request):
     try:
         event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
-    except (ValueError, stripe.SignatureVerificationError):
+    except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("invalid payload or signature")
-    payload = event.to_dict()
-    if not services.is_well_formed(payload):
+    if not services.is_well_formed(event):
         return HttpResponseBadRequest("not a Stripe event")
-    result = services.record_and_apply(payload)
+    result = services.record_and_apply(event)
     return JsonResponse({"received": True, "result": result})
 
 

@@ -1,6 +1,7 @@
 """A shopper buys two things as a guest, in a real Chromium, paying through the emulator."""
 
 import re
+import time
 
 import pytest
 from moneyed import Money
@@ -95,3 +96,47 @@ def test_guest_browses_adds_two_variants_checks_out_and_pays(page, stripe_webhoo
     assert order.status == Order.Status.PAID and order.total == Money("153.00", "USD")
     assert order.email == "guest@example.com"
     assert sorted(order.lines.values_list("sku", "quantity")) == [("BOARD-L", 2), ("MUG-FOREST", 1)]
+
+
+def test_a_declined_card_is_explained_and_a_good_card_pays_the_same_order(
+    page, stripe_webhooks, catalog, shoot
+):
+    base = stripe_webhooks.url
+    page.goto(base + "/p/walnut-board/")
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto(base + "/checkout/")
+    page.get_by_label("Email").fill("declined@example.com")
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Address", exact=True).fill("12 St James's Square")
+    page.get_by_label("City").fill("London")
+    page.get_by_label("Postcode / ZIP").fill("SW1Y 4JH")
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_role("button", name="Continue to review").click()
+    page.get_by_test_id("place-order").click()
+
+    page.get_by_label("Card number").fill("4000 0000 0000 0341")
+    page.get_by_label("Expiration date").fill("12 / 34")
+    page.get_by_label("Security code").fill("123")
+    page.get_by_role("button", name=re.compile(r"Pay \$70\.00")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Your card was declined")
+    shoot("declined")
+    order = Order.objects.get()
+    assert order.status == Order.Status.PENDING_PAYMENT
+
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name=re.compile(r"Pay \$70\.00")).click()
+
+    expect(page).to_have_url(re.compile(rf"/orders/{order.number}/$"), timeout=20_000)
+    expect(page.get_by_test_id("order-status")).to_have_text("Paid")
+    shoot("paid")
+    assert Order.objects.count() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.payments.get().status == "succeeded"
+    # Stripe's webhooks come late; the failed attempt ends up in the log, once.
+    deadline = time.monotonic() + 10
+    while not order.events.filter(kind="payment_failed").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert order.events.filter(kind="payment_failed").count() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID

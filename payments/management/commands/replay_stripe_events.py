@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("event_ids", nargs="*", help="Stripe event ids (evt_…)")
-        parser.add_argument("--all", action="store_true", help="every stored event, applied or not")
+        parser.add_argument(
+            "--all", dest="every", action="store_true", help="every stored event, applied or not"
+        )
         parser.add_argument(
             "--days", type=int, default=None, help="only events received in the last N days"
         )
