@@ -45,5 +45,11 @@ def product(request, slug):
     return render(
         request,
         "catalog/product.html",
-        {"product": product, "variants": variants, "images": product.images.all(), "form": form},
+        {
+            "product": product,
+            "variants": variants,
+            "selected": next((v for v in variants if v.available), None),
+            "images": product.images.all(),
+            "form": form,
+        },
     )

@@ -57,6 +57,19 @@ def test_product_page_shows_variants_and_stock_state(client):
     assert "Sold out" in body
 
 
+def test_the_first_variant_in_stock_is_chosen_and_a_sold_out_product_cannot_be_added(client):
+    product = ProductFactory(name="Linen Shirt", slug="linen")
+    VariantFactory(product=product, options={"size": "S"}, stock_on_hand=0)
+    medium = VariantFactory(product=product, options={"size": "M"}, stock_on_hand=3)
+    VariantFactory(product__name="Last Lamp", product__slug="lamp", stock_on_hand=0)
+
+    shirt = client.get(reverse("catalog:product", args=["linen"])).content.decode()
+    lamp = client.get(reverse("catalog:product", args=["lamp"])).content.decode()
+
+    assert f'value="{medium.pk}" checked' in shirt and "Add to cart" in shirt
+    assert 'data-testid="sold-out">Sold out</button>' in lamp and "Add to cart" not in lamp
+
+
 def test_unpublished_product_is_404(client):
     VariantFactory(product__slug="draft", product__is_published=False)
     assert client.get(reverse("catalog:product", args=["draft"])).status_code == 404
