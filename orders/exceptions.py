@@ -15,3 +15,7 @@ class VoucherError(CheckoutError):
 
 class RefundError(Exception):
     """The refund cannot be made; the message is for the merchant."""
+
+
+class FulfilmentError(Exception):
+    """The order cannot move to that state; the message is for the merchant."""

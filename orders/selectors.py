@@ -1,11 +1,34 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from orders.models import Order
 
 SESSION_KEY = "orders"
+LINK_SALT = "orders.link"
+
+
+def signed_order_url(order: Order) -> str:
+    """The absolute link to the order for emails: it lets whoever holds it see the order
+    (a guest has no account) until it expires after ORDER_LINK_MAX_AGE_DAYS."""
+    token = signing.TimestampSigner(salt=LINK_SALT).sign(order.number).split(":", 1)[1]
+    path = reverse("orders:detail", kwargs={"number": order.number})
+    return f"{settings.SHOP_URL.rstrip('/')}{path}?key={token}"
+
+
+def order_number_from_key(number: str, key: str) -> bool:
+    """True if `key` is a valid, unexpired link key for this order number."""
+    try:
+        signing.TimestampSigner(salt=LINK_SALT).unsign(
+            f"{number}:{key}", max_age=settings.ORDER_LINK_MAX_AGE_DAYS * 86400
+        )
+    except signing.BadSignature:
+        return False
+    return True
 
 
 def remember_order_in_session(request, order: Order) -> None:

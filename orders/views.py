@@ -1,6 +1,7 @@
 import uuid
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -8,7 +9,7 @@ from orders import selectors, services, totals, vouchers
 from orders.countries import COUNTRIES
 from orders.exceptions import CheckoutError, VoucherError
 from orders.forms import CheckoutForm, PlaceOrderForm, VoucherForm
-from orders.models import ShippingMethod
+from orders.models import Order, ShippingMethod
 from shop.cart.selectors import cart_for_request, price_cart
 
 CHECKOUT_SESSION_KEY = "checkout"
@@ -176,7 +177,17 @@ def remove_voucher(request):
 
 
 def detail(request, number):
-    """The order's status page; Stripe returns the shopper here after paying."""
+    """The order's status page; Stripe returns the shopper here after paying, and the link in
+    every email (signed, expiring) brings them back to it."""
+    key = request.GET.get("key")
+    if key is not None:
+        if not selectors.order_number_from_key(number, key):
+            raise Http404("No such order")  # an expired or forged link says nothing more
+        order = Order.objects.filter(number=number).first()
+        if order is None:
+            raise Http404("No such order")
+        selectors.remember_order_in_session(request, order)
+        return redirect(order)
     order = selectors.order_for_viewer(request, number)
     if order.is_payable and services.expire_if_overdue(order_id=order.pk):
         order.refresh_from_db()

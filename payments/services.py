@@ -19,6 +19,7 @@ from payments import gateway, refunds
 from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.exceptions import PaymentNotPossible
 from payments.models import Payment, StripeEvent
+from payments.signals import payment_failed
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ def _log_failure(payment: Payment, intent: dict, error: str, source: str) -> Non
         message=f"Payment {intent['id']} failed: {error}",
         data={"charge": failed_charge},
     )
+    payment_failed.send(sender=Payment, order=payment.order, message=error)
 
 
 def _charge_id(intent: dict) -> str:

@@ -205,6 +205,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 RESERVATION_MINUTES = env.get_int("RESERVATION_MINUTES", 15)
 # Whether catalog prices already include tax (EU, UK, AU style) or tax is added at checkout.
 PRICES_INCLUDE_TAX = env.get_bool("PRICES_INCLUDE_TAX", False)
+# Where the shop is reached: links in emails are built on it.
+SHOP_URL = (env.get("SHOP_URL") or "http://127.0.0.1:8000").rstrip("/")
+ORDER_LINK_MAX_AGE_DAYS = env.get_int("ORDER_LINK_MAX_AGE_DAYS", 90)
+# Who gets the low-stock digest; empty: every active staff member with an email address.
+MERCHANT_EMAILS = env.get_list("MERCHANT_EMAILS", [])
+LOW_STOCK_THRESHOLD = env.get_int("LOW_STOCK_THRESHOLD", 5)
 ADMIN_URL = (env.get("ADMIN_URL") or "admin/").strip("/") + "/"
 PRODUCTS_PER_PAGE = 12
 DEFAULT_CURRENCY = SHOP_CURRENCY  # django-money's default for new Money fields

@@ -1,23 +1,45 @@
-"""Sending the shop's emails exactly once per (order, kind)."""
+"""Sending the shop's emails exactly once per outbox row."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from orders.models import Order
+from orders.selectors import signed_order_url
+from shop.catalog.selectors import low_stock_variants
 from worker.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 
+Kind = OutboxEmail.Kind
+
 SUBJECTS = {
-    OutboxEmail.Kind.ORDER_CONFIRMATION: "Your order {number} is confirmed",
-    OutboxEmail.Kind.ORDER_REFUNDED: "A refund for your order {number}",
+    Kind.ORDER_CONFIRMATION: "Your order {number} is confirmed",
+    Kind.PAYMENT_FAILED: "Your payment for order {number} did not go through",
+    Kind.ORDER_SHIPPED: "Your order {number} is on its way",
+    Kind.ORDER_REFUNDED: "A refund for your order {number}",
+    Kind.ORDER_EXPIRED: "Your order {number} was not completed",
+    Kind.LOW_STOCK_DIGEST: "Low stock: {count} variant(s) need restocking",
 }
+
+
+def still_true(email: OutboxEmail) -> bool:
+    """Whether the news is still news when the worker gets to it: a 'payment failed' for an
+    order paid since, or an 'expired' for an order paid late, would only confuse."""
+    order = email.order
+    if email.kind == Kind.PAYMENT_FAILED:
+        return order.status == Order.Status.PENDING_PAYMENT
+    if email.kind == Kind.ORDER_EXPIRED:
+        return order.status == Order.Status.EXPIRED
+    return True
 
 
 def owe_email(*, order, kind: str, reference: str = "", data: dict | None = None) -> OutboxEmail:
@@ -31,6 +53,80 @@ def owe_email(*, order, kind: str, reference: str = "", data: dict | None = None
     return email
 
 
+def merchant_recipients() -> list[str]:
+    if settings.MERCHANT_EMAILS:
+        return list(settings.MERCHANT_EMAILS)
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    return sorted(set(staff.values_list("email", flat=True)))
+
+
+def owe_low_stock_digest(*, day=None) -> OutboxEmail | None:
+    """Today's digest of variants running out, owed once per day; None if nothing is low or
+    nobody is there to tell."""
+    day = day or timezone.localdate()
+    variants = [
+        {
+            "sku": v.sku,
+            "product": v.product.name,
+            "label": v.label,
+            "units": v.units_in_stock,
+            "backorder": v.allow_backorder,
+        }
+        for v in low_stock_variants()[:200]
+    ]
+    recipients = merchant_recipients()
+    if not variants or not recipients:
+        return None
+    email, _ = OutboxEmail.objects.get_or_create(
+        order=None,
+        kind=Kind.LOW_STOCK_DIGEST,
+        reference=day.isoformat(),
+        defaults={
+            "recipient": ", ".join(recipients),
+            "data": {
+                "variants": variants,
+                "threshold": settings.LOW_STOCK_THRESHOLD,
+                "day": day.isoformat(),
+            },
+        },
+    )
+    return email
+
+
+def render(email: OutboxEmail) -> EmailMultiAlternatives:
+    """The message for an outbox row, text and HTML, as it will be sent."""
+    order = email.order
+    context = {
+        "shop_name": settings.SHOP_NAME,
+        "shop_url": settings.SHOP_URL,
+        "admin_path": settings.ADMIN_URL,
+        "data": email.data,
+    }
+    if order is not None:
+        context |= {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "order_url": signed_order_url(order),
+        }
+        subject = SUBJECTS[email.kind].format(number=order.number)
+        reference = f"{email.kind}-{order.number}"
+    else:
+        subject = SUBJECTS[email.kind].format(count=len(email.data.get("variants", [])))
+        reference = email.kind
+    if email.reference:
+        reference += f"-{email.reference}"
+    template = f"emails/{email.kind}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=email.recipients,
+        headers={"X-Shop-Email-Id": reference},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
 def send_once(*, outbox_id: int) -> bool:
     """Send the email unless it was sent already. Returns True if this call sent it.
 
@@ -39,42 +135,30 @@ def send_once(*, outbox_id: int) -> bool:
     """
     with transaction.atomic():
         email = (
-            OutboxEmail.objects.select_for_update()
+            OutboxEmail.objects.select_for_update(of=("self",))
             .select_related("order")
             .filter(pk=outbox_id)
             .first()
         )
-        if email is None or email.status == OutboxEmail.Status.SENT:
+        if email is None or email.status != OutboxEmail.Status.PENDING:
             return False
-        order = email.order
-        context = {
-            "order": order,
-            "lines": list(order.lines.all()),
-            "shop_name": settings.SHOP_NAME,
-            "data": email.data,
-        }
-        template = f"emails/{email.kind}"
-        message = EmailMultiAlternatives(
-            subject=SUBJECTS[email.kind].format(number=order.number),
-            body=render_to_string(f"{template}.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.recipient],
-            headers={
-                "X-Shop-Email-Id": f"{email.kind}-{order.number}-{email.reference}".rstrip("-")
-            },
-        )
-        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+        if email.order is not None and not still_true(email):
+            email.status = OutboxEmail.Status.SKIPPED
+            email.save(update_fields=["status"])
+            logger.info("Skipped %s for order %s: no longer true", email.kind, email.order.number)
+            return False
+        message = render(email)
         email.attempts += 1
         message.send()
         email.status = OutboxEmail.Status.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
         email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-        logger.info("Sent %s for order %s", email.kind, order.number)
+        logger.info("Sent %s (%s)", email.kind, message.extra_headers["X-Shop-Email-Id"])
         return True
 
 
 def record_failure(*, outbox_id: int, error: Exception) -> None:
     OutboxEmail.objects.filter(pk=outbox_id, status=OutboxEmail.Status.PENDING).update(
-        last_error=repr(error)[:2000]
+        attempts=F("attempts") + 1, last_error=repr(error)[:2000]
     )

@@ -1,25 +1,34 @@
 from django.db import models
+from django.db.models import Q
 
 
 class OutboxEmail(models.Model):
-    """An email the shop owes somebody. One row per (order, kind, reference): a retried or
-    repeated task finds it already sent and does nothing. `reference` tells apart the emails
-    an order can get more than once (each refund)."""
+    """An email the shop owes somebody, recorded in the transaction that caused it.
+
+    One row per (order, kind, reference): a retried or repeated task finds it already sent and
+    does nothing. `reference` tells apart the emails an order can get more than once (each
+    refund, each resend); the merchant's digests have no order and one row per day."""
 
     class Kind(models.TextChoices):
         ORDER_CONFIRMATION = "order_confirmation", "Order confirmation"
+        PAYMENT_FAILED = "payment_failed", "Payment failed"
+        ORDER_SHIPPED = "order_shipped", "Shipped"
         ORDER_REFUNDED = "order_refunded", "Refund"
+        ORDER_EXPIRED = "order_expired", "Order expired"
+        LOW_STOCK_DIGEST = "low_stock_digest", "Low-stock digest"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (no longer true)"
 
-    order = models.ForeignKey("orders.Order", related_name="emails", on_delete=models.CASCADE)
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, related_name="emails", on_delete=models.CASCADE
+    )
     kind = models.CharField(max_length=40, choices=Kind.choices)
     reference = models.CharField(max_length=255, blank=True, default="")
     data = models.JSONField(default=dict, blank=True, help_text="What the template shows.")
-    recipient = models.EmailField()
+    recipient = models.CharField(max_length=1000, help_text="One address, or several with commas.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -30,9 +39,21 @@ class OutboxEmail(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order", "kind", "reference"], name="one_email_per_order_kind_reference"
-            )
+                fields=["order", "kind", "reference"],
+                condition=Q(order__isnull=False),
+                name="one_email_per_order_kind_reference",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "reference"],
+                condition=Q(order__isnull=True),
+                name="one_shop_email_per_kind_reference",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.order_id} to {self.recipient} ({self.status})"
+        about = f"order {self.order_id}" if self.order_id else self.reference
+        return f"{self.get_kind_display()} for {about} to {self.recipient} ({self.status})"
+
+    @property
+    def recipients(self) -> list[str]:
+        return [address.strip() for address in self.recipient.split(",") if address.strip()]

@@ -1,16 +1,22 @@
-"""The worker listens to what orders announce; no app imports the worker."""
+"""The worker listens to what orders and payments announce; no app imports the worker.
+
+Each receiver runs inside the transaction that made the change: it records the owed email
+there (so it exists if and only if the change committed) and queues the task on commit.
+"""
 
 import logging
 
 from django.db import transaction
 from django.dispatch import receiver
 
-from orders.signals import order_paid, order_refunded
+from orders.signals import email_requested, order_expired, order_paid, order_refunded, order_shipped
+from payments.signals import payment_failed
 from shop.money import money
 from worker import emails
 from worker.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
+Kind = OutboxEmail.Kind
 
 
 def queue_email(outbox_id: int) -> None:
@@ -22,17 +28,43 @@ def queue_email(outbox_id: int) -> None:
         logger.exception("Could not queue email %s; the periodic sweep will retry", outbox_id)
 
 
+def _owe(order, kind, reference="", data=None):
+    email = emails.owe_email(order=order, kind=kind, reference=reference, data=data)
+    transaction.on_commit(lambda: queue_email(email.pk))
+    return email
+
+
 @receiver(order_paid)
 def owe_confirmation(sender, order, **kwargs):
-    email = emails.owe_email(order=order, kind=OutboxEmail.Kind.ORDER_CONFIRMATION)
-    transaction.on_commit(lambda: queue_email(email.pk))
+    _owe(order, Kind.ORDER_CONFIRMATION)
+
+
+@receiver(email_requested)
+def owe_requested_email(sender, order, kind, reference, **kwargs):
+    _owe(order, kind, reference=reference)
+
+
+@receiver(payment_failed)
+def owe_payment_failed(sender, order, message, **kwargs):
+    # Once per order: a shopper retrying cards on the page needs no email for each.
+    _owe(order, Kind.PAYMENT_FAILED, data={"message": message})
+
+
+@receiver(order_shipped)
+def owe_shipped(sender, order, **kwargs):
+    _owe(order, Kind.ORDER_SHIPPED)
+
+
+@receiver(order_expired)
+def owe_expired(sender, order, **kwargs):
+    _owe(order, Kind.ORDER_EXPIRED)
 
 
 @receiver(order_refunded)
 def owe_refund_notice(sender, order, refund, **kwargs):
-    email = emails.owe_email(
-        order=order,
-        kind=OutboxEmail.Kind.ORDER_REFUNDED,
+    _owe(
+        order,
+        Kind.ORDER_REFUNDED,
         reference=refund.reference,
         data={
             "amount": str(money(refund.amount.amount, order.currency).amount),
@@ -42,4 +74,3 @@ def owe_refund_notice(sender, order, refund, **kwargs):
             "fully_refunded": order.status == order.Status.REFUNDED,
         },
     )
-    transaction.on_commit(lambda: queue_email(email.pk))

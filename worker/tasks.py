@@ -47,6 +47,16 @@ def reconcile_payments() -> dict[str, int]:
 
 
 @shared_task(acks_late=True)
+def send_low_stock_digest() -> bool:
+    """Once a day: tell the merchant which variants are running out (at most one a day)."""
+    email = emails.owe_low_stock_digest()
+    if email is None:
+        return False
+    send_email.delay(email.pk)
+    return True
+
+
+@shared_task(acks_late=True)
 def requeue_pending_emails() -> int:
     """Queue again the emails still owed after a while: a broker that was down when the order
     was paid must not cost the shopper their confirmation."""

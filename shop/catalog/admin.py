@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -82,7 +83,10 @@ class LowStockFilter(admin.SimpleListFilter):
     parameter_name = "stock"
 
     def lookups(self, request, model_admin):
-        return [("out", "Sold out"), ("low", "5 or fewer available")]
+        return [
+            ("out", "Sold out"),
+            ("low", f"{settings.LOW_STOCK_THRESHOLD} or fewer available"),
+        ]
 
     def queryset(self, request, queryset):
         tracked = queryset.filter(track_stock=True).alias(
@@ -91,7 +95,7 @@ class LowStockFilter(admin.SimpleListFilter):
         if self.value() == "out":
             return tracked.filter(a__lte=0)
         if self.value() == "low":
-            return tracked.filter(a__lte=5)
+            return tracked.filter(a__lte=settings.LOW_STOCK_THRESHOLD)
         return queryset
 
 

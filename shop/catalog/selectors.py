@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
@@ -116,3 +117,17 @@ def product_for_page(slug: str) -> Product | None:
 def variants_for_update(variant_ids: list[int]) -> QuerySet[Variant]:
     """Variant rows locked in primary-key order: the one lock order for stock."""
     return Variant.objects.select_for_update(of=("self",)).filter(pk__in=variant_ids).order_by("pk")
+
+
+def low_stock_variants(threshold: int | None = None) -> QuerySet[Variant]:
+    """Tracked variants with `threshold` or fewer units in stock (not held by unpaid orders),
+    fewest first. Backorderable ones are included: they are still running out."""
+    limit = settings.LOW_STOCK_THRESHOLD if threshold is None else threshold
+    return (
+        Variant.objects.filter(track_stock=True, product__is_published=True)
+        .select_related("product")
+        .alias(units=F("stock_on_hand") - F("stock_reserved"))
+        .filter(units__lte=limit)
+        .annotate(units_in_stock=Greatest(F("stock_on_hand") - F("stock_reserved"), Value(0)))
+        .order_by("units_in_stock", "sku")
+    )

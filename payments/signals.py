@@ -1,0 +1,6 @@
+"""What payments announce. Sent inside the transaction that recorded it."""
+
+from django.dispatch import Signal
+
+# order: the Order; message: Stripe's words for the shopper. Sent once per failed attempt.
+payment_failed = Signal()
