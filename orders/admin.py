@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from orders import services
+from orders.admin_forms import CARRIERS, ShipForm
+from orders.exceptions import CheckoutError, FulfilmentError
 from orders.models import (
     Order,
     OrderEvent,
@@ -125,6 +132,11 @@ class OrderAdmin(admin.ModelAdmin):
                     "created_at",
                     "paid_at",
                     "reservation_expires_at",
+                    "carrier",
+                    "tracking_number",
+                    "tracking_url",
+                    "shipped_at",
+                    "delivered_at",
                 ]
             },
         ),
@@ -162,6 +174,69 @@ class OrderAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    change_form_template = "admin/orders/order_change_form.html"
+    actions = ["mark_delivered", "resend_confirmation"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:order_id>/ship/",
+                self.admin_site.admin_view(self.ship_view),
+                name="orders_order_ship",
+            ),
+            *super().get_urls(),
+        ]
+
+    def ship_view(self, request, order_id):
+        """Mark shipped: carrier and tracking number, then the shopper is emailed."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=order_id)
+        form = ShipForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.mark_shipped(
+                    order_id=order.pk, actor=request.user.get_username(), **form.cleaned_data
+                )
+            except FulfilmentError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"Order {order.number} is shipped; the shopper is emailed."
+                )
+                return redirect(reverse("admin:orders_order_change", args=[order.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": order,
+            "title": f"Ship order {order.number}",
+            "order": order,
+            "form": form,
+            "carriers": CARRIERS,
+        }
+        return TemplateResponse(request, "admin/orders/ship_form.html", context)
+
+    def _each(self, request, queryset, action, done):
+        ok, failed = 0, []
+        for order in queryset.order_by("pk"):
+            try:
+                action(order_id=order.pk, actor=request.user.get_username())
+                ok += 1
+            except (FulfilmentError, CheckoutError) as error:
+                failed.append(str(error))
+        if ok:
+            messages.success(request, f"{ok} order(s) {done}.")
+        for error in failed:
+            messages.error(request, error)
+
+    @admin.action(description="Mark delivered")
+    def mark_delivered(self, request, queryset):
+        self._each(request, queryset, services.mark_delivered, "marked delivered")
+
+    @admin.action(description="Send the confirmation email again")
+    def resend_confirmation(self, request, queryset):
+        self._each(request, queryset, services.resend_confirmation, "confirmed again by email")
 
     def get_readonly_fields(self, request, obj=None):
         # Everything an order says is a record of what happened; the merchant changes it only

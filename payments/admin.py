@@ -4,8 +4,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from orders import services as order_services
 from orders.admin import OrderAdmin as BaseOrderAdmin
-from orders.exceptions import RefundError
+from orders.exceptions import CheckoutError, RefundError
 from orders.models import Order
 from payments import refunds
 from payments.forms import RefundForm
@@ -50,6 +51,39 @@ class OrderAdmin(BaseOrderAdmin):
 
     inlines = [*BaseOrderAdmin.inlines, PaymentInline, RefundInline]
     change_form_template = "admin/payments/order_change_form.html"
+    actions = [*BaseOrderAdmin.actions, "cancel_and_refund"]
+
+    @admin.action(description="Cancel (release or restock) and refund if paid")
+    def cancel_and_refund(self, request, queryset):
+        actor = request.user.get_username()
+        for order in queryset.order_by("pk"):
+            was_paid = order.is_paid
+            try:
+                order_services.cancel_order(order_id=order.pk, actor=actor, reason="")
+            except CheckoutError as error:
+                messages.error(request, str(error))
+                continue
+            if not was_paid:
+                messages.success(request, f"Order {order.number} cancelled; its stock is free.")
+                continue
+            try:
+                made = refunds.refund(
+                    order_id=order.pk,
+                    actor=actor,
+                    reason="Your order was cancelled.",
+                    idempotency_key=f"cancel-{order.number}",
+                )
+            except RefundError as error:
+                messages.error(
+                    request,
+                    f"Order {order.number} cancelled and restocked, but the refund failed: "
+                    f"{error} It is flagged; refund it from its page.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Order {order.number} cancelled, restocked and refunded {made.amount}.",
+                )
 
     def get_urls(self):
         return [
