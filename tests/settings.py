@@ -40,3 +40,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"shop-test-{os.getpid()}.sqlite3")
     }
+
+# For the worker tests' subprocesses: a slow mailer to kill a worker mid-send, and a short
+# Redis visibility timeout so the killed worker's task is delivered again within seconds.
+if os.environ.get("SHOP_TEST_MAIL_DELAY"):
+    EMAIL_BACKEND = "tests.slow_mail.SlowFileBackend"
+if os.environ.get("SHOP_TEST_VISIBILITY_TIMEOUT"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ["SHOP_TEST_VISIBILITY_TIMEOUT"]),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }

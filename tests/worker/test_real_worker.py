@@ -1,10 +1,12 @@
 """A real Celery worker process, over Redis, sends the confirmation email exactly once."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -14,6 +16,7 @@ from orders.services import mark_paid
 from tests.conftest import ROOT
 from worker.celery import app
 from worker.models import OutboxEmail
+from worker.tasks import requeue_pending_emails
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -26,12 +29,7 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def real_worker(require_postgres, redis_url, tmp_path):
-    """Start `celery worker` on a queue of its own and route this process's tasks to it."""
-    queue = f"shop-test-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
+def _start_worker(queue, redis_url, mail_dir, log_path, **extra_env):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
@@ -39,8 +37,9 @@ def real_worker(require_postgres, redis_url, tmp_path):
         "REDIS_URL": redis_url,
         "EMAIL_URL": f"file://{mail_dir}",
         "SHOP_TEST_QUEUE": queue,
+        **extra_env,
     }
-    log = (tmp_path / "worker.log").open("w")
+    log = open(log_path, "a")  # noqa: SIM115 - closed by _stop with the process
     process = subprocess.Popen(
         [
             sys.executable,
@@ -61,19 +60,49 @@ def real_worker(require_postgres, redis_url, tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
-    app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
-    try:
-        yield mail_dir
-    finally:
-        app.conf.update(saved)
+    process.log = log
+    return process
+
+
+def _stop(process):
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
-        print((tmp_path / "worker.log").read_text()[-3000:])
+            process.wait()
+    process.log.close()
+
+
+@pytest.fixture
+def worker_env(require_postgres, redis_url, tmp_path):
+    """A queue of this test's own, this process's tasks routed to it over Redis, and a place
+    for the worker's mail and log."""
+    queue = f"shop-test-{uuid.uuid4().hex[:8]}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
+    app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
+    log_path = tmp_path / "worker.log"
+    try:
+        yield {"queue": queue, "redis_url": redis_url, "mail": mail_dir, "log": log_path}
+    finally:
+        app.conf.update(saved)
+        if log_path.exists():
+            print(log_path.read_text()[-4000:])
+
+
+@pytest.fixture
+def real_worker(worker_env):
+    """A `celery worker` process on the test's queue."""
+    process = _start_worker(
+        worker_env["queue"], worker_env["redis_url"], worker_env["mail"], worker_env["log"]
+    )
+    try:
+        yield worker_env["mail"]
+    finally:
+        _stop(process)
 
 
 def _wait_for(predicate, timeout=45.0):
@@ -103,3 +132,86 @@ def test_a_real_worker_sends_the_confirmation_once(real_worker, order):
     assert len(sent) == 1
     body = sent[0].read_text()
     assert order.number in body and "buyer@example.com" in body
+
+
+def test_a_worker_killed_mid_send_is_restarted_and_the_email_goes_once(worker_env, order, tmp_path):
+    started = tmp_path / "sending"
+    first = _start_worker(
+        worker_env["queue"],
+        worker_env["redis_url"],
+        worker_env["mail"],
+        worker_env["log"],
+        SHOP_TEST_MAIL_DELAY="60",
+        SHOP_TEST_MAIL_STARTED=str(started),
+        SHOP_TEST_VISIBILITY_TIMEOUT="3",
+    )
+    try:
+        mark_paid(order_id=order.pk, amount=order.total, reference="pi_kill", actor="test")
+        assert _wait_for(started.exists), "the worker never started sending"
+        first.send_signal(signal.SIGKILL)  # in the middle of the task, the row lock held
+        first.wait(timeout=10)
+    finally:
+        _stop(first)
+    email = OutboxEmail.objects.get(order=order)
+    assert email.status == "pending" and list(worker_env["mail"].iterdir()) == []
+
+    second = _start_worker(
+        worker_env["queue"],
+        worker_env["redis_url"],
+        worker_env["mail"],
+        worker_env["log"],
+        SHOP_TEST_VISIBILITY_TIMEOUT="3",
+    )
+    try:
+        # Redis hands the unacknowledged task to the new worker once its visibility runs out.
+        assert _wait_for(lambda: OutboxEmail.objects.filter(pk=email.pk, status="sent").exists())
+        time.sleep(4)  # long enough for any second delivery to show
+    finally:
+        _stop(second)
+    sent = list(worker_env["mail"].iterdir())
+    assert len(sent) == 1 and order.number in sent[0].read_text()
+
+
+def test_an_order_paid_while_redis_is_down_gets_its_email_once_redis_is_back(worker_env, order):
+    """The payment is taken by a process whose broker is unreachable; the order is paid and
+    the email owed. With Redis back, the periodic sweep queues it and a worker sends it once."""
+    script = (
+        "import django; django.setup();"
+        "from orders.models import Order; from orders.services import mark_paid;"
+        f"o = Order.objects.get(pk={order.pk});"
+        "print(mark_paid(order_id=o.pk, amount=o.total, reference='pi_down', actor='t').value)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shop.settings",
+        "SECRET_KEY": "redis-down-test",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens there
+        "EMAIL_URL": "locmem://",
+    }
+    paying = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert paying.returncode == 0, paying.stderr[-2000:]
+    assert paying.stdout.strip().endswith("paid")
+    assert "the periodic sweep will retry" in paying.stderr
+    order.refresh_from_db()
+    assert order.status == "paid"
+    email = OutboxEmail.objects.get(order=order)
+    assert email.status == "pending"
+
+    worker = _start_worker(
+        worker_env["queue"], worker_env["redis_url"], worker_env["mail"], worker_env["log"]
+    )
+    try:
+        OutboxEmail.objects.filter(pk=email.pk).update(
+            created_at=email.created_at - timedelta(minutes=10)
+        )
+        assert requeue_pending_emails.delay().get(timeout=30) == 1
+        assert _wait_for(lambda: OutboxEmail.objects.filter(pk=email.pk, status="sent").exists())
+        requeue_pending_emails.delay().get(timeout=30)  # a second sweep finds nothing owed
+        time.sleep(2)
+    finally:
+        _stop(worker)
+    assert len(list(worker_env["mail"].iterdir())) == 1
