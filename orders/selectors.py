@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
-from orders.models import Order
+from orders.models import Order, OrderLine
 
 SESSION_KEY = "orders"
 LINK_SALT = "orders.link"
@@ -55,3 +59,46 @@ def order_for_viewer(request, number: str, *, for_update: bool = False) -> Order
 
 def orders_of_user(user) -> QuerySet[Order]:
     return Order.objects.filter(user=user).order_by("-created_at")
+
+
+def sales_by_day(*, days: int = 30, today=None) -> list[dict]:
+    """Paid sales per day for the last `days` days, oldest first, days without sales as zero.
+    One query."""
+
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    rows = (
+        Order.objects.filter(paid_at__date__gte=first, paid_at__date__lte=today)
+        .annotate(day=TruncDate("paid_at"))
+        .values("day")
+        .annotate(total=Sum("total"), orders=Count("pk"))
+    )
+    by_day = {row["day"]: row for row in rows}
+    return [
+        {
+            "day": first + timedelta(days=n),
+            "total": (by_day.get(first + timedelta(days=n)) or {}).get("total") or 0,
+            "orders": (by_day.get(first + timedelta(days=n)) or {}).get("orders") or 0,
+        }
+        for n in range(days)
+    ]
+
+
+def orders_by_status() -> list[dict]:
+    counts = dict(Order.objects.values_list("status").annotate(n=Count("pk")))
+    return [
+        {"status": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in Order.Status.choices
+    ]
+
+
+def top_products(*, days: int = 30, limit: int = 10) -> list[dict]:
+    """Best sellers by units among paid orders of the last `days` days. One query."""
+
+    since = timezone.now() - timedelta(days=days)
+    return list(
+        OrderLine.objects.filter(order__paid_at__gte=since)
+        .values("product_name")
+        .annotate(units=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by("-units", "product_name")[:limit]
+    )

@@ -3,7 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from orders.dashboard import dashboard
+
 urlpatterns = [
+    path(
+        f"{settings.ADMIN_URL}dashboard/",
+        admin.site.admin_view(dashboard),
+        name="admin_dashboard",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

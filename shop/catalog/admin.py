@@ -1,10 +1,16 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 
-from shop.catalog import services
+from shop.catalog import csv_io, services
 from shop.catalog.models import Category, Product, ProductImage, Variant
 
 
@@ -99,6 +105,24 @@ class LowStockFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CsvImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8, comma-separated, with a header.")
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > 5 * 1024 * 1024:
+                raise forms.ValidationError("The file is larger than 5 MB; split it.")
+            try:
+                data["text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text; save it as CSV UTF-8."
+                ) from error
+        return data
+
+
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
     """The stock list: every SKU with its stock editable in place."""
@@ -118,6 +142,64 @@ class VariantAdmin(admin.ModelAdmin):
     list_filter = [LowStockFilter, "product__category"]
     search_fields = ["sku", "product__name"]
     readonly_fields = ["stock_reserved"]
+    actions = ["export_csv"]
+    change_list_template = "admin/catalog/variant_change_list.html"
 
     def save_model(self, request, obj, form, change):
         _save_variant(request, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="catalog_variant_import",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_all),
+                name="catalog_variant_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _csv_response(self, queryset):
+        day = timezone.localdate().isoformat()
+        response = HttpResponse(csv_io.export_csv(queryset), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="products-and-stock-{day}.csv"'
+        return response
+
+    @admin.action(description="Export selected as CSV")
+    def export_csv(self, request, queryset):
+        return self._csv_response(queryset)
+
+    def export_all(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._csv_response(Variant.objects.all())
+
+    def import_view(self, request):
+        """Upload a CSV of products and stock; every row checked, nothing applied if any
+        row is bad."""
+        if not (self.has_change_permission(request) and self.has_add_permission(request)):
+            raise PermissionDenied
+        form = CsvImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            result = csv_io.import_csv(form.cleaned_data["text"])
+            if result.ok:
+                messages.success(
+                    request,
+                    f"Imported: {result.created} variant(s) created, {result.updated} updated.",
+                )
+                return redirect("admin:catalog_variant_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import products and stock",
+            "form": form,
+            "result": result,
+            "columns": csv_io.COLUMNS,
+            "required": csv_io.REQUIRED,
+        }
+        return TemplateResponse(request, "admin/catalog/variant_import.html", context)

@@ -1,0 +1,40 @@
+"""The merchant's dashboard in the admin: sales, orders by status, best sellers, low stock."""
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+
+from orders import selectors
+from shop.catalog.selectors import low_stock_variants
+
+CHART_HEIGHT = 160
+
+
+def dashboard(request):
+    days = selectors.sales_by_day(days=30)
+    peak = max((Decimal(d["total"]) for d in days), default=Decimal(0)) or Decimal(1)
+    width = 100 / len(days)
+    bars = [
+        {
+            **d,
+            "x": round(i * width, 3),
+            "width": round(width * 0.8, 3),
+            "height": round(float(Decimal(d["total"]) / peak) * CHART_HEIGHT, 1),
+        }
+        for i, d in enumerate(days)
+    ]
+    for bar in bars:
+        bar["y"] = round(CHART_HEIGHT - bar["height"], 1)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Dashboard",
+        "bars": bars,
+        "chart_height": CHART_HEIGHT,
+        "sales_total": sum((Decimal(d["total"]) for d in days), Decimal(0)),
+        "orders_total": sum(d["orders"] for d in days),
+        "by_status": selectors.orders_by_status(),
+        "top_products": selectors.top_products(days=30),
+        "low_stock": list(low_stock_variants()[:20]),
+    }
+    return TemplateResponse(request, "admin/dashboard.html", context)
