@@ -1,0 +1,116 @@
+"""A merchant's day in a real Chromium: restock, ship, and the shopper's email; and every
+email the shop sends, looked at as HTML."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from moneyed import Money
+from playwright.sync_api import expect
+
+from orders import services
+from orders.models import Order
+from shop.catalog.models import Variant
+from tests.conftest import make_cart, place
+from tests.factories import ShippingMethodFactory, UserFactory, VariantFactory
+from worker import emails
+from worker.models import OutboxEmail
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def paid_order(transactional_db):
+    shipping = ShippingMethodFactory(name="Standard", price=Money("5.00", "USD"))
+    lamp = VariantFactory(
+        product__name="Brass Lamp", sku="LAMP-1", price=Money("80.00", "USD"), stock_on_hand=3
+    )
+    order = place(make_cart((lamp, 1)), shipping, email="shopper@example.com")
+    services.mark_paid(order_id=order.pk, amount=order.total, reference="pi_e2e", actor="t")
+    return order
+
+
+def test_merchant_restocks_and_ships_and_the_shopper_is_emailed(
+    page, live_server, paid_order, mailoutbox, shoot
+):
+    UserFactory(username="mo", is_staff=True, is_superuser=True)
+    base = live_server.url
+    page.goto(base + "/admin/")
+    page.get_by_label("Username").fill("mo")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name=re.compile("Dashboard"))).to_be_visible()
+
+    page.goto(base + "/admin/catalog/variant/")
+    row = page.locator("tr", has_text="LAMP-1")
+    row.locator("input[name$='-stock_on_hand']").fill("12")
+    shoot("stock-list")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert Variant.objects.get(sku="LAMP-1").stock_on_hand == 12
+
+    page.goto(base + f"/admin/orders/order/{paid_order.pk}/change/")
+    page.locator(".object-tools a", has_text="Mark shipped").click()
+    page.get_by_label("Carrier").fill("UPS")
+    page.get_by_label("Tracking number").fill("1Z999AA10123456784")
+    shoot("ship")
+    page.get_by_role("button", name=re.compile("Mark shipped")).click()
+    expect(page.locator(".messagelist")).to_contain_text("is shipped; the shopper is emailed")
+    shoot("shipped")
+
+    paid_order.refresh_from_db()
+    assert paid_order.status == Order.Status.SHIPPED
+    shipped = [m for m in mailoutbox if "on its way" in m.subject]
+    assert len(shipped) == 1 and shipped[0].to == ["shopper@example.com"]
+    assert "1Z999AA10123456784" in shipped[0].body
+
+    page.set_content(shipped[0].alternatives[0][0])
+    expect(page.get_by_role("link", name="Track your parcel with UPS")).to_have_attribute(
+        "href", "https://www.ups.com/track?tracknum=1Z999AA10123456784"
+    )
+    shoot("shipped-email")
+
+    page.goto(base + "/admin/dashboard/")
+    expect(page.get_by_test_id("sales-total")).to_have_text("$85.00")
+    shoot("dashboard")
+
+
+def test_every_email_renders_with_the_shop_look(page, paid_order, shoot, settings):
+    """Render one of each kind as the worker would and look at the HTML in Chromium."""
+    settings.MERCHANT_EMAILS = ["merchant@example.com"]
+    unpaid = place(
+        make_cart((Variant.objects.get(sku="LAMP-1"), 1)),
+        ShippingMethodFactory(name="Express"),
+        email="late@example.com",
+    )
+    services.expire_overdue_orders(now=timezone.now() + timedelta(hours=1))
+    services.mark_shipped(order_id=paid_order.pk, carrier="DHL", tracking_number="JD1", actor="m")
+    paid_order.refresh_from_db()
+    owed = [
+        emails.owe_email(order=paid_order, kind="order_confirmation", reference="look"),
+        emails.owe_email(order=paid_order, kind="order_shipped", reference="look"),
+        emails.owe_email(
+            order=paid_order,
+            kind="order_refunded",
+            reference="look",
+            data={"amount": "20.00", "refunded_total": "20.00", "reason": "A dent."},
+        ),
+        emails.owe_email(
+            order=paid_order, kind="payment_failed", reference="look", data={"message": "Declined"}
+        ),
+        emails.owe_email(order=unpaid, kind="order_expired", reference="look"),
+        emails.owe_low_stock_digest(),
+    ]
+    for email in owed:
+        assert isinstance(email, OutboxEmail)
+        message = emails.render(email)
+        html = message.alternatives[0][0]
+        page.set_content(html)
+        expect(page.get_by_text(settings.SHOP_NAME).first).to_be_visible()
+        shoot(email.kind)
+        assert "{{" not in html and "{%" not in html and "{{" not in message.body
+        if email.order_id:
+            assert "?key=" in html and email.order.number in message.body
+        if email.kind == "order_shipped":
+            expect(page.get_by_role("link", name="Track your parcel with DHL")).to_be_visible()
