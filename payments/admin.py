@@ -132,8 +132,22 @@ class OrderAdmin(BaseOrderAdmin):
         return TemplateResponse(request, "admin/payments/refund_form.html", context)
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what Stripe and we did: read, never written or deleted by hand. Refunds
+    are made from the order's page, through Stripe."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(RecordAdmin):
     list_display = [
         "stripe_payment_intent_id",
         "order",
@@ -146,43 +160,16 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["status", "dispute_status"]
     search_fields = ["stripe_payment_intent_id", "stripe_charge_id", "order__number"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(RecordAdmin):
     list_display = ["created_at", "order", "amount", "status", "actor", "automatic"]
     list_filter = ["status", "automatic"]
     search_fields = ["order__number", "stripe_refund_id"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False  # refunds are made from the order page, through Stripe
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
+class StripeEventAdmin(RecordAdmin):
     list_display = ["stripe_id", "type", "received_at", "processed_at", "result"]
     list_filter = ["type", "result"]
     search_fields = ["stripe_id"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -175,3 +175,20 @@ def payment_intent_event(
         "livemode": False,
         "data": {"object": intent},
     }
+
+
+def post_webhook(client, payload: str, signature: str):
+    """POST a body and Stripe-Signature header to the webhook, as Stripe would."""
+    from django.urls import reverse
+
+    return client.post(
+        reverse("payments:webhook"),
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature,
+    )
+
+
+def deliver_event(client, event: dict):
+    """Sign `event` with the endpoint secret and deliver it to the webhook."""
+    return post_webhook(client, *signed_event(event))

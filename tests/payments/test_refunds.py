@@ -14,7 +14,8 @@ from orders.exceptions import RefundError
 from orders.models import Order, OrderLine
 from payments import emulator_bridge, gateway, refunds, services
 from payments.models import Payment, Refund
-from tests.conftest import make_cart, place, signed_event
+from tests.conftest import deliver_event as _post
+from tests.conftest import make_cart, place
 from tests.factories import VariantFactory
 from worker.models import OutboxEmail
 
@@ -62,16 +63,6 @@ def _charge_event(order, event_type="charge.refunded", **extra):
         "livemode": False,
         "data": {"object": charge},
     }
-
-
-def _post(client, event):
-    payload, signature = signed_event(event)
-    return client.post(
-        reverse("payments:webhook"),
-        payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=signature,
-    )
 
 
 def test_a_full_refund_goes_through_stripe_and_is_recorded_and_emailed(

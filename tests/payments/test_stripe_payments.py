@@ -11,6 +11,7 @@ from orders.models import Order
 from payments import emulator_bridge, gateway, services
 from payments.models import Payment, StripeEvent
 from tests.conftest import make_cart, payment_intent_event, place, signed_event
+from tests.conftest import post_webhook as _post_event
 from tests.factories import VariantFactory
 from worker.models import OutboxEmail
 
@@ -135,15 +136,6 @@ def test_the_return_page_asks_stripe_not_the_browser(stripe_emulator, client, or
 
     assert _status(order) == Order.Status.PAID
     assert "Paid" in response.content.decode()
-
-
-def _post_event(client, payload, signature):
-    return client.post(
-        reverse("payments:webhook"),
-        payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=signature,
-    )
 
 
 def _succeeded_intent(order, amount=2500, currency="usd"):

@@ -9,13 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order
 from payments import emulator_bridge, gateway, services
 from payments.models import Payment, StripeEvent
-from tests.conftest import payment_intent_event, signed_event
+from tests.conftest import deliver_event as _post
+from tests.conftest import payment_intent_event
 from worker import tasks
 from worker.models import OutboxEmail
 
@@ -23,16 +23,6 @@ pytestmark = pytest.mark.webhooks
 
 GOOD_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123"}
 DECLINED = {**GOOD_CARD, "number": "4000000000000341"}
-
-
-def _post(client, event):
-    payload, signature = signed_event(event)
-    return client.post(
-        reverse("payments:webhook"),
-        payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=signature,
-    )
 
 
 def _intent(order, status, **extra):
