@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffNeedMFAMiddleware",
+    "shop.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -151,14 +153,37 @@ AUTHENTICATION_BACKENDS = [
 # Accounts (django-allauth).
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# A new account must confirm its email before it can sign in and see its orders.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address; a new one takes effect once confirmed
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the old address about changes
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/m/ip,5/5m/key",  # the 6th wrong password in a minute is refused
+    "signup": "10/m/ip",
+    "reset_password": "5/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # reset links work for two hours
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 LOGIN_REDIRECT_URL = "accounts:orders"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify, and are upgraded to Argon2 at the next sign-in.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -199,6 +224,7 @@ else:
 
 # The shop.
 SHOP_NAME = env.get("SHOP_NAME") or "Northwind Goods"
+MFA_TOTP_ISSUER = SHOP_NAME
 SHOP_CURRENCY = (env.get("SHOP_CURRENCY") or "USD").upper()
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL") or f"{SHOP_NAME} <shop@example.com>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

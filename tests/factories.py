@@ -1,3 +1,4 @@
+import time
 from decimal import Decimal
 
 import factory
@@ -47,6 +48,18 @@ class ShippingMethodFactory(factory.django.DjangoModelFactory):
     price = factory.LazyFunction(lambda: Money(Decimal("5.00"), settings.SHOP_CURRENCY))
 
 
+# The base32 secret of every test user's authenticator app.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, offset: int = 0) -> str:
+    """The code an authenticator app shows now (offset: periods later or earlier)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // 30 + offset
+    return format_hotp_value(hotp_value(secret, counter))
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -60,3 +73,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        """Its email confirmed (sign-in needs it), unless verified=False."""
+        if create and obj.email:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(
+                user=obj, email=obj.email, primary=True, verified=extracted is not False
+            )
+
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        """Staff get an authenticator app (the admin requires one), unless mfa=False."""
+        if create and (extracted or (extracted is None and obj.is_staff)):
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            TOTP.activate(obj, TOTP_SECRET)

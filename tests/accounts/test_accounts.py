@@ -1,16 +1,55 @@
+"""Accounts: sign-up with mandatory verification, sign-in (rate limited, two-factor), password
+reset, email change, address book, closing an account, and guest orders that find their
+owner."""
+
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.models import User
-from tests.conftest import make_cart, place
-from tests.factories import UserFactory, VariantFactory
+from accounts.models import Address, User
+from orders.models import Order
+from tests.conftest import ADDRESS, make_cart, place
+from tests.factories import UserFactory, VariantFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 
+PASSWORD = "correct horse battery"
 
-@pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _link(mail, path_part):
+    found = re.search(rf"https?://[^/\s]+({path_part}\S+)", mail.body)
+    assert found, mail.body
+    return found.group(1)
+
+
+def _login(client, email, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def _signed_in(client):
+    return "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "account_login",
+        "account_signup",
+        "account_reset_password",
+        "account_email_verification_sent",
+        "account_reset_password_done",
+    ],
+)
 def test_account_pages_use_the_shop_layout(client, name):
     response = client.get(reverse(name))
     body = response.content.decode()
@@ -18,7 +57,17 @@ def test_account_pages_use_the_shop_layout(client, name):
     assert 'class="site-header"' in body and "account-box" in body
 
 
-def test_signup_signs_in_and_shows_my_orders(client):
+@pytest.mark.parametrize(
+    "name", ["mfa_index", "account_reauthenticate", "account_email", "account_change_password"]
+)
+def test_signed_in_account_pages_use_the_shop_layout(client, name):
+    client.force_login(UserFactory())
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert 'class="site-header"' in response.content.decode()
+
+
+def test_a_new_account_must_confirm_its_email_before_it_sees_its_orders(client, mailoutbox):
     response = client.post(
         reverse("account_signup"),
         {
@@ -29,47 +78,198 @@ def test_signup_signs_in_and_shows_my_orders(client):
         follow=True,
     )
 
-    assert response.status_code == 200
-    assert User.objects.filter(email="new@example.com").exists()
+    assert response.redirect_chain[-1][0] == reverse("account_email_verification_sent")
+    assert not _signed_in(client)
+    assert client.get(reverse("accounts:orders")).status_code == 302
+    assert _login(client, "new@example.com", "a-long-passphrase-42").status_code == 302
+    assert not _signed_in(client)  # still unverified: sent to confirm, not signed in
+
+    confirm = _link(mailoutbox[-1], "/accounts/confirm-email/")
+    client.post(confirm)
+    assert EmailAddress.objects.get(email="new@example.com").verified
+    _login(client, "new@example.com", "a-long-passphrase-42")
+    assert _signed_in(client)
     assert client.get(reverse("accounts:orders")).status_code == 200
 
 
-def test_login_logout_and_wrong_password(client):
+def test_new_passwords_are_hashed_with_argon2(client, settings):
+    from shop import settings as shop_settings
+
+    settings.PASSWORD_HASHERS = shop_settings.PASSWORD_HASHERS
+    user = UserFactory()
+    user.set_password("a-long-passphrase-42")
+    assert user.password.startswith("argon2$")
+
+
+def test_a_wrong_password_is_refused_and_the_sixth_failure_in_a_minute_is_blocked(client):
     user = UserFactory(email="shopper@example.com")
 
-    wrong = client.post(reverse("account_login"), {"login": user.email, "password": "nope"})
-    assert wrong.status_code == 200
-    assert "not correct" in wrong.content.decode()
-    assert "_auth_user_id" not in client.session
+    for _ in range(5):
+        wrong = _login(client, user.email, "nope")
+        assert wrong.status_code == 200 and "not correct" in wrong.content.decode()
+    sixth = _login(client, user.email, PASSWORD)
 
-    client.post(
-        reverse("account_login"), {"login": user.email, "password": "correct horse battery"}
-    )
+    assert not _signed_in(client)
+    assert "Too many failed login attempts" in sixth.content.decode()
+
+
+def test_login_logout(client):
+    user = UserFactory(email="shopper@example.com")
+    _login(client, user.email)
     assert client.session["_auth_user_id"] == str(user.pk)
-
     client.post(reverse("account_logout"))
-    assert "_auth_user_id" not in client.session
+    assert not _signed_in(client)
 
 
-def test_password_reset_sends_a_link_that_works(client, mailoutbox):
+def test_login_never_redirects_off_site(client):
+    user = UserFactory(email="shopper@example.com")
+    for target in ["https://evil.example/", "//evil.example/x", "/\\evil.example"]:
+        client.post(reverse("account_logout"))
+        response = client.post(
+            reverse("account_login") + f"?next={target}",
+            {"login": user.email, "password": PASSWORD, "next": target},
+        )
+        assert response.status_code == 302
+        assert "evil.example" not in response.url
+
+
+def test_password_reset_works_once_and_an_expired_link_is_refused(client, mailoutbox, settings):
     user = UserFactory(email="forgetful@example.com")
     client.post(reverse("account_reset_password"), {"email": user.email})
-    assert len(mailoutbox) == 1
-    link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", mailoutbox[0].body)
-    assert link, mailoutbox[0].body
+    link = _link(mailoutbox[-1], "/accounts/password/reset/key/")
 
-    form = client.get(link.group(1), follow=True)
-    assert form.status_code == 200
+    form = client.get(link, follow=True)
     client.post(
-        form.redirect_chain[-1][0] if form.redirect_chain else link.group(1),
+        form.redirect_chain[-1][0],
         {"password1": "brand-new-secret-77", "password2": "brand-new-secret-77"},
     )
+    user.refresh_from_db()
+    assert user.check_password("brand-new-secret-77")
+    again = client.get(link, follow=True)
+    assert "Bad Token" in again.content.decode()
 
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    old_link = _link(mailoutbox[-1], "/accounts/password/reset/key/")
+    settings.PASSWORD_RESET_TIMEOUT = -1  # the link has expired
+    expired = client.get(old_link, follow=True)
+    assert "Bad Token" in expired.content.decode()
     user.refresh_from_db()
     assert user.check_password("brand-new-secret-77")
 
 
-def test_my_orders_lists_only_my_orders(client, shipping_method):
+def test_changing_the_email_takes_effect_only_once_the_new_one_is_confirmed(client, mailoutbox):
+    user = UserFactory(email="old@example.com")
+    client.force_login(user)
+
+    client.post(reverse("account_email"), {"action_add": "", "email": "new@example.com"})
+
+    user.refresh_from_db()
+    assert user.email == "old@example.com"
+    new = EmailAddress.objects.get(email="new@example.com")
+    assert not new.verified and not new.primary
+    client.post(_link(mailoutbox[-1], "/accounts/confirm-email/"))
+    user.refresh_from_db()
+    assert user.email == "new@example.com"
+    assert not EmailAddress.objects.filter(email="old@example.com").exists()
+
+
+def test_two_factor_sign_in_asks_for_the_code_and_refuses_a_replayed_one(client):
+    user = UserFactory(email="careful@example.com", mfa=True)
+
+    first = _login(client, user.email)
+    assert first.url == reverse("mfa_authenticate") and not _signed_in(client)
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert "Incorrect code" in wrong.content.decode() and not _signed_in(client)
+    code = totp_code()
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert _signed_in(client)
+
+    other = type(client)()
+    _login(other, user.email)
+    replay = other.post(reverse("mfa_authenticate"), {"code": code})
+    assert "Incorrect code" in replay.content.decode()
+    assert "_auth_user_id" not in other.session
+
+
+def test_the_admin_signs_in_through_the_shop_and_requires_two_factor_for_staff(client):
+    anonymous = client.get(reverse("admin:index"), follow=True)
+    assert anonymous.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, mfa=False))
+    response = client.get(reverse("admin:orders_order_changelist"))
+    assert response.status_code == 302 and response.url.startswith(reverse("mfa_activate_totp"))
+    assert client.get(reverse("admin_dashboard")).status_code == 302
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))  # has an authenticator
+    assert client.get(reverse("admin:orders_order_changelist")).status_code == 200
+
+
+# The address book.
+
+
+def _address(**changes):
+    return {**ADDRESS, "region": "", **changes}
+
+
+def test_the_first_address_is_the_default_and_the_default_can_move(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    client.post(reverse("accounts:addresses"), _address(name="Home"))
+    client.post(reverse("accounts:addresses"), _address(name="Work"))
+    home, work = Address.objects.get(name="Home"), Address.objects.get(name="Work")
+    assert home.is_default and not work.is_default
+
+    client.post(reverse("accounts:default_address", args=[work.pk]))
+    home.refresh_from_db()
+    work.refresh_from_db()
+    assert work.is_default and not home.is_default
+
+    client.post(reverse("accounts:delete_address", args=[work.pk]))
+    home.refresh_from_db()
+    assert home.is_default and Address.objects.count() == 1
+    page = client.get(reverse("accounts:addresses")).content.decode()
+    assert "Home" in page and "Default" in page
+
+
+def test_a_bad_address_gets_clear_messages_and_is_not_saved(client):
+    client.force_login(UserFactory())
+    response = client.post(reverse("accounts:addresses"), _address(name="", country="XX"))
+    body = response.content.decode()
+    assert "This field is required." in body and "Select a valid choice" in body
+    assert Address.objects.count() == 0
+
+
+def test_the_default_address_fills_in_checkout(client, shipping_method):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("accounts:addresses"), _address(name="Grace Hopper", city="Arlington"))
+    client.post(reverse("cart:add"), {"variant": VariantFactory().pk, "quantity": 1})
+
+    form = client.get(reverse("orders:checkout")).context["form"]
+
+    assert form.initial["name"] == "Grace Hopper" and form.initial["city"] == "Arlington"
+    assert form.initial["email"] == user.email
+
+
+@pytest.mark.parametrize("action", ["edit_address", "delete_address", "default_address"])
+def test_another_users_address_is_404_and_unchanged(client, action):
+    owner = UserFactory()
+    theirs = Address.objects.create(user=owner, is_default=True, **_address(name="Theirs"))
+    client.force_login(UserFactory())
+
+    assert client.get(reverse(f"accounts:{action}", args=[theirs.pk])).status_code in (404, 405)
+    assert (
+        client.post(reverse(f"accounts:{action}", args=[theirs.pk]), _address()).status_code == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.name == "Theirs" and theirs.is_default
+
+
+# Orders: mine, others', and a guest's that finds its owner.
+
+
+def test_my_orders_lists_only_my_orders_and_others_are_404(client, shipping_method):
     me, other = UserFactory(), UserFactory()
     mine = place(make_cart((VariantFactory(), 1)), shipping_method, user=me)
     theirs = place(make_cart((VariantFactory(), 1)), shipping_method, user=other)
@@ -79,9 +279,54 @@ def test_my_orders_lists_only_my_orders(client, shipping_method):
 
     assert mine.number in body and theirs.number not in body
     assert client.get(mine.get_absolute_url()).status_code == 200
-    assert client.get(theirs.get_absolute_url()).status_code == 404
+    response = client.get(theirs.get_absolute_url())
+    assert response.status_code == 404 and theirs.email not in response.content.decode()
 
 
 def test_my_orders_needs_a_sign_in(client):
     response = client.get(reverse("accounts:orders"))
     assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+def test_guest_orders_join_the_account_once_its_email_is_confirmed(
+    client, shipping_method, mailoutbox
+):
+    guest_order = place(make_cart((VariantFactory(), 1)), shipping_method, email="Ada@Example.com")
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "ada@example.com",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
+    )
+    guest_order.refresh_from_db()
+    assert guest_order.user is None  # not before the address is proven
+
+    client.post(_link(mailoutbox[-1], "/accounts/confirm-email/"))
+    _login(client, "ada@example.com", "a-long-passphrase-42")
+
+    guest_order.refresh_from_db()
+    assert guest_order.user == User.objects.get(email="ada@example.com")
+    assert guest_order.number in client.get(reverse("accounts:orders")).content.decode()
+
+
+def test_closing_an_account_keeps_its_orders_without_personal_details(client, shipping_method):
+    user = UserFactory(email="leaving@example.com")
+    Address.objects.create(user=user, is_default=True, **_address())
+    order = place(make_cart((VariantFactory(), 1)), shipping_method, user=user, email=user.email)
+    client.force_login(user)
+
+    refused = client.post(reverse("accounts:delete"), {"password": "wrong", "confirm": "on"})
+    assert "That is not your password." in refused.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+
+    client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+
+    assert not User.objects.filter(pk=user.pk).exists() and Address.objects.count() == 0
+    assert not _signed_in(client)
+    order = Order.objects.get(pk=order.pk)
+    assert order.user is None and "leaving" not in order.email
+    assert order.shipping_name == "Deleted customer" and order.shipping_line1 == ""
+    assert order.total.amount > 0 and order.shipping_country == "US"
+    assert order.events.filter(kind="anonymised").exists()

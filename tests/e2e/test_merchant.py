@@ -13,7 +13,7 @@ from orders import services
 from orders.models import Order
 from shop.catalog.models import Variant
 from tests.conftest import make_cart, place
-from tests.factories import ShippingMethodFactory, UserFactory, VariantFactory
+from tests.factories import ShippingMethodFactory, UserFactory, VariantFactory, totp_code
 from worker import emails
 from worker.models import OutboxEmail
 
@@ -34,12 +34,16 @@ def paid_order(transactional_db):
 def test_merchant_restocks_and_ships_and_the_shopper_is_emailed(
     page, live_server, paid_order, mailoutbox, shoot
 ):
-    UserFactory(username="mo", is_staff=True, is_superuser=True)
+    UserFactory(username="mo", email="mo@example.com", is_staff=True, is_superuser=True)
     base = live_server.url
-    page.goto(base + "/admin/")
-    page.get_by_label("Username").fill("mo")
+    page.goto(base + "/admin/")  # the admin signs in through the shop's sign-in, with 2FA
+    page.get_by_label("Email").fill("mo@example.com")
     page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    shoot("two-factor")
+    page.locator("input[name=code]").fill(totp_code())
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("link", name=re.compile("Dashboard"))).to_be_visible()
 
     page.goto(base + "/admin/catalog/variant/")

@@ -16,7 +16,7 @@ from payments import emulator_bridge, gateway, refunds, services
 from payments.models import Payment, Refund
 from tests.conftest import deliver_event as _post
 from tests.conftest import make_cart, place
-from tests.factories import VariantFactory
+from tests.factories import UserFactory, VariantFactory
 from worker.models import OutboxEmail
 
 pytestmark = pytest.mark.webhooks
@@ -289,8 +289,8 @@ def test_a_refund_event_for_a_payment_not_ours_changes_nothing(client, db):
 
 @pytest.fixture
 def merchant_client(client, django_user_model):
-    merchant = django_user_model.objects.create_superuser(
-        username="merchant", email="merchant@example.com", password="correct horse battery"
+    merchant = UserFactory(
+        username="merchant", email="merchant@example.com", is_staff=True, is_superuser=True
     )
     client.force_login(merchant)
     return client
@@ -354,9 +354,7 @@ def test_bad_refund_requests_get_a_clear_message_and_change_nothing(
 def test_only_staff_reach_the_refund_page(client, paid_order, django_user_model):
     url = reverse("admin:orders_order_refund", args=[paid_order.pk])
     assert client.get(url).status_code == 302  # to the admin login
-    shopper = django_user_model.objects.create_user(
-        username="shopper", email="s@example.com", password="pw-12345678"
-    )
+    shopper = UserFactory(username="shopper", email="s@example.com")
     client.force_login(shopper)
     assert client.post(url, {"what": "all", "reason": "x"}).status_code == 302
     assert Refund.objects.count() == 0
