@@ -46,7 +46,7 @@ worker: $(STAMP)
 
 # Create a merchant account for the admin.
 admin: $(STAMP)
-	DEBUG=1 $(PY) manage.py createsuperuser
+	DEBUG=1 $(PY) manage.py create_merchant
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media var staticfiles test-artifacts .pytest_cache .ruff_cache
