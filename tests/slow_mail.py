@@ -15,3 +15,17 @@ class SlowFileBackend(FileBackend):
             Path(started).touch()
         time.sleep(float(os.environ.get("SHOP_TEST_MAIL_DELAY") or 0))
         return super().send_messages(messages)
+
+
+class FlakyBackend(FileBackend):
+    """Fails like a mail server that hangs up, `FLAKY_FAILURES` times, then works."""
+
+    failures = 0
+
+    def send_messages(self, messages):
+        from smtplib import SMTPServerDisconnected
+
+        if FlakyBackend.failures > 0:
+            FlakyBackend.failures -= 1
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
