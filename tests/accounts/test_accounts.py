@@ -311,6 +311,21 @@ def test_guest_orders_join_the_account_once_its_email_is_confirmed(
     assert guest_order.number in client.get(reverse("accounts:orders")).content.decode()
 
 
+def test_a_guest_order_with_a_confirmed_accounts_email_joins_it_at_sign_in(client, shipping_method):
+    user = UserFactory(email="regular@example.com")
+    unconfirmed = UserFactory(email="maybe@example.com", verified=False)
+    forgot = place(make_cart((VariantFactory(), 1)), shipping_method, email="REGULAR@example.com")
+    not_yet = place(make_cart((VariantFactory(), 1)), shipping_method, email="maybe@example.com")
+
+    _login(client, user.email)
+    client.force_login(unconfirmed)
+
+    forgot.refresh_from_db()
+    not_yet.refresh_from_db()
+    assert forgot.user == user and forgot.events.filter(kind="linked_to_account").exists()
+    assert not_yet.user is None
+
+
 def test_closing_an_account_keeps_its_orders_without_personal_details(client, shipping_method):
     user = UserFactory(email="leaving@example.com")
     Address.objects.create(user=user, is_default=True, **_address())
