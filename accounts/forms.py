@@ -1,12 +1,17 @@
 from django import forms
 
 from accounts.models import Address
+from orders.countries import COUNTRIES
 
 
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
         fields = [*Address.FIELDS, "is_default"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Choose a country"), *COUNTRIES]
 
 
 class DeleteAccountForm(forms.Form):
