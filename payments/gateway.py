@@ -41,6 +41,10 @@ def retrieve_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
     return client().v1.payment_intents.retrieve(payment_intent_id)
 
 
+def cancel_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
+    return client().v1.payment_intents.cancel(payment_intent_id)
+
+
 def create_refund(
     *, payment_intent_id: str, amount: int, metadata: dict, idempotency_key: str
 ) -> stripe.Refund:

@@ -182,6 +182,21 @@ def _charge_id(intent: dict) -> str:
     return charge or ""
 
 
+def cancel_open_payments(*, order_id: int) -> int:
+    """Cancel at Stripe the PaymentIntents of an order that can no longer be paid; each is
+    then brought in line through `apply_payment_intent`. Returns how many were cancelled."""
+    cancelled = 0
+    for payment in Payment.objects.filter(order_id=order_id, status__in=REUSABLE_STATUSES):
+        try:
+            intent = gateway.cancel_payment_intent(payment.stripe_payment_intent_id)
+        except gateway.StripeError as error:
+            logger.warning("Could not cancel %s: %s", payment.stripe_payment_intent_id, error)
+            continue
+        apply_payment_intent(intent.to_dict(), source="system")
+        cancelled += intent.status == "canceled"
+    return cancelled
+
+
 def _adopt_payment_intent(intent: dict) -> Payment | None:
     """A PaymentIntent we created but never recorded (the process died between Stripe's
     answer and our commit) still names its order: record it rather than lose the payment."""

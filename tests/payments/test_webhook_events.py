@@ -272,3 +272,21 @@ def test_the_same_success_ten_times_at_once_among_other_events_pays_once(
     assert OutboxEmail.objects.filter(order=order, kind="payment_failed").count() <= 1
     assert Payment.objects.get().status == "succeeded"
     print(f"\n12 concurrent deliveries (10 × the same success): 1 paid in {elapsed:.2f}s")
+
+
+def test_an_expired_orders_payment_intent_is_cancelled_so_it_cannot_be_paid(
+    stripe_emulator, order, django_capture_on_commit_callbacks
+):
+    from orders.services import expire_overdue_orders
+
+    session = services.start_payment(order_id=order.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_overdue_orders(now=timezone.now() + timedelta(hours=1))
+
+    intent = gateway.retrieve_payment_intent(session.payment.stripe_payment_intent_id)
+    assert intent.status == "canceled"
+    assert Payment.objects.get().status == "canceled"
+    assert order.events.filter(kind="payment_canceled").exists()
+    with pytest.raises(emulator_bridge.BridgeError):
+        emulator_bridge.confirm_with_card(client_secret=session.client_secret, **GOOD_CARD)
+    assert _status(order) == Order.Status.EXPIRED
