@@ -64,7 +64,6 @@ def orders_of_user(user) -> QuerySet[Order]:
 def sales_by_day(*, days: int = 30, today=None) -> list[dict]:
     """Paid sales per day for the last `days` days, oldest first, days without sales as zero.
     One query."""
-
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
     rows = (
@@ -74,13 +73,14 @@ def sales_by_day(*, days: int = 30, today=None) -> list[dict]:
         .annotate(total=Sum("total"), orders=Count("pk"))
     )
     by_day = {row["day"]: row for row in rows}
+    days_list = [first + timedelta(days=n) for n in range(days)]
     return [
         {
-            "day": first + timedelta(days=n),
-            "total": (by_day.get(first + timedelta(days=n)) or {}).get("total") or 0,
-            "orders": (by_day.get(first + timedelta(days=n)) or {}).get("orders") or 0,
+            "day": day,
+            "total": by_day[day]["total"] if day in by_day else 0,
+            "orders": by_day[day]["orders"] if day in by_day else 0,
         }
-        for n in range(days)
+        for day in days_list
     ]
 
 

@@ -80,6 +80,14 @@ def start_payment(*, order_id: int) -> PaymentSession:
 
 
 FINAL_STATUSES = {"succeeded", "canceled"}
+# What the order's log says when a PaymentIntent reaches these states.
+STATUS_EVENTS = {
+    "canceled": ("payment_canceled", "Payment {id} was canceled{reason}."),
+    "processing": (
+        "payment_processing",
+        "Payment {id} is processing; Stripe will tell us the outcome.",
+    ),
+}
 
 
 def apply_payment_intent(intent: dict, *, source: str, event_created: int | None = None) -> str:
@@ -134,27 +142,16 @@ def apply_payment_intent(intent: dict, *, source: str, event_created: int | None
         if status == "requires_payment_method" and error:
             _log_failure(payment, intent, error, source)
             return "payment_failed"
-        if status == "canceled" and changed:
+        if status in STATUS_EVENTS and changed:
+            kind, message = STATUS_EVENTS[status]
+            reason = intent.get("cancellation_reason")
             order_services.record_event(
                 order=payment.order,
-                kind="payment_canceled",
+                kind=kind,
                 actor=source,
-                message=f"Payment {intent['id']} was canceled"
-                + (
-                    f" ({intent['cancellation_reason']})."
-                    if intent.get("cancellation_reason")
-                    else "."
-                ),
+                message=message.format(id=intent["id"], reason=f" ({reason})" if reason else ""),
             )
-            return "payment_canceled"
-        if status == "processing" and changed:
-            order_services.record_event(
-                order=payment.order,
-                kind="payment_processing",
-                actor=source,
-                message=f"Payment {intent['id']} is processing; Stripe will tell us the outcome.",
-            )
-            return "payment_processing"
+            return kind
     return f"status_{status}"
 
 
