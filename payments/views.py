@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from orders import services as order_services
 from orders.selectors import order_for_viewer
-from payments import emulator_bridge, gateway, services
+from payments import emulator_bridge, event_shapes, gateway, services
 from payments.exceptions import PaymentNotPossible
 
 logger = logging.getLogger(__name__)
@@ -89,8 +89,10 @@ def stripe_webhook(request):
         event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
     except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("invalid payload or signature")
-    if not services.is_well_formed(event):
-        return HttpResponseBadRequest("not a Stripe event")
+    problem = event_shapes.problem_with(event)
+    if problem:
+        logger.warning("Refused a signed but malformed Stripe event: %s", problem)
+        return HttpResponseBadRequest(f"malformed Stripe event: {problem}")
     result = services.record_and_apply(event)
     return JsonResponse({"received": True, "result": result})
 

@@ -10,16 +10,18 @@ import ipaddress
 from pathlib import Path
 from urllib.parse import urlparse
 
-import dj_database_url
+import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
-
-from shop import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env.get_bool("DEBUG", False)
+# django-environ reads and casts the variables; the names and defaults are all below.
+env = environ.Env()
 
-SECRET_KEY = env.get("SECRET_KEY") or ""
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -35,9 +37,9 @@ if not SECRET_KEY:
         _key_file.write_text(secrets.token_urlsafe(50))
     SECRET_KEY = _key_file.read_text().strip()
 
-ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.get_list(
-    "CSRF_TRUSTED_ORIGINS", ["http://localhost:8000", "http://127.0.0.1:8000"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS", default=["http://localhost:8000", "http://127.0.0.1:8000"]
 )
 
 INSTALLED_APPS = [
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shop.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffNeedMFAMiddleware",
-    "shop.security.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -98,13 +101,9 @@ TEMPLATES = [
 ]
 
 # Database: SQLite file by default, PostgreSQL in production and CI.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env.get_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks; a busy timeout at least makes writers queue instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -113,7 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # Redis: broker, result backend, cache and sessions when set; otherwise all in-process.
-REDIS_URL = env.get("REDIS_URL") or ""
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -211,7 +210,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -224,54 +223,73 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Email.
-_email_url = env.get("EMAIL_URL")
+# Email: EMAIL_URL (parsed by django-environ, with our scheme names kept), else EMAIL_HOST...,
+# else the console.
+EMAIL_SCHEMES = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+environ.Env.EMAIL_SCHEMES = {**environ.Env.EMAIL_SCHEMES, **EMAIL_SCHEMES}
+EMAIL_TIMEOUT = 20
+_email_url = env.str("EMAIL_URL", default="")
 if _email_url:
-    globals().update(env.parse_email_url(_email_url))
-elif env.get("EMAIL_HOST"):
+    _email = environ.Env.email_url_config(_email_url)
+    _scheme = _email_url.split(":", 1)[0].lower()
+    # Our names since the first release: smtps is implicit TLS (port 465), like smtp+ssl;
+    # file:///var/mail is an absolute path; ?timeout=N sets the SMTP timeout.
+    if _scheme == "smtps":
+        _email.update(EMAIL_USE_TLS=False, EMAIL_USE_SSL=True)
+    if _scheme.startswith("smtp"):
+        _email["EMAIL_PORT"] = _email["EMAIL_PORT"] or (465 if _email.get("EMAIL_USE_SSL") else 587)
+        _email["EMAIL_HOST"] = _email["EMAIL_HOST"] or "localhost"
+    _email["EMAIL_FILE_PATH"] = "/" + _email["EMAIL_FILE_PATH"] if _scheme == "file" else None
+    EMAIL_TIMEOUT = int((_email.pop("OPTIONS", None) or {}).get("TIMEOUT", EMAIL_TIMEOUT))
+    globals().update({name: value for name, value in _email.items() if value is not None})
+elif env.str("EMAIL_HOST", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env.get("EMAIL_HOST")
-    EMAIL_PORT = env.get_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", True)
-    EMAIL_TIMEOUT = 20
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # The shop.
-SHOP_NAME = env.get("SHOP_NAME") or "Northwind Goods"
+SHOP_NAME = env.str("SHOP_NAME", default="") or "Northwind Goods"
 MFA_TOTP_ISSUER = SHOP_NAME
-SHOP_CURRENCY = (env.get("SHOP_CURRENCY") or "USD").upper()
-DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL") or f"{SHOP_NAME} <shop@example.com>"
+SHOP_CURRENCY = (env.str("SHOP_CURRENCY", default="") or "USD").upper()
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="") or f"{SHOP_NAME} <shop@example.com>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-RESERVATION_MINUTES = env.get_int("RESERVATION_MINUTES", 15)
+RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
 # Whether catalog prices already include tax (EU, UK, AU style) or tax is added at checkout.
-PRICES_INCLUDE_TAX = env.get_bool("PRICES_INCLUDE_TAX", False)
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
 # Where the shop is reached: links in emails are built on it.
-SHOP_URL = (env.get("SHOP_URL") or "http://127.0.0.1:8000").rstrip("/")
-ORDER_LINK_MAX_AGE_DAYS = env.get_int("ORDER_LINK_MAX_AGE_DAYS", 90)
+SHOP_URL = (env.str("SHOP_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
+ORDER_LINK_MAX_AGE_DAYS = env.int("ORDER_LINK_MAX_AGE_DAYS", default=90)
 # Who gets the low-stock digest; empty: every active staff member with an email address.
-MERCHANT_EMAILS = env.get_list("MERCHANT_EMAILS", [])
-LOW_STOCK_THRESHOLD = env.get_int("LOW_STOCK_THRESHOLD", 5)
-ADMIN_URL = (env.get("ADMIN_URL") or "admin/").strip("/") + "/"
+MERCHANT_EMAILS = env.list("MERCHANT_EMAILS", default=[])
+LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
+ADMIN_URL = (env.str("ADMIN_URL", default="") or "admin/").strip("/") + "/"
 PRODUCTS_PER_PAGE = 12
 DEFAULT_CURRENCY = SHOP_CURRENCY  # django-money's default for new Money fields
 CURRENCIES = (SHOP_CURRENCY,)
 
 # Stripe. With no keys set the shop talks to the local emulator with its test keys.
 STRIPE_EMULATOR_URL = "http://127.0.0.1:8420"
-_stripe_secret = env.get("STRIPE_SECRET_KEY")
+_stripe_secret = env.str("STRIPE_SECRET_KEY", default="")
 if _stripe_secret:
     STRIPE_SECRET_KEY = _stripe_secret
-    STRIPE_PUBLISHABLE_KEY = env.get("STRIPE_PUBLISHABLE_KEY") or ""
-    STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET") or ""
-    STRIPE_API_BASE = env.get("STRIPE_API_BASE") or ""
+    STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+    STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 else:
     STRIPE_SECRET_KEY = "sk_test_emulator"
-    STRIPE_PUBLISHABLE_KEY = env.get("STRIPE_PUBLISHABLE_KEY") or "pk_test_emulator"
-    STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET") or "whsec_emulator"
-    STRIPE_API_BASE = env.get("STRIPE_API_BASE", STRIPE_EMULATOR_URL) or ""
+    STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="") or "pk_test_emulator"
+    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="") or "whsec_emulator"
+    STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=STRIPE_EMULATOR_URL)
 
 
 def _is_loopback(url: str) -> bool:
@@ -300,26 +318,46 @@ if not STRIPE_SECRET_KEY.startswith(("sk_", "rk_")) or not STRIPE_WEBHOOK_SECRET
 
 # Security. These are on whenever DEBUG is off; `manage.py check --deploy` reports nothing.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = env.get_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env.get_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 # Turning preload off is a deliberate choice for a shop that cannot commit to HTTPS forever.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD or DEBUG else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "shop.errors.csrf_failure"
+
+# Content Security Policy (django-csp): our own scripts and Stripe's, nothing inline, no
+# framing. Stripe's Payment Element and the admin set styles inline; scripts never are.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "https://js.stripe.com"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https://*.stripe.com"]
+        + ([MEDIA_URL] if MEDIA_URL.startswith("http") else []),
+        "font-src": [SELF],
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": [SELF, "https://js.stripe.com", "https://hooks.stripe.com"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL") or "INFO"},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="") or "INFO"},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -34,5 +34,10 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "shop.errors.bad_request"
+handler403 = "shop.errors.permission_denied"
+handler404 = "shop.errors.page_not_found"
+handler500 = "shop.errors.server_error"
+
 admin.site.site_header = f"{settings.SHOP_NAME} admin"
 admin.site.site_title = f"{settings.SHOP_NAME} admin"
