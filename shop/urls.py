@@ -2,13 +2,19 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.urls import include, path, reverse
 
 from orders.dashboard import dashboard
 
 
 def admin_login(request, extra_context=None):
-    """The admin signs in through allauth, with its rate limits and two-factor step."""
+    """The admin signs in through allauth, with its rate limits and two-factor step.
+
+    A signed-in shopper who is not staff would be sent back here by allauth (already signed
+    in) and round again forever: they get a page that says so instead, with a way out."""
+    if request.user.is_authenticated and not (request.user.is_active and request.user.is_staff):
+        return render(request, "errors/admin_forbidden.html", status=403)
     return redirect_to_login(
         request.GET.get("next") or reverse("admin:index"), login_url=reverse("account_login")
     )

@@ -95,3 +95,22 @@ def test_an_unhandled_error_answers_the_500_page(client, settings, monkeypatch):
 
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+
+
+def test_a_signed_in_shopper_gets_a_clear_403_from_the_admin_not_a_redirect_loop(client):
+    client.force_login(UserFactory(email="shopper@example.com"))
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 403
+    assert len(response.redirect_chain) <= 2
+    assert b"This account has no access to the shop" in response.content
+    assert b"shopper@example.com" in response.content
+    assert reverse("account_logout").encode() in response.content
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_for_the_admin(client):
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
