@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails are built on SHOP_URL: the address this `make run` serves on.
+SHOP_URL ?= http://$(HOST):$(PORT)
+export SHOP_URL
 
 .PHONY: install run test lint format worker admin clean
 

@@ -166,7 +166,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Accounts (django-allauth).
+ACCOUNT_ADAPTER = "accounts.adapter.ShopAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None  # email only: no user names anywhere
+# Confirming the email in the browser that signed up signs the shopper in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # A new account must confirm its email before it can sign in and see its orders.
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -266,8 +270,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
 # Whether catalog prices already include tax (EU, UK, AU style) or tax is added at checkout.
 PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
-# Where the shop is reached: links in emails are built on it.
-SHOP_URL = (env.str("SHOP_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
+# Where shoppers reach the shop: every link in an email (ours and allauth's) is built on it.
+# `make run` derives it from HOST and PORT; production must set it, over HTTPS.
+SHOP_URL = env.str("SHOP_URL", default="").rstrip("/")
+if not DEBUG and not SHOP_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "SHOP_URL must be set to the shop's public https:// address when DEBUG is off "
+        "(e.g. SHOP_URL=https://shop.example.com): links in emails are built on it."
+    )
+SHOP_URL = SHOP_URL or "http://127.0.0.1:8000"
 ORDER_LINK_MAX_AGE_DAYS = env.int("ORDER_LINK_MAX_AGE_DAYS", default=90)
 # Who gets the low-stock digest; empty: every active staff member with an email address.
 MERCHANT_EMAILS = env.list("MERCHANT_EMAILS", default=[])

@@ -15,6 +15,7 @@ PRODUCTION = {
     "STRIPE_SECRET_KEY": "sk_test_abc",
     "STRIPE_PUBLISHABLE_KEY": "pk_test_abc",
     "STRIPE_WEBHOOK_SECRET": "whsec_abc",
+    "SHOP_URL": "https://shop.example.com",
 }
 
 
@@ -49,6 +50,12 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
     del env["SECRET_KEY"]
     result = _manage("check", **env)
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_without_an_https_shop_url_refuses_to_start():
+    for url in ("", "http://shop.example.com"):
+        result = _manage("check", **{**PRODUCTION, "SHOP_URL": url})
+        assert result.returncode != 0 and "SHOP_URL must be set" in result.stderr
 
 
 def test_live_keys_are_refused_with_the_emulator():

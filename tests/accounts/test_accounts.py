@@ -345,3 +345,56 @@ def test_closing_an_account_keeps_its_orders_without_personal_details(client, sh
     assert order.shipping_name == "Deleted customer" and order.shipping_line1 == ""
     assert order.total.amount > 0 and order.shipping_country == "US"
     assert order.events.filter(kind="anonymised").exists()
+
+
+def _sign_up(client, email="fresh@example.com"):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},
+    )
+
+
+def test_confirming_the_email_in_the_same_browser_signs_the_shopper_in(client, mailoutbox):
+    _sign_up(client)
+    assert not _signed_in(client)
+
+    response = client.post(_link(mailoutbox[-1], "/accounts/confirm-email/"), follow=True)
+
+    assert _signed_in(client)
+    assert response.status_code == 200
+    assert "fresh@example.com" in response.content.decode()  # the header says who is signed in
+
+
+def test_account_emails_speak_as_the_shop_with_links_on_shop_url(client, mailoutbox, settings):
+    settings.SHOP_URL = "https://shop.example.org"
+    _sign_up(client)
+
+    mail = mailoutbox[-1]
+    assert mail.subject == f"{settings.SHOP_NAME}: Confirm your email address"
+    assert "[" not in mail.subject and "testserver" not in mail.subject
+    assert "https://shop.example.org/accounts/confirm-email/" in mail.body
+    assert "testserver" not in mail.body and "user" not in mail.body.split("@")[0].lower()
+    assert settings.SHOP_NAME in mail.body
+    html = mail.alternatives[0][0]
+    assert 'href="https://shop.example.org/accounts/confirm-email/' in html
+    assert settings.SHOP_NAME in html
+
+    client.post(reverse("account_reset_password"), {"email": "fresh@example.com"})
+    reset = mailoutbox[-1]
+    assert reset.subject == f"{settings.SHOP_NAME}: Reset your password"
+    assert "https://shop.example.org/accounts/password/reset/key/" in reset.body
+    assert "username" not in reset.body
+
+
+def test_accounts_have_no_user_name_anywhere(client):
+    field_names = {field.name for field in User._meta.get_fields()}
+    assert "username" not in field_names and User.USERNAME_FIELD == "email"
+    user = User.objects.create_user("Mixed@Example.com", "a-long-passphrase-42")
+    assert user.email == "mixed@example.com"
+    assert User.objects.get_by_natural_key("MIXED@example.com") == user
+
+    client.force_login(UserFactory(email="boss@example.com", is_staff=True, is_superuser=True))
+    add = client.get(reverse("admin:accounts_user_add")).content.decode()
+    change = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+    assert 'name="email"' in add and 'name="username"' not in add
+    assert "mixed@example.com" in change and 'name="username"' not in change

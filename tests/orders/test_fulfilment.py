@@ -26,7 +26,7 @@ def paid(order, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def merchant(client):
-    client.force_login(UserFactory(username="mo", is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(email="mo@example.com", is_staff=True, is_superuser=True))
     return client
 
 
@@ -79,7 +79,7 @@ def test_the_admin_ship_page_marks_shipped_and_refuses_what_it_cannot(
 
     assert "is shipped; the shopper is emailed" in done.content.decode()
     paid.refresh_from_db()
-    assert paid.status == Order.Status.SHIPPED and paid.events.get(kind="shipped").actor == "mo"
+    assert paid.status == Order.Status.SHIPPED and paid.events.get(kind="shipped").actor == "mo@example.com"
     assert len(_mail(mailoutbox, "on its way")) == 1
 
 

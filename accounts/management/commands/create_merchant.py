@@ -34,7 +34,7 @@ class Command(BaseCommand):
             password = getpass.getpass("Password: ")
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The passwords differ.")
-        user = User(username=email[:150], email=email, is_staff=True, is_superuser=True)
+        user = User(email=email, is_staff=True, is_superuser=True)
         try:
             validate_password(password, user)
         except ValidationError as error:
