@@ -268,6 +268,9 @@ SHOP_CURRENCY = (env.str("SHOP_CURRENCY", default="") or "USD").upper()
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="") or f"{SHOP_NAME} <shop@example.com>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
+# A declined card is followed by a reminder email this long after, if the order is still
+# unpaid (and at the latest a few minutes before the stock hold ends).
+PAYMENT_REMINDER_MINUTES = env.int("PAYMENT_REMINDER_MINUTES", default=30)
 # Whether catalog prices already include tax (EU, UK, AU style) or tax is added at checkout.
 PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=False)
 # Where shoppers reach the shop: every link in an email (ours and allauth's) is built on it.

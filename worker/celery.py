@@ -21,5 +21,6 @@ app.conf.beat_schedule = {
         "task": "worker.tasks.send_low_stock_digest",
         "schedule": crontab(hour=7, minute=0),
     },
-    "resend-stuck-emails": {"task": "worker.tasks.requeue_pending_emails", "schedule": 300.0},
+    # Every minute: payment reminders fall due at their own time.
+    "send-owed-emails": {"task": "worker.tasks.requeue_pending_emails", "schedule": 60.0},
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
@@ -23,7 +25,7 @@ Kind = OutboxEmail.Kind
 
 SUBJECTS = {
     Kind.ORDER_CONFIRMATION: "Your order {number} is confirmed",
-    Kind.PAYMENT_FAILED: "Your payment for order {number} did not go through",
+    Kind.PAYMENT_FAILED: "Your order {number} is waiting for payment",
     Kind.ORDER_SHIPPED: "Your order {number} is on its way",
     Kind.ORDER_REFUNDED: "A refund for your order {number}",
     Kind.ORDER_EXPIRED: "Your order {number} was not completed",
@@ -36,21 +38,47 @@ def still_true(email: OutboxEmail) -> bool:
     order paid since, or an 'expired' for an order paid late, would only confuse."""
     order = email.order
     if email.kind == Kind.PAYMENT_FAILED:
-        return order.status == Order.Status.PENDING_PAYMENT
+        # A reminder: only while the order can still be paid.
+        return order.status == Order.Status.PENDING_PAYMENT and (
+            order.reservation_expires_at is None or order.reservation_expires_at > timezone.now()
+        )
     if email.kind == Kind.ORDER_EXPIRED:
         return order.status == Order.Status.EXPIRED
     return True
 
 
-def owe_email(*, order, kind: str, reference: str = "", data: dict | None = None) -> OutboxEmail:
+def owe_email(
+    *, order, kind: str, reference: str = "", data: dict | None = None, send_after=None
+) -> OutboxEmail:
     """Record that an email is owed (idempotent). Call inside the transaction that caused it."""
     email, _ = OutboxEmail.objects.get_or_create(
         order=order,
         kind=kind,
         reference=reference,
-        defaults={"recipient": order.email, "data": data or {}},
+        defaults={"recipient": order.email, "data": data or {}, "send_after": send_after},
     )
     return email
+
+
+# A reminder that comes less than this long after the failure, or this close to the end of
+# the hold, would reach a shopper who is still on the page or whose items are already gone.
+REMINDER_MARGIN = timedelta(minutes=5)
+
+
+def payment_reminder_time(order, *, failed_at=None):
+    """When to remind a shopper whose card was declined, or None for no reminder.
+
+    PAYMENT_REMINDER_MINUTES after the failure, but no later than a few minutes before the
+    stock hold ends (a reminder after it would only offer what is gone: the expiry email
+    says that instead); none at all if that leaves too little time.
+    """
+    failed_at = failed_at or timezone.now()
+    due = failed_at + timedelta(minutes=settings.PAYMENT_REMINDER_MINUTES)
+    if order.reservation_expires_at is not None:
+        due = min(due, order.reservation_expires_at - REMINDER_MARGIN)
+    if due < failed_at + REMINDER_MARGIN:
+        return None
+    return due
 
 
 def merchant_recipients() -> list[str]:
@@ -101,6 +129,7 @@ def render(email: OutboxEmail) -> EmailMultiAlternatives:
         "shop_url": settings.SHOP_URL,
         "admin_path": settings.ADMIN_URL,
         "data": email.data,
+        "now": timezone.now(),
     }
     if order is not None:
         context |= {
@@ -142,6 +171,8 @@ def send_once(*, outbox_id: int) -> bool:
         )
         if email is None or email.status != OutboxEmail.Status.PENDING:
             return False
+        if email.send_after is not None and email.send_after > timezone.now():
+            return False  # not due yet: the sweep queues it when it is
         if email.order is not None and not still_true(email):
             email.status = OutboxEmail.Status.SKIPPED
             email.save(update_fields=["status"])

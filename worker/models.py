@@ -32,11 +32,15 @@ class OutboxEmail(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    send_after = models.DateTimeField(
+        null=True, blank=True, help_text="Not sent before this time (a reminder waits)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "send_after"], name="outbox_due")]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "kind", "reference"],

@@ -45,9 +45,15 @@ def owe_requested_email(sender, order, kind, reference, **kwargs):
 
 
 @receiver(payment_failed)
-def owe_payment_failed(sender, order, message, **kwargs):
-    # Once per order: a shopper retrying cards on the page needs no email for each.
-    _owe(order, Kind.PAYMENT_FAILED, data={"message": message})
+def owe_payment_reminder(sender, order, message, **kwargs):
+    """A declined card is news for the shopper on the page, not for their inbox: the email
+    is a reminder, owed once per order and sent by the sweep only if the order is still
+    unpaid later (worker/emails.py decides when, and checks again before sending)."""
+    send_after = emails.payment_reminder_time(order)
+    if send_after is not None:
+        emails.owe_email(
+            order=order, kind=Kind.PAYMENT_FAILED, data={"message": message}, send_after=send_after
+        )
 
 
 @receiver(order_shipped)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from orders import services as order_services
@@ -58,10 +59,14 @@ def send_low_stock_digest() -> bool:
 
 @shared_task(acks_late=True)
 def requeue_pending_emails() -> int:
-    """Queue again the emails still owed after a while: a broker that was down when the order
-    was paid must not cost the shopper their confirmation."""
+    """Queue the emails owed: reminders whose time has come, and any other still owed after
+    a while (a broker that was down when the order was paid must not cost the shopper their
+    confirmation)."""
+    now = timezone.now()
     stale = OutboxEmail.objects.filter(
-        status=OutboxEmail.Status.PENDING, created_at__lte=timezone.now() - timedelta(minutes=5)
+        Q(send_after__lte=now)
+        | Q(send_after__isnull=True, created_at__lte=now - timedelta(minutes=5)),
+        status=OutboxEmail.Status.PENDING,
     ).values_list("pk", flat=True)
     count = 0
     for outbox_id in stale:

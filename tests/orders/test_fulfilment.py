@@ -79,7 +79,10 @@ def test_the_admin_ship_page_marks_shipped_and_refuses_what_it_cannot(
 
     assert "is shipped; the shopper is emailed" in done.content.decode()
     paid.refresh_from_db()
-    assert paid.status == Order.Status.SHIPPED and paid.events.get(kind="shipped").actor == "mo@example.com"
+    assert (
+        paid.status == Order.Status.SHIPPED
+        and paid.events.get(kind="shipped").actor == "mo@example.com"
+    )
     assert len(_mail(mailoutbox, "on its way")) == 1
 
 
@@ -180,25 +183,91 @@ def test_forged_tampered_or_expired_links_are_404(client, paid, settings):
     assert client.get(url).status_code == 404
 
 
-def test_payment_failed_email_is_sent_while_the_order_is_payable(
-    order, mailoutbox, django_capture_on_commit_callbacks
-):
+def _decline(order, intent_id="pi_f1"):
     from payments.models import Payment
     from payments.services import apply_payment_intent
 
-    Payment.objects.create(order=order, stripe_payment_intent_id="pi_f1", amount=order.total)
+    Payment.objects.get_or_create(
+        order=order, stripe_payment_intent_id=intent_id, defaults={"amount": order.total}
+    )
     intent = {
-        "id": "pi_f1",
+        "id": intent_id,
         "status": "requires_payment_method",
         "amount": 2500,
         "currency": "usd",
         "last_payment_error": {"message": "Your card has insufficient funds.", "charge": "ch_f"},
     }
-    with django_capture_on_commit_callbacks(execute=True):
-        apply_payment_intent(intent, source="test")
-        apply_payment_intent(intent, source="test")
+    apply_payment_intent(intent, source="test")
+    apply_payment_intent(intent, source="test")
 
-    failed = _mail(mailoutbox, "did not go through")
-    assert len(failed) == 1
-    assert "insufficient funds" in failed[0].body and "?key=" in failed[0].body
-    assert OutboxEmail.objects.filter(order=order, kind="payment_failed").count() == 1
+
+def _sweep_at(when, monkeypatch):
+    from worker.tasks import requeue_pending_emails
+
+    monkeypatch.setattr(timezone, "now", lambda: when)
+    return requeue_pending_emails()
+
+
+def test_a_declined_card_sends_no_email_while_the_shopper_is_still_paying(
+    order, mailoutbox, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    settings.PAYMENT_REMINDER_MINUTES = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        _decline(order)
+
+    assert _mail(mailoutbox, "waiting for payment") == []
+    reminder = OutboxEmail.objects.get(order=order, kind="payment_failed")
+    # 30 minutes would be after the 15-minute hold: the reminder comes 5 minutes before it.
+    assert reminder.send_after == order.reservation_expires_at - timedelta(minutes=5)
+    assert _sweep_at(reminder.send_after - timedelta(seconds=1), monkeypatch) == 0
+    assert _mail(mailoutbox, "waiting for payment") == []
+
+    assert _sweep_at(reminder.send_after + timedelta(seconds=1), monkeypatch) == 1
+    sent = _mail(mailoutbox, "waiting for payment")
+    assert len(sent) == 1
+    assert "insufficient funds" in sent[0].body and "?key=" in sent[0].body
+    assert "UTC" not in sent[0].body
+    assert "still held for you for 4\xa0minutes" in sent[0].body.replace(" minutes", "\xa0minutes")
+
+
+def test_no_reminder_once_the_order_is_paid(
+    order, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _decline(order)
+        services.mark_paid(order_id=order.pk, amount=order.total, reference="pi_f1", actor="t")
+    reminder = OutboxEmail.objects.get(order=order, kind="payment_failed")
+
+    _sweep_at(reminder.send_after + timedelta(seconds=1), monkeypatch)
+
+    assert _mail(mailoutbox, "waiting for payment") == []
+    assert len(_mail(mailoutbox, "confirmed")) == 1
+    reminder.refresh_from_db()
+    assert reminder.status == OutboxEmail.Status.SKIPPED
+
+
+def test_a_long_hold_gets_its_reminder_after_the_set_delay(
+    shipping_method, django_capture_on_commit_callbacks, settings
+):
+    from tests.conftest import make_cart, place
+    from tests.factories import VariantFactory
+
+    settings.RESERVATION_MINUTES = 120
+    settings.PAYMENT_REMINDER_MINUTES = 30
+    order = place(make_cart((VariantFactory(), 1)), shipping_method)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        _decline(order)
+
+    reminder = OutboxEmail.objects.get(order=order, kind="payment_failed")
+    assert before + timedelta(minutes=30) <= reminder.send_after
+    assert reminder.send_after <= timezone.now() + timedelta(minutes=30)
+
+
+def test_a_decline_just_before_the_hold_ends_gets_no_reminder(order, monkeypatch):
+    late = order.reservation_expires_at - timedelta(minutes=4)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+
+    _decline(order)
+
+    assert not OutboxEmail.objects.filter(order=order, kind="payment_failed").exists()

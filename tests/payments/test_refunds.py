@@ -289,9 +289,7 @@ def test_a_refund_event_for_a_payment_not_ours_changes_nothing(client, db):
 
 @pytest.fixture
 def merchant_client(client, django_user_model):
-    merchant = UserFactory(
-        email="merchant@example.com", is_staff=True, is_superuser=True
-    )
+    merchant = UserFactory(email="merchant@example.com", is_staff=True, is_superuser=True)
     client.force_login(merchant)
     return client
 
