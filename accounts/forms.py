@@ -1,17 +1,28 @@
 from django import forms
 
 from accounts.models import Address
-from orders.countries import COUNTRIES
+from orders.forms import RegionField, address_widgets, clean_address_region, country_field
 
 
 class AddressForm(forms.ModelForm):
+    """The same address fields as checkout: regions chosen, not typed."""
+
+    region = RegionField()
+    country = country_field()
+
     class Meta:
         model = Address
         fields = [*Address.FIELDS, "is_default"]
+        widgets = address_widgets()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country"), *COUNTRIES]
+    def clean(self):
+        data = super().clean()
+        for field in ("name", "line1", "city", "postcode"):
+            value = data.get(field)
+            if value is not None and not value.strip():
+                self.add_error(field, "This field is required.")
+        clean_address_region(self)
+        return self.cleaned_data
 
 
 class DeleteAccountForm(forms.Form):

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 
+from orders import regions
 from orders.countries import COUNTRIES
 
 
@@ -65,7 +66,9 @@ class Address(models.Model):
     line2 = models.CharField("Apartment, suite (optional)", max_length=200, blank=True)
     city = models.CharField(max_length=100)
     postcode = models.CharField("Postcode / ZIP", max_length=20)
-    region = models.CharField("State / province (optional)", max_length=100, blank=True)
+    region = models.CharField(
+        "State / province", max_length=100, blank=True, help_text="An ISO 3166-2 code, e.g. US-NY."
+    )
     country = models.CharField(max_length=2, choices=COUNTRIES)
     phone = models.CharField("Phone (optional)", max_length=40, blank=True)
     is_default = models.BooleanField("Use this address by default", default=False)
@@ -84,6 +87,10 @@ class Address(models.Model):
         return f"{self.name}, {self.line1}, {self.city}"
 
     FIELDS = ("name", "line1", "line2", "city", "postcode", "region", "country", "phone")
+
+    @property
+    def region_name(self) -> str:
+        return regions.name_of(self.region)
 
     def as_checkout(self) -> dict:
         return {field: getattr(self, field) for field in self.FIELDS}

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -5,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from orders import services
+from orders import regions, services
 from orders.admin_forms import CARRIERS, ShipForm
 from orders.exceptions import CheckoutError, FulfilmentError
+from orders.forms import RegionField
 from orders.models import (
     Order,
     OrderEvent,
@@ -40,10 +42,46 @@ class ShippingMethodAdmin(admin.ModelAdmin):
         return ", ".join(r.country for r in rates) if rates else "Everywhere"
 
 
+class TaxRateForm(forms.ModelForm):
+    region = RegionField(
+        label="Region",
+        help_text="Empty for the whole country; else one of its states or provinces.",
+    )
+
+    class Meta:
+        model = TaxRate
+        fields = "__all__"
+
+
 @admin.register(TaxRate)
 class TaxRateAdmin(admin.ModelAdmin):
-    list_display = ["country", "region", "name", "rate"]
+    form = TaxRateForm
+    list_display = ["country", "region_name", "name", "rate"]
     list_filter = ["country"]
+
+    @admin.display(description="Region", ordering="region")
+    def region_name(self, obj):
+        if not obj.region:
+            return "Whole country"
+        if not regions.is_region_of(obj.region, obj.country):
+            return f"⚠ {obj.region!r} is not a region code: choose one"
+        return f"{regions.name_of(obj.region)} ({obj.region})"
+
+    def changelist_view(self, request, extra_context=None):
+        unknown = [
+            rate
+            for rate in TaxRate.objects.exclude(region="")
+            if not regions.is_region_of(rate.region, rate.country)
+        ]
+        if unknown:
+            messages.warning(
+                request,
+                f"{len(unknown)} tax rate(s) name a region that is not an ISO 3166-2 code of "
+                "their country, so no address matches them: "
+                + ", ".join(f"{r.country} {r.region!r}" for r in unknown)
+                + ". Open each and choose its region.",
+            )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Voucher)
@@ -168,6 +206,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "shipping_city",
                     "shipping_postcode",
                     "shipping_region",
+                    "shipping_region_name",
                     "shipping_country",
                     "shipping_phone",
                 ]

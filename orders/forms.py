@@ -1,7 +1,63 @@
 from django import forms
 
+from orders import regions
 from orders.countries import COUNTRIES
 from orders.models import ShippingMethod
+
+REGION_HELP = (
+    "Needed for addresses in "
+    + ", ".join(
+        "the United States" if c == "US" else dict(COUNTRIES)[c]
+        for c in sorted(regions.REGION_COUNTRIES, key=lambda c: dict(COUNTRIES)[c])
+    )
+    + "."
+)
+
+
+def address_widgets() -> dict:
+    """The address fields' inputs, with the autocomplete names browsers fill in."""
+    return {
+        "name": forms.TextInput(attrs={"autocomplete": "name"}),
+        "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+        "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+        "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+        "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    }
+
+
+class RegionField(forms.ChoiceField):
+    """The state or province, chosen from the country's ISO 3166-2 regions (orders/regions.py).
+    Whether it is required depends on the country: see `clean_address_region`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "State / province")
+        kwargs.setdefault("help_text", REGION_HELP)
+        super().__init__(
+            choices=regions.choices(),
+            required=False,
+            widget=forms.Select(attrs={"autocomplete": "address-level1", "data-region": ""}),
+            **kwargs,
+        )
+
+
+def country_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Country",
+        choices=[("", "Choose a country"), *COUNTRIES],
+        widget=forms.Select(attrs={"autocomplete": "country", "data-country": ""}),
+    )
+
+
+def clean_address_region(form: forms.Form) -> None:
+    """A region of the chosen country where its addresses need one; empty elsewhere."""
+    country = form.cleaned_data.get("country")
+    if not country or "region" not in form.cleaned_data:
+        return
+    region, error = regions.clean_region(country, form.cleaned_data["region"])
+    form.cleaned_data["region"] = region
+    if error:
+        form.add_error("region", error)
 
 
 class ShippingMethodField(forms.ModelChoiceField):
@@ -19,20 +75,30 @@ class ShippingMethodField(forms.ModelChoiceField):
 class CheckoutForm(forms.Form):
     email = forms.EmailField(
         label="Email",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="We send your receipt here.",
         error_messages={
             "required": "Please enter your email address.",
             "invalid": "Please enter a valid email address.",
         },
     )
-    name = forms.CharField(label="Full name", max_length=200)
-    line1 = forms.CharField(label="Address", max_length=200)
-    line2 = forms.CharField(label="Apartment, suite (optional)", max_length=200, required=False)
-    city = forms.CharField(label="City", max_length=100)
-    postcode = forms.CharField(label="Postcode / ZIP", max_length=20)
-    region = forms.CharField(label="State / province (optional)", max_length=100, required=False)
-    country = forms.ChoiceField(label="Country", choices=[("", "Choose a country"), *COUNTRIES])
-    phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
+    name = forms.CharField(label="Full name", max_length=200, widget=address_widgets()["name"])
+    line1 = forms.CharField(label="Address", max_length=200, widget=address_widgets()["line1"])
+    line2 = forms.CharField(
+        label="Apartment, suite (optional)",
+        max_length=200,
+        required=False,
+        widget=address_widgets()["line2"],
+    )
+    city = forms.CharField(label="City", max_length=100, widget=address_widgets()["city"])
+    postcode = forms.CharField(
+        label="Postcode / ZIP", max_length=20, widget=address_widgets()["postcode"]
+    )
+    region = RegionField()
+    country = country_field()
+    phone = forms.CharField(
+        label="Phone (optional)", max_length=40, required=False, widget=address_widgets()["phone"]
+    )
     shipping_method = ShippingMethodField(
         label="Shipping",
         queryset=ShippingMethod.objects.filter(is_active=True).prefetch_related("rates"),
@@ -47,6 +113,7 @@ class CheckoutForm(forms.Form):
             value = data.get(field)
             if value is not None and not value.strip():
                 self.add_error(field, "This field is required.")
+        clean_address_region(self)
         method, country = data.get("shipping_method"), data.get("country")
         if method is not None and country and not method.ships_to(country):
             self.add_error(

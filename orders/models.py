@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +11,7 @@ from django.urls import reverse
 from djmoney.models.fields import MoneyField
 from moneyed import Money
 
+from orders import regions
 from orders.countries import COUNTRIES
 
 MONEY = {"max_digits": 14, "decimal_places": 3, "default_currency": settings.SHOP_CURRENCY}
@@ -82,8 +84,8 @@ class TaxRate(models.Model):
     region = models.CharField(
         max_length=100,
         blank=True,
-        help_text="Empty: the whole country. Else as shoppers type "
-        "it in the address (e.g. CA or California), compared without case.",
+        help_text="Empty: the whole country. Else one of its regions (ISO 3166-2, e.g. "
+        "US-NY), as shoppers choose it in their address.",
     )
     name = models.CharField(max_length=40, default="Tax", help_text="Shown to shoppers: VAT, GST…")
     rate = models.DecimalField(
@@ -103,8 +105,14 @@ class TaxRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = f"{self.country}-{self.region}" if self.region else self.country
+        where = regions.name_of(self.region) if self.region else self.get_country_display()
         return f"{self.name} {self.rate * 100:.2f}% ({where})"
+
+    def clean(self):
+        if self.region and not regions.is_region_of(self.region, self.country):
+            raise ValidationError(
+                {"region": f"{self.region} is not a region of {self.get_country_display()}."}
+            )
 
 
 class Voucher(models.Model):
@@ -212,7 +220,9 @@ class Order(models.Model):
     shipping_line2 = models.CharField(max_length=200, blank=True)
     shipping_city = models.CharField(max_length=100)
     shipping_postcode = models.CharField(max_length=20)
-    shipping_region = models.CharField(max_length=100, blank=True)
+    shipping_region = models.CharField(
+        max_length=100, blank=True, help_text="ISO 3166-2 code where the country has regions."
+    )
     shipping_country = models.CharField(max_length=2, choices=COUNTRIES)
     shipping_phone = models.CharField(max_length=40, blank=True)
     shipping_method_name = models.CharField(max_length=100)
@@ -245,6 +255,10 @@ class Order(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", kwargs={"number": self.number})
+
+    @property
+    def shipping_region_name(self) -> str:
+        return regions.name_of(self.shipping_region)
 
     # The names totals.Totals uses, so one template shows either.
     @property

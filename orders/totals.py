@@ -40,9 +40,9 @@ def tax_rate_for(*, country: str, region: str = "") -> TaxRate | None:
     """The rate for the region if one is set, else the country's, else none."""
     if not country:
         return None
-    region = region.strip().lower()
+    region = region.strip().upper()
     rates = list(TaxRate.objects.filter(country=country))
-    return next((r for r in rates if r.region and r.region.lower() == region), None) or next(
+    return next((r for r in rates if r.region and r.region.upper() == region), None) or next(
         (r for r in rates if not r.region), None
     )
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from orders import selectors, services, totals, vouchers
+from orders import regions, selectors, services, totals, vouchers
 from orders.countries import COUNTRIES
 from orders.exceptions import CheckoutError, VoucherError
 from orders.forms import CheckoutForm, PlaceOrderForm, VoucherForm
@@ -149,6 +149,7 @@ def review(request):
             "totals": amounts,
             "details": details,
             "country_name": dict(COUNTRIES).get(address.get("country", ""), address.get("country")),
+            "region_name": regions.name_of(address.get("region", "")),
             "method": method,
             "voucher": voucher,
             "voucher_form": VoucherForm(),

@@ -121,6 +121,7 @@ ADDRESS = {
     "line2": "",
     "city": "Springfield",
     "postcode": "12345",
+    "region": "US-IL",
     "country": "US",
     "phone": "",
 }

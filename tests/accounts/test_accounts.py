@@ -208,7 +208,7 @@ def test_the_admin_signs_in_through_the_shop_and_requires_two_factor_for_staff(c
 
 
 def _address(**changes):
-    return {**ADDRESS, "region": "", **changes}
+    return {**ADDRESS, **changes}
 
 
 def test_the_first_address_is_the_default_and_the_default_can_move(client):
@@ -238,6 +238,26 @@ def test_a_bad_address_gets_clear_messages_and_is_not_saved(client):
     body = response.content.decode()
     assert "This field is required." in body and "Select a valid choice" in body
     assert Address.objects.count() == 0
+
+
+def test_the_address_book_asks_for_a_region_where_the_country_needs_one(client):
+    client.force_login(UserFactory())
+
+    blank = client.post(reverse("accounts:addresses"), _address(region="")).content.decode()
+    typed = client.post(reverse("accounts:addresses"), _address(region="New York"))
+    wrong_country = client.post(reverse("accounts:addresses"), _address(region="CA-QC"))
+
+    assert "Please choose the state." in blank
+    assert "Select a valid choice" in typed.content.decode()
+    assert "Please choose a state of the United States." in wrong_country.content.decode()
+    assert Address.objects.count() == 0
+    client.post(reverse("accounts:addresses"), _address(region="US-NY"))
+    client.post(reverse("accounts:addresses"), _address(country="FR", region="US-NY"))
+    assert sorted(Address.objects.values_list("country", "region")) == [
+        ("FR", ""),
+        ("US", "US-NY"),
+    ]
+    assert "New York" in client.get(reverse("accounts:addresses")).content.decode()
 
 
 def test_the_default_address_fills_in_checkout(client, shipping_method):

@@ -73,6 +73,7 @@ def test_guest_browses_adds_two_variants_checks_out_and_pays(page, stripe_webhoo
     page.get_by_label("City").fill("Arlington")
     page.get_by_label("Postcode / ZIP").fill("22201")
     page.get_by_label("Country").select_option("US")
+    page.get_by_label("State / province").select_option("US-VA")
     shoot("details")
     page.get_by_role("button", name="Continue to review").click()
 

@@ -14,6 +14,7 @@ DETAILS = {
     "line2": "",
     "city": "Springfield",
     "postcode": "12345",
+    "region": "US-IL",
     "country": "US",
     "phone": "",
 }
@@ -165,10 +166,35 @@ def test_review_shows_the_tax_for_the_address(client, cart_with_item, shipping_m
 
     from orders.models import TaxRate
 
-    TaxRate.objects.create(country="US", region="NY", name="Sales tax", rate=Decimal("0.08875"))
-    client.post(reverse("orders:checkout"), _details(shipping_method, region="ny"))
+    TaxRate.objects.create(country="US", region="US-NY", name="Sales tax", rate=Decimal("0.08875"))
+    client.post(reverse("orders:checkout"), _details(shipping_method, region="US-NY"))
 
     body = client.get(reverse("orders:review")).content.decode()
 
     assert "Sales tax (8.875%)" in body and "$2.22" in body and "Pay $27.22" in body
-    assert "United States</address>" in body
+    assert "New York<br>United States</address>" in body
+
+
+@pytest.mark.parametrize(
+    "region, error",
+    [
+        ("", "Please choose the state."),
+        ("New York", "Select a valid choice"),
+        ("NY", "Select a valid choice"),
+        ("AU-NSW", "Please choose a state of the United States."),
+    ],
+)
+def test_a_us_address_needs_a_state_chosen_from_the_list(
+    client, cart_with_item, shipping_method, region, error
+):
+    response = client.post(reverse("orders:checkout"), _details(shipping_method, region=region))
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert "checkout" not in client.session
+
+
+def test_countries_without_regions_store_none(client, cart_with_item, shipping_method):
+    client.post(reverse("orders:checkout"), _details(shipping_method, country="FR", region="US-NY"))
+
+    assert client.session["checkout"]["address"]["region"] == ""

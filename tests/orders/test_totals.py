@@ -37,11 +37,11 @@ def _method(price="5.00", currency="USD", free_over=None, **rates):
 
 def test_tax_added_on_goods_and_shipping(settings):
     settings.PRICES_INCLUDE_TAX = False
-    TaxRate.objects.create(country="US", region="CA", name="Sales tax", rate=Decimal("0.0725"))
+    TaxRate.objects.create(country="US", region="US-CA", name="Sales tax", rate=Decimal("0.0725"))
     TaxRate.objects.create(country="US", name="Sales tax", rate=Decimal("0"))
 
     t = totals.compute(
-        priced=_priced(("50.00", 2)), shipping_method=_method(), country="US", region="ca"
+        priced=_priced(("50.00", 2)), shipping_method=_method(), country="US", region="US-CA"
     )
 
     assert (t.subtotal, t.shipping, t.tax, t.total) == (
@@ -52,7 +52,7 @@ def test_tax_added_on_goods_and_shipping(settings):
     )
     assert t.tax_percent == "7.25%"
     other_state = totals.compute(
-        priced=_priced(("50.00", 2)), shipping_method=_method(), country="US", region="OR"
+        priced=_priced(("50.00", 2)), shipping_method=_method(), country="US", region="US-OR"
     )
     assert other_state.tax == Money("0.00", "USD")
 

@@ -12,7 +12,7 @@ SHIPPING = [
     ("Standard", "Delivered in 3–5 working days", "5.00", "100.00"),
     ("Express", "Delivered the next working day", "15.00", None),
 ]
-TAXES = [("US", "CA", "Sales tax", "0.0725"), ("US", "NY", "Sales tax", "0.08875")]
+TAXES = [("US", "US-CA", "Sales tax", "0.0725"), ("US", "US-NY", "Sales tax", "0.08875")]
 VOUCHERS = [("WELCOME10", "percentage", "10", None)]
 
 
