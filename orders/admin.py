@@ -50,7 +50,7 @@ class TaxRateForm(forms.ModelForm):
 
     class Meta:
         model = TaxRate
-        fields = "__all__"
+        fields = ["country", "region", "name", "rate"]
 
 
 @admin.register(TaxRate)
