@@ -104,7 +104,11 @@ def emulator_confirm(request):
         raise Http404
     try:
         data = json.loads(request.body)
-        client_secret = str(data["client_secret"])
+        if not isinstance(data, dict) or not isinstance(data.get("client_secret"), str):
+            raise ValueError("no client secret")
+        client_secret = data["client_secret"]
+        if "\x00" in client_secret or len(client_secret) > 255:
+            raise ValueError("not a client secret")
         if "authenticate" in data:
             result = emulator_bridge.authenticate(
                 client_secret=client_secret, success=bool(data["authenticate"])
@@ -117,7 +121,7 @@ def emulator_confirm(request):
                 exp_year=int(data["exp_year"]),
                 cvc=str(data["cvc"]),
             )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):
         return JsonResponse(
             {"error": {"type": "validation_error", "message": "Your card details are incomplete."}},
             status=400,
