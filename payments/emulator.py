@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--webhook-url", action="append", default=[])
     parser.add_argument("--webhook-secret", default="whsec_emulator")
+    parser.add_argument(
+        "--quiet", action="store_true", help="log nothing but errors (the demo's console)"
+    )
     args = parser.parse_args(argv)
 
     from aiohttp import web
@@ -82,6 +85,10 @@ def main(argv: list[str] | None = None) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
+    if args.quiet:
+        logging.basicConfig(level=logging.ERROR, force=True)
+        web.run_app(server.app, sock=sock, access_log=None, print=None)
+        return
     access = logging.getLogger("aiohttp.access")
     access.setLevel(logging.INFO)
     access.addHandler(logging.StreamHandler(sys.stderr))

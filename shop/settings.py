@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "shop",
     "djmoney",
     "allauth",
     "allauth.account",
@@ -122,7 +123,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery (worker/celery.py reads every CELERY_* setting).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host: kombu warns without one
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded: tasks run in-process, after commit
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -258,8 +259,12 @@ elif env.str("EMAIL_HOST", default=""):
     EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
     EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+elif DEBUG:
+    # The demo: each email is kept as a file and read at /dev/emails/ (shop/dev_emails.py).
+    EMAIL_BACKEND = "shop.dev_emails.DevEmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEV_EMAIL_DIR = BASE_DIR / "var" / "emails"
 
 # The shop.
 SHOP_NAME = env.str("SHOP_NAME", default="") or "Northwind Goods"
@@ -367,11 +372,33 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs: one line per event on the console. Under `make run` (DEBUG) the console says what a
+# newcomer needs: one line per page request, warnings and errors, no library chatter.
+LOG_LEVEL = env.str("LOG_LEVEL", default="") or ("WARNING" if DEBUG else "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {"skip_assets": {"()": "shop.log_filters.SkipAssetRequests"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "request": {"format": "  {server_time}  {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "formatter": "request",
+            "filters": ["skip_assets"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers would print each line a second time through the root's.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        # A 404 is already in the request line; errors still show with their traceback.
+        "django.request": {"level": "ERROR" if DEBUG else "WARNING"},
+        "django.db.backends": {"level": "INFO"},
+        "stripe": {"level": "WARNING"},
+    },
 }

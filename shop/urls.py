@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import include, path, reverse
 
 from orders.dashboard import dashboard
+from shop import views as shop_views
 
 
 def admin_login(request, extra_context=None):
@@ -36,6 +37,10 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("payments/", include("payments.urls")),
     path("", include("shop.catalog.urls")),
+    # The demo's mailbox; answers 404 unless DEBUG is on (shop/views.py).
+    path("dev/emails/", shop_views.email_list, name="dev_emails"),
+    path("dev/emails/<str:name>/", shop_views.email_detail, name="dev_email"),
+    path("dev/emails/<str:name>/html/", shop_views.email_html, name="dev_email_html"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

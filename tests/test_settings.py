@@ -90,6 +90,6 @@ def test_nothing_set_means_the_embedded_shop():
         "django.db.backends.sqlite3",
         "True",
         "True",
-        "django.core.mail.backends.console.EmailBackend",
+        "shop.dev_emails.DevEmailBackend",
         "15",
     ]

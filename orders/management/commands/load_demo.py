@@ -47,5 +47,23 @@ class Command(BaseCommand):
                 code=code, defaults={"kind": kind, "value": Decimal(value), "usage_limit": limit}
             )
             created["vouchers"] += new
-        summary = ", ".join(f"{count} {what}" for what, count in created.items())
-        self.stdout.write(self.style.SUCCESS(f"Demo catalog loaded: created {summary}."))
+        made = [_count(count, what) for what, count in created.items() if count]
+        if made:
+            self.stdout.write(self.style.SUCCESS(f"Demo catalog loaded: {', '.join(made)}."))
+        else:
+            self.stdout.write("Demo catalog already loaded.")
+
+
+SINGULAR = {
+    "categories": "category",
+    "products": "product",
+    "variants": "variant",
+    "images": "image",
+    "shipping methods": "shipping method",
+    "tax rates": "tax rate",
+    "vouchers": "voucher",
+}
+
+
+def _count(count: int, plural: str) -> str:
+    return f"{count} {SINGULAR.get(plural, plural) if count == 1 else plural}"
