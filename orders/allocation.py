@@ -1,6 +1,7 @@
 """Every change to stock that a sale makes: reserve, commit, release.
 
 Lock order, everywhere: the order row first (when there is one), then Variant rows in
+primary-key order, then (for the listings' stock column, catalog/listings.py) Product rows in
 primary-key order. Reservation rows are only written while their variant's row is locked, so
 they need no lock of their own. Availability is always recomputed inside the locks, and the
 CHECK constraints on Variant (reserved <= on hand, both >= 0) forbid overselling even if this
@@ -17,12 +18,18 @@ from django.utils import timezone
 
 from orders.exceptions import OutOfStock
 from orders.models import Order, Reservation
+from shop.catalog.listings import refresh_stock
 from shop.catalog.models import Variant
 from shop.catalog.selectors import variants_for_update
 
 
 def lock_variants(variant_ids) -> dict[int, Variant]:
     return {v.pk: v for v in variants_for_update(sorted(set(variant_ids)))}
+
+
+def _listings_follow(variants) -> None:
+    """The products' listing stock follows, in the same transaction."""
+    refresh_stock(product_ids={v.product_id for v in variants})
 
 
 def _release_expired(variants: dict[int, Variant], now: datetime) -> None:
@@ -39,8 +46,10 @@ def _release_expired(variants: dict[int, Variant], now: datetime) -> None:
     Reservation.objects.filter(pk__in=[r.pk for r in expired]).update(
         state=Reservation.State.RELEASED
     )
-    for variant in {variants[r.variant_id] for r in expired}:
+    changed = {variants[r.variant_id] for r in expired}
+    for variant in changed:
         variant.save(update_fields=["stock_reserved"])
+    _listings_follow(changed)
 
 
 def _short(variant: Variant, wanted: int) -> bool:
@@ -72,6 +81,7 @@ def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> Non
         Reservation(order=order, variant_id=pk, quantity=quantities[pk], expires_at=until)
         for pk in tracked
     )
+    _listings_follow(tracked.values())
 
 
 @transaction.atomic
@@ -104,6 +114,7 @@ def commit(*, order: Order) -> None:
             variant.stock_reserved -= held[pk].quantity
         variant.save(update_fields=["stock_on_hand", "stock_reserved"])
     Reservation.objects.filter(order=order).update(state=Reservation.State.COMMITTED)
+    _listings_follow(v for v in variants.values() if v.track_stock)
 
 
 @transaction.atomic
@@ -113,10 +124,12 @@ def restore(*, order: Order) -> None:
     wanted: dict[int, int] = defaultdict(int)
     for line in order.lines.exclude(variant=None):
         wanted[line.variant_id] += line.quantity
-    for pk, variant in lock_variants(wanted).items():
+    variants = lock_variants(wanted)
+    for pk, variant in variants.items():
         if variant.track_stock:
             variant.stock_on_hand += wanted[pk]
             variant.save(update_fields=["stock_on_hand"])
+    _listings_follow(v for v in variants.values() if v.track_stock)
 
 
 @transaction.atomic
@@ -135,3 +148,4 @@ def release(*, order: Order) -> None:
         variant.save(update_fields=["stock_reserved"])
         reservation.state = Reservation.State.RELEASED
         reservation.save(update_fields=["state"])
+    _listings_follow(variants.values())

@@ -105,6 +105,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Typo tolerance in search: a word is a match from half its trigrams on (pg_trgm's
+    # default, 0.6, misses "stonware" for Stoneware).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.5"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks; a busy timeout at least makes writers queue instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -121,6 +127,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Catalog pages and fragments served from the cache: only with a cache every web process
+# shares, so a change made through one process shows on the next request to any other.
+CATALOG_CACHE = env.bool("CATALOG_CACHE", default=bool(REDIS_URL))
 
 # Celery (worker/celery.py reads every CELERY_* setting).
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host: kombu warns without one

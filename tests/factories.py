@@ -32,12 +32,21 @@ class ProductFactory(factory.django.DjangoModelFactory):
 class VariantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Variant
+        skip_postgeneration_save = True
 
     product = factory.SubFactory(ProductFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     options = factory.LazyAttribute(lambda o: {"size": "M"})
     price = factory.LazyFunction(lambda: Money(Decimal("10.00"), settings.SHOP_CURRENCY))
     stock_on_hand = 10
+
+    @factory.post_generation
+    def listing(obj, create, extracted, **kwargs):
+        """As the catalog services do: the product's listing columns follow its variants."""
+        if create:
+            from shop.catalog.listings import refresh_listings
+
+            refresh_listings(product_ids=[obj.product_id])
 
 
 class ShippingMethodFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from shop.catalog import csv_io, services
+from shop.catalog import csv_io, selectors, services
+from shop.catalog.listings import refresh_listings
 from shop.catalog.models import Category, Product, ProductImage, Variant
 
 
@@ -20,6 +21,20 @@ class CategoryAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Category names are part of their products' search documents.
+        _, ids = selectors.category_with_descendant_ids(obj.slug)
+        refresh_listings(
+            product_ids=Product.objects.filter(category_id__in=ids).values_list("pk", flat=True)
+        )
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        from shop.catalog.cache import bump_catalog_version
+
+        bump_catalog_version()
 
 
 class VariantInline(admin.TabularInline):
@@ -55,9 +70,9 @@ class ProductImageInline(admin.TabularInline):
         return format_html('<img src="{}" style="height:48px">', obj.image.url)
 
 
-def _save_variant(request, variant):
+def _save_variant(request, variant, refresh=True):
     try:
-        services.save_variant(variant=variant)
+        services.save_variant(variant=variant, refresh=refresh)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
 
@@ -74,11 +89,26 @@ class ProductAdmin(admin.ModelAdmin):
     def variant_count(self, obj):
         return obj.variants.count()
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.lock_variants_of(product_ids=[obj.pk])  # the checkouts' lock order
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_listings(product_ids=[form.instance.pk])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        from shop.catalog.cache import bump_catalog_version
+
+        bump_catalog_version()
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Variant:
             return super().save_formset(request, form, formset, change)
         for variant in formset.save(commit=False):
-            _save_variant(request, variant)
+            _save_variant(request, variant, refresh=False)  # save_related refreshes once
         for variant in formset.deleted_objects:
             variant.delete()
         return None
@@ -147,6 +177,16 @@ class VariantAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         _save_variant(request, obj)
+
+    def delete_model(self, request, obj):
+        product_id = obj.product_id
+        super().delete_model(request, obj)
+        refresh_listings(product_ids=[product_id])
+
+    def delete_queryset(self, request, queryset):
+        product_ids = set(queryset.values_list("product_id", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_listings(product_ids=product_ids)
 
     def get_urls(self):
         return [

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from moneyed import Money
 
 from shop.catalog import services
+from shop.catalog.listings import refresh_listings
 from shop.catalog.models import Category, Product, Variant
 from shop.money import quantize
 
@@ -212,8 +213,15 @@ def import_csv(text: str) -> ImportResult:
         return result
     try:
         with transaction.atomic():
+            # The checkouts' lock order: variant rows before their products.
+            services.lock_variants_of(
+                product_ids=[
+                    products[r.product_slug].pk for r in rows if r.product_slug in products
+                ]
+            )
             for row in rows:
                 _apply(row, categories, products, result)
+            refresh_listings(product_ids=[products[r.product_slug].pk for r in rows])
     except ValidationError as error:
         result.created = result.updated = 0
         result.errors.append((error.line, " ".join(error.messages)))  # type: ignore[attr-defined]
@@ -249,7 +257,7 @@ def _apply(row: _Row, categories: dict, products: dict, result: ImportResult) ->
                 track_stock=row.track_stock,
                 allow_backorder=row.allow_backorder,
             )
-            services.save_variant(variant=variant)
+            services.save_variant(variant=variant, refresh=False)
             result.created += 1
         else:
             variant.product = product
@@ -258,7 +266,7 @@ def _apply(row: _Row, categories: dict, products: dict, result: ImportResult) ->
             variant.track_stock = row.track_stock
             variant.allow_backorder = row.allow_backorder
             variant.stock_on_hand = row.stock
-            services.save_variant(variant=variant)
+            services.save_variant(variant=variant, refresh=False)
             result.updated += 1
     except ValidationError as error:
         error.line = row.line  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
+from shop.catalog.listings import refresh_all
 from shop.catalog.models import Category, Product, ProductImage, Variant
 from shop.money import money
 
@@ -182,4 +183,5 @@ def load(*, with_images: bool = True) -> dict[str, int]:
                     f"{product.slug}.png", ContentFile(_image_png(name, product.slug)), save=True
                 )
                 created["images"] += 1
+    refresh_all()
     return created

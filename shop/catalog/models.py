@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
@@ -47,17 +49,53 @@ class Product(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What product cards, filters and search need, kept by catalog/services.refresh_listings
+    # in the transaction of every change that affects them (variants, prices, stock, images,
+    # names, categories): a listing is one indexed query, with no aggregate at request time.
+    min_price = models.DecimalField(max_digits=14, decimal_places=3, null=True, editable=False)
+    max_price = models.DecimalField(max_digits=14, decimal_places=3, null=True, editable=False)
+    units_available = models.IntegerField(
+        default=0, editable=False, help_text="Of its most available variant; 0: sold out."
+    )
+    image = models.CharField(max_length=255, blank=True, editable=False)
+    image_alt = models.CharField(max_length=200, blank=True, editable=False)
+    facet_values = models.JSONField(
+        default=list, blank=True, editable=False, help_text='Option values, e.g. "colour:Sand".'
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+
     objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["is_published", "category"])]
+        indexes = [
+            models.Index(fields=["is_published", "category", "name"]),
+            models.Index(fields=["is_published", "created_at"]),
+            models.Index(fields=["is_published", "min_price"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:product", kwargs={"slug": self.slug})
+
+    @property
+    def price_from(self):
+        from shop.money import money
+
+        return None if self.min_price is None else money(self.min_price)
+
+    @property
+    def has_price_range(self) -> bool:
+        return self.min_price is not None and self.max_price != self.min_price
+
+    @property
+    def image_url(self) -> str:
+        from django.core.files.storage import default_storage
+
+        return default_storage.url(self.image) if self.image else ""
 
 
 class Variant(models.Model):
@@ -95,6 +133,7 @@ class Variant(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+        indexes = [models.Index(Upper("sku"), name="catalog_variant_sku_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(allow_backorder=True)

@@ -1,106 +1,355 @@
-"""Read paths for the catalog. Each list runs a fixed number of queries whatever its size."""
+"""Read paths for the catalog. Each list page runs a fixed number of queries whatever its size:
+the product cards read columns kept on the product (catalog/listings.py), and the result
+count and every filter's counts come from one grouped query."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import (
-    Case,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from shop.catalog.models import UNLIMITED, Category, Product, ProductImage, Variant
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Greatest, Upper
+
+from shop.catalog import cache
+from shop.catalog.models import Category, Product, Variant
+
+CARD_FIELDS = [
+    "name",
+    "slug",
+    "min_price",
+    "max_price",
+    "units_available",
+    "image",
+    "image_alt",
+    "created_at",
+]
+
+# Price bands for the price filter: (lower bound included, upper bound excluded).
+PRICE_BANDS = [(0, 25), (25, 50), (50, 100), (100, 200), (200, None)]
+
+SORTS = {
+    "relevance": "Relevance",
+    "name": "Name",
+    "price": "Price, low to high",
+    "-price": "Price, high to low",
+    "newest": "Newest",
+}
+ORDERINGS = {
+    "name": ["name", "pk"],
+    "price": ["min_price", "name", "pk"],
+    "-price": ["-min_price", "name", "pk"],
+    "newest": ["-created_at", "-pk"],
+}
+
+WORD = re.compile(r"[^\W_]+")
+OPERATORS = re.compile(r'"|(?:^|\s)-\w|(?:^|\s)or(?:\s|$)', re.IGNORECASE)
 
 
 def listed_products() -> QuerySet[Product]:
-    """Published products with their cheapest price, units available and first image.
+    """Published products that can be listed (they have a price), with the card's columns."""
+    return Product.objects.published().filter(min_price__isnull=False).only(*CARD_FIELDS)
 
-    One query for any number of products: the image comes from a subquery, not a prefetch.
-    """
-    first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
-    return (
-        Product.objects.published()
-        .select_related("category")
-        .annotate(
-            min_price=Min("variants__price"),
-            units_available=Coalesce(
-                Max(
-                    Case(
-                        When(
-                            Q(variants__track_stock=False) | Q(variants__allow_backorder=True),
-                            then=Value(UNLIMITED),
-                        ),
-                        default=Greatest(
-                            F("variants__stock_on_hand") - F("variants__stock_reserved"), 0
-                        ),
-                        output_field=IntegerField(),
-                    )
-                ),
-                Value(0),
-                output_field=IntegerField(),
-            ),
-            image_path=Subquery(first_image.values("image")[:1]),
-            image_alt=Subquery(first_image.values("alt_text")[:1]),
-        )
-        .filter(min_price__isnull=False)
-    )
+
+def purchasable(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Merchandising lists ("New in") leave out what cannot be bought."""
+    return products.filter(units_available__gt=0)
+
+
+# --- categories (one query, cached with the catalog version) --------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryTree:
+    categories: dict[int, Category]
+    children: dict[int | None, list[int]]
+
+    def by_slug(self, slug: str) -> Category | None:
+        return next((c for c in self.categories.values() if c.slug == slug), None)
+
+    def descendant_ids(self, category_id: int) -> list[int]:
+        ids, stack = [], [category_id]
+        while stack:
+            current = stack.pop()
+            ids.append(current)
+            stack.extend(self.children.get(current, []))
+        return ids
+
+    def top_level(self) -> list[Category]:
+        return [self.categories[pk] for pk in self.children.get(None, [])]
+
+    def child_of(self, ancestor_id: int, category_id: int) -> int | None:
+        """The child of `ancestor_id` that `category_id` is in (or is), if any."""
+        current = self.categories.get(category_id)
+        while current is not None and current.parent_id is not None:
+            if current.parent_id == ancestor_id:
+                return current.pk
+            current = self.categories.get(current.parent_id)
+        return None
+
+
+def category_tree() -> CategoryTree:
+    def load() -> CategoryTree:
+        rows = list(Category.objects.only("pk", "slug", "name", "parent_id", "description"))
+        children: dict[int | None, list[int]] = {}
+        for category in rows:  # already in display order
+            children.setdefault(category.parent_id, []).append(category.pk)
+        return CategoryTree(categories={c.pk: c for c in rows}, children=children)
+
+    if not cache.enabled():
+        return load()
+    from django.core.cache import cache as django_cache
+
+    return django_cache.get_or_set(cache.key("categories"), load, timeout=3600)
 
 
 def navigation_categories() -> list[Category]:
-    """Top-level categories for the header, one query."""
-    return list(Category.objects.filter(parent__isnull=True).only("name", "slug"))
+    """Top-level categories for the home page."""
+    return category_tree().top_level()
 
 
 def category_with_descendant_ids(slug: str) -> tuple[Category, list[int]] | None:
-    """The category and the ids of it and every descendant, from one query over categories."""
-    categories = list(Category.objects.only("pk", "slug", "name", "parent_id", "description"))
-    by_slug = {c.slug: c for c in categories}
-    category = by_slug.get(slug)
+    tree = category_tree()
+    category = tree.by_slug(slug)
     if category is None:
         return None
-    children: dict[int | None, list[int]] = {}
-    for c in categories:
-        children.setdefault(c.parent_id, []).append(c.pk)
-    ids, stack = [], [category.pk]
-    while stack:
-        current = stack.pop()
-        ids.append(current)
-        stack.extend(children.get(current, []))
-    return category, ids
+    return category, tree.descendant_ids(category.pk)
 
 
-def products_in_categories(category_ids: list[int]) -> QuerySet[Product]:
-    return listed_products().filter(category_id__in=category_ids).order_by("name")
+# --- search -----------------------------------------------------------------------------------
 
 
-def search_products(query: str) -> QuerySet[Product]:
-    """Postgres full-text search on Postgres, a plain `icontains` match elsewhere."""
+def _words(query: str) -> list[str]:
+    return WORD.findall(query.lower())
+
+
+def search_filter(query: str) -> tuple[Q, object | None]:
+    """What a search matches, and how to rank it (None on SQLite).
+
+    PostgreSQL: the stored, weighted, stemmed document ("mugs" finds Mug) with the web-search
+    syntax (quotes, -word, or); without that syntax, also the last word as a prefix (for
+    words being typed) and trigram word similarity over the unstemmed words, for typos
+    ("hoody" finds Hoodie). An exact SKU always matches. SQLite: every word as a substring.
+    """
     query = query.strip()[:200]
-    products = listed_products()
-    if not query:
-        return products.none()
-    if connection.vendor == "postgresql":
-        vector = SearchVector("name", weight="A") + SearchVector("description", weight="B")
-        search = SearchQuery(query, search_type="websearch")
-        return (
-            products.annotate(rank=SearchRank(vector, search))
-            .filter(Q(rank__gt=0) | Q(name__icontains=query) | Q(variants__sku__iexact=query))
-            .order_by("-rank", "name")
+    words = _words(query)
+    sku = Q(
+        pk__in=Variant.objects.annotate(upper_sku=Upper("sku"))
+        .filter(upper_sku=query.upper())
+        .values("product_id")
+    )
+    if connection.vendor != "postgresql":
+        match = Q()
+        for word in words:
+            stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
+            match &= Q(search_text__icontains=stem)
+        return (match if words else Q(pk__in=[])) | sku, None
+    web = SearchQuery(query, search_type="websearch", config="english")
+    match = Q(search_vector=web)
+    rank = SearchRank(F("search_vector"), web)
+    if words and not OPERATORS.search(query):
+        typed = SearchQuery(
+            " & ".join([*words[:-1], words[-1] + ":*"]), search_type="raw", config="english"
         )
-    return products.filter(
-        Q(name__icontains=query) | Q(description__icontains=query) | Q(variants__sku__iexact=query)
-    ).order_by("name")
+        match |= Q(search_vector=typed)
+        rank = SearchRank(F("search_vector"), web, cover_density=False) + SearchRank(
+            F("search_vector"), typed
+        )
+        # Typos: every word of four letters or more must be near a word of the product's
+        # (pg_trgm word similarity, GIN-indexed), so "shirt linen" does not find towels.
+        long_words = [word for word in words if len(word) >= 4]
+        if long_words and len(long_words) == len(words):
+            near = Q()
+            for word in long_words:
+                near &= Q(search_text__trigram_word_similar=word)
+                rank = rank + TrigramWordSimilarity(word, "search_text") * Value(0.1)
+            match |= near
+    return match | sku, rank
+
+
+def did_you_mean(query: str) -> list[str]:
+    """On a miss: the product names and categories nearest to what was typed."""
+    words = " ".join(_words(query))
+    if len(words) < 3:
+        return []
+    suggestions: list[str] = []
+    if connection.vendor == "postgresql":
+        scored = list(
+            listed_products()
+            .annotate(
+                similarity=Greatest(
+                    TrigramSimilarity("name", words), TrigramWordSimilarity(words, "name")
+                )
+            )
+            .filter(similarity__gte=0.3)
+            .order_by("-similarity", "name")
+            .values_list("name", "similarity")[:3]
+        )
+        # The nearest, and any about as near: not every name that shares a few letters.
+        best = scored[0][1] if scored else 0
+        suggestions = [name for name, similarity in scored if similarity >= best - 0.05]
+    names = [c.name for c in category_tree().categories.values()]
+    suggestions += difflib.get_close_matches(query.strip().title(), names, n=2, cutoff=0.6)
+    return list(dict.fromkeys(suggestions))[:4]
+
+
+def suggestions(query: str, limit: int = 8) -> list[dict]:
+    """What the search box offers while the shopper types: product names and links."""
+    if len(query.strip()) < 2:
+        return []
+    match, rank = search_filter(query)
+    products = listed_products().filter(match)
+    products = products.annotate(rank=rank).order_by("-rank", "name") if rank else products
+    return [
+        {"name": p.name, "url": p.get_absolute_url()} for p in products.only("name", "slug")[:limit]
+    ]
+
+
+# --- filters, facets and the listing -----------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    """The filters of a category or search page, as parsed from its URL (catalog/forms.py)."""
+
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    in_stock: bool = False
+    options: dict[str, list[str]] = field(default_factory=dict)  # type -> values (OR)
+    category_ids: list[int] | None = None  # a sub-category chosen
+
+    def queryset(self, base: QuerySet[Product], *, without: str = "") -> QuerySet[Product]:
+        """`base` narrowed by every filter but `without` ("price", "stock", "category", or
+        "option:<type>"): a filter's own counts ignore itself, so each value shows what
+        choosing it would give."""
+        products = base
+        if without != "price":
+            if self.price_min is not None:
+                products = products.filter(min_price__gte=self.price_min)
+            if self.price_max is not None:
+                products = products.filter(min_price__lt=self.price_max)
+        if self.in_stock and without != "stock":
+            products = products.filter(units_available__gt=0)
+        if self.category_ids is not None and without != "category":
+            products = products.filter(category_id__in=self.category_ids)
+        for option_type, values in self.options.items():
+            if without == f"option:{option_type}" or not values:
+                continue
+            either = Q()
+            for value in values:
+                either |= Q(facet_values__contains=[f"{option_type}:{value}"])
+            products = products.filter(either)
+        return products
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.price_min is not None
+            or self.price_max is not None
+            or self.in_stock
+            or any(self.options.values())
+            or self.category_ids is not None
+        )
+
+
+@dataclass
+class Facets:
+    total: int = 0
+    categories: dict[int, int] = field(default_factory=dict)
+    price_bands: dict[int, int] = field(default_factory=dict)
+    in_stock: int = 0
+    options: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    return queryset.values(
+        "pk", "category_id", "min_price", "units_available", "facet_values"
+    ).query.sql_with_params()
+
+
+def facets(base: QuerySet[Product], filters: Filters) -> Facets:
+    """The result count and every filter value's count, in one query (UNION ALL of grouped
+    selects over the matching products; JSON arrays unnested for the option values)."""
+    postgres = connection.vendor == "postgresql"
+    as_text = "CAST({} AS TEXT)"
+    elements = (
+        "jsonb_array_elements_text(m.facet_values) AS f(value)"
+        if postgres
+        else "json_each(m.facet_values) AS f"
+    )
+    band_cases = " ".join(
+        f"WHEN m.min_price >= {low} AND m.min_price < {high} THEN '{i}'"
+        if high is not None
+        else f"WHEN m.min_price >= {low} THEN '{i}'"
+        for i, (low, high) in enumerate(PRICE_BANDS)
+    )
+    parts: list[str] = []
+    params: list = []
+
+    def part(template: str, without: str = "") -> None:
+        sql, sql_params = _sql(filters.queryset(base, without=without))
+        parts.append(template.format(m=f"({sql}) AS m"))
+        params.extend(sql_params)
+
+    part("SELECT 'total' AS facet, '' AS value, COUNT(*) AS n FROM {m}")
+    part(
+        "SELECT 'category', " + as_text.format("m.category_id") + ", COUNT(*) FROM {m} "  # noqa: S608
+        "GROUP BY m.category_id",
+        "category",
+    )
+    part(f"SELECT 'price', CASE {band_cases} END, COUNT(*) FROM {{m}} GROUP BY 2", "price")  # noqa: S608
+    part("SELECT 'stock', '', COUNT(*) FROM {m} WHERE m.units_available > 0", "stock")
+    filtered_types = [t for t, values in filters.options.items() if values]
+    value = "f.value"
+    excluded = " AND ".join(f"{value} NOT LIKE %s" for _ in filtered_types) or "1 = 1"
+    sql, sql_params = _sql(filters.queryset(base))
+    parts.append(
+        f"SELECT 'option', {value}, COUNT(*) FROM ({sql}) AS m, {elements} "  # noqa: S608
+        f"WHERE {excluded} GROUP BY {value}"
+    )
+    params.extend([*sql_params, *(f"{t}:%" for t in filtered_types)])
+    for option_type in filtered_types:
+        sql, sql_params = _sql(filters.queryset(base, without=f"option:{option_type}"))
+        parts.append(
+            f"SELECT 'option', {value}, COUNT(*) FROM ({sql}) AS m, {elements} "  # noqa: S608
+            f"WHERE {value} LIKE %s GROUP BY {value}"
+        )
+        params.extend([*sql_params, f"{option_type}:%"])
+    result = Facets()
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    for facet, key, count in rows:
+        if facet == "total":
+            result.total = count
+        elif facet == "category":
+            result.categories[int(key)] = count
+        elif facet == "price" and key is not None:
+            result.price_bands[int(key)] = count
+        elif facet == "stock":
+            result.in_stock = count
+        elif facet == "option" and key and ":" in key:
+            option_type, _, option_value = key.partition(":")
+            result.options.setdefault(option_type, {})[option_value] = count
+    return result
+
+
+def ordered(products: QuerySet[Product], sort: str, rank=None) -> QuerySet[Product]:
+    if sort == "relevance" and rank is not None:
+        return products.annotate(rank=rank).order_by("-rank", "name", "pk")
+    return products.order_by(*ORDERINGS.get(sort, ORDERINGS["name"]))
+
+
+# --- product page and stock --------------------------------------------------------------------
 
 
 def product_for_page(slug: str) -> Product | None:

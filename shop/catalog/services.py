@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from shop.catalog.listings import refresh_listings, refresh_stock
 from shop.catalog.models import Variant
 
 
@@ -25,15 +26,33 @@ def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
             )
         variant.stock_on_hand = quantity
         variant.save(update_fields=["stock_on_hand"])
+        refresh_stock(product_ids=[variant.product_id])
         return variant
 
 
-def save_variant(*, variant: Variant) -> Variant:
-    """Save a variant edited in the admin without clobbering the stock columns."""
-    if variant.pk is None:
-        variant.stock_reserved = 0
-        variant.save()
-        return variant
+def save_variant(*, variant: Variant, refresh: bool = True) -> Variant:
+    """Save a variant edited in the admin without clobbering the stock columns.
+
+    `refresh=False` leaves the product's listing columns to the caller (a bulk import
+    refreshes every product it touched once, at the end, in the same transaction)."""
     with transaction.atomic():
-        variant.save()  # everything but the stock columns
-        return set_stock_on_hand(variant_id=variant.pk, quantity=variant.stock_on_hand)
+        if variant.pk is None:
+            variant.stock_reserved = 0
+            variant.save()
+        else:
+            variant.save()  # everything but the stock columns
+            variant = set_stock_on_hand(variant_id=variant.pk, quantity=variant.stock_on_hand)
+        if refresh:
+            refresh_listings(product_ids=[variant.product_id])
+        return variant
+
+
+def lock_variants_of(*, product_ids) -> None:
+    """Take the products' variant rows before saving the products themselves: the lock order
+    of checkouts (variants, then products; see listings.refresh_stock)."""
+    list(
+        Variant.objects.select_for_update()
+        .filter(product_id__in=list(product_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

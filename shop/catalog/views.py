@@ -1,39 +1,88 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from shop.cart.forms import AddToCartForm
 from shop.catalog import selectors
-
-
-def _page(request, queryset):
-    paginator = Paginator(queryset, settings.PRODUCTS_PER_PAGE)
-    return paginator.get_page(request.GET.get("page"))
+from shop.catalog.forms import ListingForm
+from shop.catalog.presenters import listing_context
 
 
 def home(request):
-    products = selectors.listed_products().order_by("-created_at", "name")[:8]
+    products = selectors.purchasable(selectors.listed_products()).order_by("-created_at", "name")
     return render(
         request,
         "catalog/home.html",
-        {"products": products, "categories": selectors.navigation_categories()},
+        {"products": products[:8], "categories": selectors.navigation_categories()},
     )
 
 
+def _listing(request, *, base, tree, category=None, query="", rank=None):
+    """A category or search page: filters, counts, sort and one page of cards.
+
+    Queries: the categories (none when cached), the count with every filter's counts (one),
+    the page of products (one)."""
+    form = ListingForm(request.GET)
+    scope = category.pk if category else None
+    sub = tree.by_slug(form.value("cat", "")) if form.value("cat") else None
+    if sub is not None and scope is not None and scope not in _ancestors(tree, sub):
+        sub = None
+    filters = form.filters(category_ids=tree.descendant_ids(sub.pk) if sub else None)
+    counts = selectors.facets(base, filters)
+    sort = form.value("sort") or ("relevance" if query else "name")
+    if sort == "relevance" and not query:
+        sort = "name"
+    products = selectors.ordered(filters.queryset(base), sort, rank)
+    paginator = Paginator(products, settings.PRODUCTS_PER_PAGE)
+    paginator.__dict__["count"] = counts.total  # counted with the filters' counts
+    page = paginator.get_page(form.value("page", 1))
+    return {
+        "page": page,
+        "form": form,
+        "sort": sort,
+        "sorts": [(k, v) for k, v in selectors.SORTS.items() if query or k != "relevance"],
+        **listing_context(
+            request=request, tree=tree, scope=category, sub=sub, filters=filters, counts=counts
+        ),
+    }
+
+
+def _ancestors(tree, category) -> list[int]:
+    ids = []
+    while category is not None:
+        ids.append(category.pk)
+        category = tree.categories.get(category.parent_id)
+    return ids
+
+
 def category(request, slug):
-    found = selectors.category_with_descendant_ids(slug)
+    tree = selectors.category_tree()
+    found = tree.by_slug(slug)
     if found is None:
         raise Http404("No such category")
-    category, ids = found
-    page = _page(request, selectors.products_in_categories(ids))
-    return render(request, "catalog/category.html", {"category": category, "page": page})
+    base = selectors.listed_products().filter(category_id__in=tree.descendant_ids(found.pk))
+    context = _listing(request, base=base, tree=tree, category=found)
+    return render(request, "catalog/category.html", {"category": found, **context})
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()
-    page = _page(request, selectors.search_products(query))
-    return render(request, "catalog/search.html", {"query": query, "page": page})
+    query = request.GET.get("q", "").strip()[:200]
+    if not query:
+        return render(request, "catalog/search.html", {"query": ""})
+    tree = selectors.category_tree()
+    match, rank = selectors.search_filter(query)
+    base = selectors.listed_products().filter(match)
+    context = _listing(request, base=base, tree=tree, query=query, rank=rank)
+    if context["page"].paginator.count == 0 and not context["filters"].active:
+        context["did_you_mean"] = selectors.did_you_mean(query)
+    return render(request, "catalog/search.html", {"query": query, **context})
+
+
+def suggest(request):
+    """Names to offer while the shopper types in the search box (JSON, one query)."""
+    query = request.GET.get("q", "")[:200]
+    return JsonResponse({"suggestions": selectors.suggestions(query)})
 
 
 def product(request, slug):

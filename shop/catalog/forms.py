@@ -1,0 +1,76 @@
+"""The filters and sort of category and search pages, read from the URL."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django import forms
+
+from shop.catalog.selectors import SORTS, Filters
+
+OPTION = re.compile(r"^[\w-]{1,40}:[^:]{1,80}$")
+
+
+class ListingForm(forms.Form):
+    """Everything in the query string, so a filtered page can be shared and the back button
+    works. A value that makes no sense is reported and ignored, never a 500."""
+
+    q = forms.CharField(required=False, max_length=200, strip=True)
+    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+    price_min = forms.DecimalField(
+        required=False, min_value=0, max_digits=12, decimal_places=2, label="Lowest price"
+    )
+    price_max = forms.DecimalField(
+        required=False, min_value=0, max_digits=12, decimal_places=2, label="Highest price"
+    )
+    price = forms.RegexField(
+        required=False,
+        regex=r"^\d{1,7}-(\d{1,7})?$",
+        error_messages={"invalid": "That price range is not valid."},
+    )
+    in_stock = forms.BooleanField(required=False, label="In stock only")
+    o = forms.MultipleChoiceField(required=False, choices=[])
+    cat = forms.SlugField(required=False, max_length=140)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Option values are free to the catalog; only their shape is checked here.
+        self.fields["o"].choices = [(v, v) for v in data.getlist("o") if OPTION.match(v)]
+
+    def clean(self):
+        data = super().clean()
+        band = data.get("price")
+        if band:
+            low, _, high = band.partition("-")
+            data["price_min"] = Decimal(low)
+            data["price_max"] = Decimal(high) if high else None
+        low, high = data.get("price_min"), data.get("price_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("price_max", "The highest price must not be below the lowest.")
+        return data
+
+    def value(self, name, default=None):
+        if not self.is_bound or name in self.errors:
+            return default
+        value = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+        return default if value in (None, "", []) else value
+
+    def filters(self, *, category_ids: list[int] | None = None) -> Filters:
+        self.is_valid()
+        options: dict[str, list[str]] = {}
+        for chosen in self.value("o", []):
+            option_type, _, option_value = chosen.partition(":")
+            options.setdefault(option_type, []).append(option_value)
+        return Filters(
+            price_min=self.value("price_min"),
+            price_max=self.value("price_max"),
+            in_stock=bool(self.value("in_stock", False)),
+            options=options,
+            category_ids=category_ids,
+        )
+
+    @property
+    def problems(self) -> list[str]:
+        return [error for errors in self.errors.values() for error in errors]

@@ -1,0 +1,169 @@
+"""What listings read, written ahead: the product card columns and the search document.
+
+`refresh_listings` recomputes, for the products given, their lowest and highest price, the
+units of their most available variant, their first image, their option values (for filters)
+and their search document, from their variants, images and category, and writes them on the
+product rows. Every catalog change that affects them calls it in its own transaction (the
+services in this app, the admin, the CSV import, and orders/allocation.py for stock), so a
+listing never aggregates at request time. It also bumps the catalog version, on commit, so
+cached pages show the change on the next request (shop/catalog/cache.py).
+
+The search document (PostgreSQL full text, English stemming) is weighted: the name (A) above
+the category names (B) above the description (C) and the option values and SKUs (D).
+`search_text` keeps the same words unstemmed for typo-tolerant trigram matching (pg_trgm) and
+for SQLite's simple substring search.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
+
+from shop.catalog import cache
+from shop.catalog.models import UNLIMITED, Category, Product, ProductImage, Variant
+
+BATCH = 500
+CARD_FIELDS = [
+    "min_price",
+    "max_price",
+    "units_available",
+    "image",
+    "image_alt",
+    "facet_values",
+    "search_text",
+]
+
+SEARCH_VECTOR_SQL = """
+UPDATE catalog_product AS p SET search_vector =
+    setweight(to_tsvector('english', p.name), 'A')
+    || setweight(to_tsvector('english', doc.categories), 'B')
+    || setweight(to_tsvector('english', p.description), 'C')
+    || setweight(to_tsvector('english', doc.options), 'D')
+    || setweight(to_tsvector('simple', doc.skus), 'D')
+FROM (
+    SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[]) AS categories,
+           unnest(%s::text[]) AS options, unnest(%s::text[]) AS skus
+) AS doc
+WHERE p.id = doc.id
+"""
+
+
+def _available(variant: dict) -> int:
+    if not variant["track_stock"] or variant["allow_backorder"]:
+        return UNLIMITED
+    return max(variant["stock_on_hand"] - variant["stock_reserved"], 0)
+
+
+def _category_names(category: Category | None) -> list[str]:
+    names = []
+    while category is not None:
+        names.append(category.name)
+        category = category.parent
+    return names
+
+
+def refresh_listings(*, product_ids: Iterable[int]) -> None:
+    """Recompute the listing columns of these products (call inside the change's transaction)."""
+    ids = sorted({int(pk) for pk in product_ids if pk is not None})
+    if not ids:
+        return
+    for start in range(0, len(ids), BATCH):
+        _refresh_batch(ids[start : start + BATCH])
+    transaction.on_commit(cache.bump_catalog_version)
+
+
+def _refresh_batch(ids: list[int]) -> None:
+    products = list(Product.objects.filter(pk__in=ids).select_related("category__parent__parent"))
+    variants: dict[int, list[dict]] = defaultdict(list)
+    for variant in Variant.objects.filter(product_id__in=ids).values(
+        "product_id",
+        "sku",
+        "options",
+        "price",
+        "stock_on_hand",
+        "stock_reserved",
+        "track_stock",
+        "allow_backorder",
+    ):
+        variants[variant["product_id"]].append(variant)
+    first_images: dict[int, tuple[str, str]] = {}
+    for product_id, image, alt in (
+        ProductImage.objects.filter(product_id__in=ids)
+        .order_by("product_id", "position", "pk")
+        .values_list("product_id", "image", "alt_text")
+    ):
+        first_images.setdefault(product_id, (image, alt))
+
+    documents = []
+    for product in products:
+        own = variants.get(product.pk, [])
+        prices = [v["price"] for v in own]
+        product.min_price = min(prices) if prices else None
+        product.max_price = max(prices) if prices else None
+        product.units_available = max((_available(v) for v in own), default=0)
+        product.image, product.image_alt = first_images.get(product.pk, ("", ""))
+        values = sorted(
+            {f"{key}:{value}" for v in own for key, value in (v["options"] or {}).items()}
+        )
+        product.facet_values = values
+        categories = " ".join(_category_names(product.category))
+        options = " ".join(
+            sorted({str(value) for v in own for value in (v["options"] or {}).values()})
+        )
+        skus = " ".join(v["sku"] for v in own)
+        product.search_text = " ".join(
+            f"{product.name} {categories} {options} {skus} {product.description}".lower().split()
+        )
+        documents.append((product.pk, categories, options, skus))
+    Product.objects.bulk_update(products, CARD_FIELDS)
+    if connection.vendor == "postgresql" and documents:
+        columns = list(zip(*documents, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(SEARCH_VECTOR_SQL, [list(c) for c in columns])
+
+
+def refresh_stock(*, product_ids: Iterable[int]) -> None:
+    """Only `units_available`, in one statement: what a reservation, sale or restock changes.
+
+    Lock order, with orders/allocation.py: Variant rows first (the caller holds them), then
+    Product rows in primary-key order; the admin and the CSV import lock a product's variants
+    before they save it, so no two transactions wait on each other in a circle.
+    """
+    ids = sorted({int(pk) for pk in product_ids if pk is not None})
+    if not ids:
+        return
+    if len(ids) > 1:
+        list(
+            Product.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    available = (
+        Variant.objects.filter(product=OuterRef("pk"))
+        .annotate(
+            units=Case(
+                When(Q(track_stock=False) | Q(allow_backorder=True), then=Value(UNLIMITED)),
+                default=Greatest(F("stock_on_hand") - F("stock_reserved"), Value(0)),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-units")
+        .values("units")[:1]
+    )
+    Product.objects.filter(pk__in=ids).update(
+        units_available=Coalesce(Subquery(available), Value(0))
+    )
+    transaction.on_commit(cache.bump_catalog_version)
+
+
+def refresh_all() -> int:
+    """Every product (after a bulk change made outside the services, or a migration)."""
+    ids = list(Product.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        refresh_listings(product_ids=ids)
+    return len(ids)
