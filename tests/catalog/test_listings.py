@@ -61,7 +61,7 @@ def test_filters_narrow_the_page_and_each_value_counts_what_it_would_show(client
     facets = forest.context["facets"]
     # A colour's own count ignores the colour chosen; other filters count within it.
     assert facets.options["colour"] == {"Forest": 3, "Sand": 3}
-    assert facets.options["size"] == {"S": 1, "M": 1, "L": 2}
+    assert facets.options["size"] == {"S": 1, "M": 2, "L": 2}
     assert facets.in_stock == 2 and facets.total == 3
 
 
