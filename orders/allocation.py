@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from orders.exceptions import OutOfStock
 from orders.models import Order, Reservation
-from shop.catalog.listings import refresh_stock
+from shop.catalog.listings import SHOWN_STOCK, refresh_stock
 from shop.catalog.models import Variant
 from shop.catalog.selectors import variants_for_update
 
@@ -27,9 +27,21 @@ def lock_variants(variant_ids) -> dict[int, Variant]:
     return {v.pk: v for v in variants_for_update(sorted(set(variant_ids)))}
 
 
-def _listings_follow(variants) -> None:
-    """The products' listing stock follows, in the same transaction."""
-    refresh_stock(product_ids={v.product_id for v in variants})
+def _in_stock(variants) -> dict[int, int]:
+    return {v.pk: v.in_stock for v in variants}
+
+
+def _listings_follow(variants, before: dict[int, int]) -> None:
+    """The products' listing stock follows, in the same transaction; cached pages are
+    rebuilt if a shopper could see the change (a count at or under SHOWN_STOCK, or sold out)."""
+    variants = list(variants)
+    visible = any(
+        v.track_stock
+        and not v.allow_backorder
+        and min(before.get(v.pk, 0), v.in_stock) <= SHOWN_STOCK
+        for v in variants
+    )
+    refresh_stock(product_ids={v.product_id for v in variants}, visible=visible)
 
 
 def _release_expired(variants: dict[int, Variant], now: datetime) -> None:
@@ -41,6 +53,7 @@ def _release_expired(variants: dict[int, Variant], now: datetime) -> None:
     )
     if not expired:
         return
+    before = _in_stock(variants.values())
     for reservation in expired:
         variants[reservation.variant_id].stock_reserved -= reservation.quantity
     Reservation.objects.filter(pk__in=[r.pk for r in expired]).update(
@@ -49,7 +62,7 @@ def _release_expired(variants: dict[int, Variant], now: datetime) -> None:
     changed = {variants[r.variant_id] for r in expired}
     for variant in changed:
         variant.save(update_fields=["stock_reserved"])
-    _listings_follow(changed)
+    _listings_follow(changed, before)
 
 
 def _short(variant: Variant, wanted: int) -> bool:
@@ -74,6 +87,7 @@ def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> Non
     if short:
         raise OutOfStock(short)
     tracked = {pk: v for pk, v in variants.items() if v.track_stock}
+    before = _in_stock(tracked.values())
     for pk, variant in tracked.items():
         variant.stock_reserved += quantities[pk]
         variant.save(update_fields=["stock_reserved"])
@@ -81,7 +95,7 @@ def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> Non
         Reservation(order=order, variant_id=pk, quantity=quantities[pk], expires_at=until)
         for pk in tracked
     )
-    _listings_follow(tracked.values())
+    _listings_follow(tracked.values(), before)
 
 
 @transaction.atomic
@@ -106,6 +120,7 @@ def commit(*, order: Order) -> None:
     short = [v for pk, v in variants.items() if pk not in held and _short(v, wanted[pk])]
     if short:
         raise OutOfStock(short)
+    before = _in_stock(variants.values())
     for pk, variant in variants.items():
         if not variant.track_stock:
             continue
@@ -114,7 +129,7 @@ def commit(*, order: Order) -> None:
             variant.stock_reserved -= held[pk].quantity
         variant.save(update_fields=["stock_on_hand", "stock_reserved"])
     Reservation.objects.filter(order=order).update(state=Reservation.State.COMMITTED)
-    _listings_follow(v for v in variants.values() if v.track_stock)
+    _listings_follow((v for v in variants.values() if v.track_stock), before)
 
 
 @transaction.atomic
@@ -125,11 +140,12 @@ def restore(*, order: Order) -> None:
     for line in order.lines.exclude(variant=None):
         wanted[line.variant_id] += line.quantity
     variants = lock_variants(wanted)
+    before = _in_stock(variants.values())
     for pk, variant in variants.items():
         if variant.track_stock:
             variant.stock_on_hand += wanted[pk]
             variant.save(update_fields=["stock_on_hand"])
-    _listings_follow(v for v in variants.values() if v.track_stock)
+    _listings_follow((v for v in variants.values() if v.track_stock), before)
 
 
 @transaction.atomic
@@ -139,6 +155,7 @@ def release(*, order: Order) -> None:
     if not active:
         return
     variants = lock_variants(r.variant_id for r in active)
+    before = _in_stock(variants.values())
     # Re-read under the variant locks: a checkout may have released an expired hold meanwhile.
     for reservation in Reservation.objects.filter(
         pk__in=[r.pk for r in active], state=Reservation.State.ACTIVE
@@ -148,4 +165,4 @@ def release(*, order: Order) -> None:
         variant.save(update_fields=["stock_reserved"])
         reservation.state = Reservation.State.RELEASED
         reservation.save(update_fields=["state"])
-    _listings_follow(variants.values())
+    _listings_follow(variants.values(), before)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery
 
 from shop.cart.exceptions import CartError
 from shop.cart.models import Cart, CartLine
@@ -18,6 +19,9 @@ def get_or_create_cart(request) -> Cart:
     """The shopper's cart, created on first use (and remembered in the session)."""
     user = request.user
     if user.is_authenticated:
+        cart = Cart.objects.filter(user=user).first()
+        if cart is not None:
+            return cart
         try:
             with transaction.atomic():
                 cart, _ = Cart.objects.get_or_create(user=user)
@@ -60,25 +64,43 @@ def add_line(
     """Add units of a variant, summing with what the cart already holds.
 
     `product_id` is the product whose page the shopper was on: an option of another product
-    (a tampered form) is refused.
+    (a tampered form) is refused. The cart's line for the variant, if there is one, is read
+    with its variant and locked in one query; two adds at once for a new line meet at the
+    unique (cart, variant) constraint and the second adds to the first's line.
     """
-    with transaction.atomic():
-        Cart.objects.select_for_update().filter(pk=cart.pk).first()
-        variant = _purchasable_variant(variant_id)
-        if product_id is not None and variant.product_id != product_id:
-            raise CartError("That option does not belong to this product.")
-        line = CartLine.objects.filter(cart=cart, variant=variant).first()
-        current = line.quantity if line else 0
-        if not isinstance(quantity, int) or quantity < 1:
-            raise CartError("Quantity must be a whole number of at least 1.")
-        _check_quantity(variant, current + quantity)
-        if line is None:
-            line = CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
-        else:
-            line.quantity = current + quantity
-            line.save(update_fields=["quantity"])
-        cart.save(update_fields=["updated_at"])
-        return line
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+        raise CartError("Quantity must be a whole number of at least 1.")
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _add_line(cart, variant_id, quantity, product_id)
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _add_line(cart: Cart, variant_id: int, quantity: int, product_id: int | None) -> CartLine:
+    # The variant, its product and what the cart holds of it, in one query.
+    held = CartLine.objects.filter(cart=cart, variant=OuterRef("pk")).values("quantity")[:1]
+    variant = (
+        Variant.objects.select_related("product")
+        .filter(pk=variant_id, product__is_published=True)
+        .annotate(in_cart=Subquery(held))
+        .first()
+    )
+    if variant is None:
+        raise CartError("That product is not available.")
+    if product_id is not None and variant.product_id != product_id:
+        raise CartError("That option does not belong to this product.")
+    current = variant.in_cart or 0
+    _check_quantity(variant, current + quantity)
+    if variant.in_cart is None:
+        return CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
+    # Added to what is there now (a concurrent add is summed, not lost); the amounts are
+    # checked again, under the stock locks, when the order is placed.
+    CartLine.objects.filter(cart=cart, variant=variant).update(quantity=F("quantity") + quantity)
+    return CartLine(cart=cart, variant=variant, quantity=current + quantity)
 
 
 def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:

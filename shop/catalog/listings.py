@@ -126,8 +126,15 @@ def _refresh_batch(ids: list[int]) -> None:
             cursor.execute(SEARCH_VECTOR_SQL, [list(c) for c in columns])
 
 
-def refresh_stock(*, product_ids: Iterable[int]) -> None:
+# The product page shows "Only N left" at this many units or fewer, and cards say sold out at
+# 0: stock changes above it change nothing a shopper sees.
+SHOWN_STOCK = 5
+
+
+def refresh_stock(*, product_ids: Iterable[int], visible: bool = True) -> None:
     """Only `units_available`, in one statement: what a reservation, sale or restock changes.
+    `visible`: whether the change shows on a page (see SHOWN_STOCK); if not, cached pages
+    are kept.
 
     Lock order, with orders/allocation.py: Variant rows first (the caller holds them), then
     Product rows in primary-key order; the admin and the CSV import lock a product's variants
@@ -158,7 +165,10 @@ def refresh_stock(*, product_ids: Iterable[int]) -> None:
     Product.objects.filter(pk__in=ids).update(
         units_available=Coalesce(Subquery(available), Value(0))
     )
-    transaction.on_commit(cache.bump_catalog_version)
+    if visible:
+        # Cached pages are rebuilt only when a shopper would see a difference: under a rush
+        # of checkouts for plentiful stock, the catalog stays in the cache.
+        transaction.on_commit(cache.bump_catalog_version)
 
 
 def refresh_all() -> int:

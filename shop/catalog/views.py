@@ -1,20 +1,25 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
 
 from shop.cart.forms import AddToCartForm
 from shop.catalog import selectors
 from shop.catalog.forms import ListingForm
+from shop.catalog.pages import render_catalog_page
 from shop.catalog.presenters import listing_context
 
 
 def home(request):
-    products = selectors.purchasable(selectors.listed_products()).order_by("-created_at", "name")
-    return render(
-        request,
-        "catalog/home.html",
-        {"products": products[:8], "categories": selectors.navigation_categories()},
+    def context():
+        products = selectors.purchasable(selectors.listed_products())
+        return {
+            "title": settings.SHOP_NAME,
+            "products": list(products.order_by("-created_at", "name")[:8]),
+            "categories": selectors.navigation_categories(),
+        }
+
+    return render_catalog_page(
+        request, name="home", body_template="catalog/_home_body.html", context=context
     )
 
 
@@ -61,22 +66,40 @@ def category(request, slug):
     found = tree.by_slug(slug)
     if found is None:
         raise Http404("No such category")
-    base = selectors.listed_products().filter(category_id__in=tree.descendant_ids(found.pk))
-    context = _listing(request, base=base, tree=tree, category=found)
-    return render(request, "catalog/category.html", {"category": found, **context})
+
+    def context():
+        base = selectors.listed_products().filter(category_id__in=tree.descendant_ids(found.pk))
+        listing = _listing(request, base=base, tree=tree, category=found)
+        listing["page"].object_list = list(listing["page"].object_list)
+        return {"title": f"{found.name} · {settings.SHOP_NAME}", "category": found, **listing}
+
+    return render_catalog_page(
+        request, name="category", body_template="catalog/_category_body.html", context=context
+    )
 
 
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    if not query:
-        return render(request, "catalog/search.html", {"query": ""})
-    tree = selectors.category_tree()
-    match, rank = selectors.search_filter(query)
-    base = selectors.listed_products().filter(match)
-    context = _listing(request, base=base, tree=tree, query=query, rank=rank)
-    if context["page"].paginator.count == 0 and not context["filters"].active:
-        context["did_you_mean"] = selectors.did_you_mean(query)
-    return render(request, "catalog/search.html", {"query": query, **context})
+
+    def context():
+        if not query:
+            return {"title": f"Search · {settings.SHOP_NAME}", "query": ""}
+        tree = selectors.category_tree()
+        match, rank = selectors.search_filter(query)
+        base = selectors.listed_products().filter(match)
+        listing = _listing(request, base=base, tree=tree, query=query, rank=rank)
+        listing["page"].object_list = list(listing["page"].object_list)
+        if listing["page"].paginator.count == 0 and not listing["filters"].active:
+            listing["did_you_mean"] = selectors.did_you_mean(query)
+        return {"title": f"“{query}” · Search · {settings.SHOP_NAME}", "query": query, **listing}
+
+    return render_catalog_page(
+        request,
+        name="search",
+        body_template="catalog/_search_body.html",
+        context=context,
+        extra={"query": query},
+    )
 
 
 def suggest(request):
@@ -86,19 +109,20 @@ def suggest(request):
 
 
 def product(request, slug):
-    product = selectors.product_for_page(slug)
-    if product is None:
-        raise Http404("No such product")
-    variants = list(product.variants.all())
-    form = AddToCartForm(variants=variants)
-    return render(
-        request,
-        "catalog/product.html",
-        {
+    def context():
+        product = selectors.product_for_page(slug)
+        if product is None:
+            raise Http404("No such product")
+        variants = list(product.variants.all())
+        return {
+            "title": f"{product.name} · {settings.SHOP_NAME}",
             "product": product,
             "variants": variants,
             "selected": next((v for v in variants if v.available), None),
-            "images": product.images.all(),
-            "form": form,
-        },
+            "images": list(product.images.all()),
+            "form": AddToCartForm(variants=variants),
+        }
+
+    return render_catalog_page(
+        request, name="product", body_template="catalog/_product_body.html", context=context
     )

@@ -154,3 +154,24 @@ def test_price_cart_totals_are_exact_decimals():
             cart=cart, variant=VariantFactory(price=Money(price, "USD")), quantity=3
         )
     assert price_cart(cart).subtotal.amount == Decimal("60.87")
+
+
+def test_adding_to_a_cart_runs_at_most_six_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    variant = VariantFactory(stock_on_hand=50)
+    other = VariantFactory(stock_on_hand=50)
+    url = reverse("cart:add")
+    client.post(url, {"variant": variant.pk, "quantity": 1})  # the cart is created
+
+    for chosen in (variant, other):  # an existing line, then a new one
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                url, {"variant": chosen.pk, "quantity": 1, "product": chosen.product_id}
+            )
+        assert response.status_code == 302
+        assert len(captured) <= 6, [q["sql"][:70] for q in captured]
+    from shop.cart.models import CartLine
+
+    assert sorted(CartLine.objects.values_list("quantity", flat=True)) == [1, 2]

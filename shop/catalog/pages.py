@@ -1,0 +1,70 @@
+"""Rendering catalog pages so that their body can be shared by every shopper.
+
+A catalog page is its body (products, filters, the product's buy box) inside the shop's
+layout (header with the cart badge and sign-in state, messages). The body is rendered
+without the request: no context processor runs, so nothing of the shopper can get into it
+by construction, and its CSRF token is a placeholder swapped for the shopper's own token
+afterwards. With CATALOG_CACHE on (Redis), the body and its title are cached under the
+catalog version and the full URL, so a cached page costs no SQL and any catalog change a
+shopper could see shows on the next request (shop/catalog/cache.py).
+
+Responses say `Cache-Control: no-cache` and carry an ETag (ConditionalGetMiddleware), so
+browsers and a CDN revalidate cheaply and get a 304 while nothing changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
+
+from shop.catalog import cache
+
+CSRF_PLACEHOLDER = "catalog-csrf-token-placeholder"
+TIMEOUT = 600
+
+
+def render_catalog_page(request, *, name: str, body_template: str, context, extra=None):
+    """`context()` returns the body's context with a "title"; it runs only on a cache miss."""
+
+    def build() -> dict:
+        data = context()
+        body = render_to_string(
+            body_template,
+            {
+                **data,
+                # What the body may read of the request: the URL, which is in the cache key.
+                "request": SimpleNamespace(path=request.path, GET=request.GET),
+                "csrf_token": CSRF_PLACEHOLDER,
+                "MEDIA_URL": settings.MEDIA_URL,
+                "SHOP_NAME": settings.SHOP_NAME,
+            },
+        )
+        return {"title": data["title"], "html": body}
+
+    if cache.enabled():
+        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = cache.key("page", name, url)
+        page = django_cache.get(key)
+        if page is None:
+            page = build()
+            django_cache.set(key, page, TIMEOUT)
+    else:
+        page = build()
+    html = page["html"]
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    response = render(
+        request,
+        "catalog/page.html",
+        {"title": page["title"], "body": mark_safe(html), **(extra or {})},  # noqa: S308
+    )
+    patch_cache_control(response, no_cache=True)
+    return response

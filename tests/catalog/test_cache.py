@@ -1,0 +1,109 @@
+"""Catalog pages from the cache: nothing of one shopper reaches another, and a change a
+shopper could see shows on the next request."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from shop.catalog import services
+from shop.catalog.models import Product
+from tests.factories import CategoryFactory, ProductFactory, UserFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.CATALOG_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def lamp(db):
+    category = CategoryFactory(name="Lights", slug="lights")
+    product = ProductFactory(name="Brass Lamp", slug="brass-lamp", category=category)
+    return VariantFactory(product=product, price=("40.00", "USD"), stock_on_hand=10)
+
+
+PAGES = [
+    reverse("catalog:home"),
+    reverse("catalog:category", args=["lights"]),
+    reverse("catalog:search") + "?q=lamp",
+    reverse("catalog:product", args=["brass-lamp"]),
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_cached_page_shows_nothing_of_another_shopper(
+    cached, lamp, url, django_capture_on_commit_callbacks
+):
+    alice = Client()
+    alice.force_login(UserFactory(email="alice-secret@example.com"))
+    alice.post(reverse("cart:add"), {"variant": lamp.pk, "quantity": 3, "product": lamp.product_id})
+    first = alice.get(url)  # fills the cache
+    assert 'data-testid="cart-count">3<' in first.content.decode()
+    assert "Added 3" in first.content.decode() and "Sign out" in first.content.decode()
+    alice_token = alice.cookies["csrftoken"].value
+
+    bob = Client()
+    second = bob.get(url)
+    body = second.content.decode()
+
+    assert second.status_code == 200
+    assert "alice-secret@example.com" not in body and "Sign out" not in body
+    assert 'data-testid="cart-count">0<' in body
+    assert "Added 3" not in body  # Alice's message
+    assert alice_token not in body
+    if "csrfmiddlewaretoken" in body:
+        assert bob.cookies["csrftoken"].value  # Bob got a token of his own
+
+
+def test_a_cached_page_costs_no_query_and_a_change_shows_on_the_next_request(
+    cached, lamp, client, django_capture_on_commit_callbacks
+):
+    url = reverse("catalog:product", args=["brass-lamp"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert "$40.00" in client.get(url).content.decode()
+    assert len(captured) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lamp.price = ("55.00", "USD")
+        services.save_variant(variant=lamp)
+
+    assert "$55.00" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_stock_on_hand(variant_id=lamp.pk, quantity=0)
+    assert "Sold out" in client.get(url).content.decode()
+    assert "Sold out" in client.get(reverse("catalog:category", args=["lights"])).content.decode()
+
+
+def test_unpublishing_shows_on_the_next_request(
+    cached, lamp, client, django_capture_on_commit_callbacks
+):
+    url = reverse("catalog:product", args=["brass-lamp"])
+    assert client.get(url).status_code == 200
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    product = Product.objects.get(slug="brass-lamp")
+    from shop.catalog.listings import refresh_listings
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Product.objects.filter(pk=product.pk).update(is_published=False)
+        refresh_listings(product_ids=[product.pk])
+
+    assert client.get(url).status_code == 404
+
+
+def test_pages_carry_an_etag_and_revalidate_with_a_304(lamp, client):
+    url = reverse("catalog:category", args=["lights"])
+    first = client.get(url)
+
+    assert "no-cache" in first["Cache-Control"] and first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
