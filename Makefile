@@ -9,7 +9,7 @@ PORT ?= 8000
 SHOP_URL ?= http://$(HOST):$(PORT)
 export SHOP_URL
 
-.PHONY: install install-run run test lint format worker admin clean
+.PHONY: install install-run run test lint format worker admin clean bench
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -59,3 +59,9 @@ admin: $(VENV)/.installed-run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media var staticfiles test-artifacts .pytest_cache .ruff_cache
+
+# Pages under load (gunicorn, wrk) beside a no-database view: see bench/load.py.
+# PRODUCTS=20000 for the large catalog; DATABASE_URL (PostgreSQL) and REDIS_URL as configured.
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || (echo "Installing wrk..." && apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/load.py --products $(or $(PRODUCTS),2000)

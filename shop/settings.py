@@ -122,9 +122,7 @@ AUTH_USER_MODEL = "accounts.User"
 # Redis: broker, result backend, cache and sessions when set; otherwise all in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "shop.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -361,6 +359,9 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD or DEBUG else ["security.W021
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+MESSAGE_STORAGE = "shop.messages.RecentMessagesStorage"
+# A load balancer checks these over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CSRF_FAILURE_VIEW = "shop.errors.csrf_failure"
 
 # Content Security Policy (django-csp): our own scripts and Stripe's, nothing inline, no

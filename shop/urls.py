@@ -25,6 +25,8 @@ admin.site.login = admin_login
 
 
 urlpatterns = [
+    path("healthz", shop_views.healthz, name="healthz"),
+    path("readyz", shop_views.readyz, name="readyz"),
     path(
         f"{settings.ADMIN_URL}dashboard/",
         admin.site.admin_view(dashboard),

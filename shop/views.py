@@ -40,3 +40,33 @@ def email_html(request, name):
         raise Http404("No such email")
     html = message.html.replace("<head>", '<head><base target="_top">', 1)
     return HttpResponse(html)
+
+
+def healthz(request):
+    """The process answers: for a load balancer's liveness check. Touches no database."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def readyz(request):
+    """Ready for traffic: the database answers and its migrations are applied, and Redis
+    answers when configured. 503 with the reason otherwise."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    problems = []
+    try:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            problems.append("database migrations are not all applied")
+    except Exception as error:  # any failure to reach the database is the answer
+        problems.append(f"database unreachable ({type(error).__name__})")
+    if settings.REDIS_URL:
+        try:
+            from django.core.cache import cache
+
+            cache.set("readyz", "1", 5)
+        except Exception as error:
+            problems.append(f"redis unreachable ({type(error).__name__})")
+    if problems:
+        return HttpResponse("; ".join(problems) + "\n", status=503, content_type="text/plain")
+    return HttpResponse("ready\n", content_type="text/plain")

@@ -36,6 +36,16 @@ def _missing(what: str) -> None:
     pytest.skip(f"needs {what}")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: the catalog's category tree and pages are kept
+    there under a version that rows rolled back by the previous test never bumped."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def require_postgres():
     if connection.vendor != "postgresql":

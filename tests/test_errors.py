@@ -114,3 +114,14 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_for_the_admin(client):
 
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_healthz_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok\n"
+
+
+def test_readyz_checks_the_database_and_migrations(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.content == b"ready\n"

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from moneyed import Money
 
 from shop.cart.models import Cart, CartLine
-from shop.catalog.models import ProductImage, Variant
+from shop.catalog.models import Product, ProductImage, Variant
 from shop.money import money, zero
 
 SESSION_KEY = "cart_id"
@@ -96,6 +96,7 @@ def price_cart(cart: Cart | None) -> PricedCart:
     rows = (
         CartLine.objects.filter(cart=cart)
         .select_related("variant__product")
+        .defer(*(f"variant__product__{name}" for name in Product.SEARCH_FIELDS))
         .annotate(image_path=Subquery(first_image.values("image")[:1]))
         .order_by("added_at", "pk")
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 
 from shop.cart.exceptions import CartError
 from shop.cart.models import Cart, CartLine
 from shop.cart.selectors import SESSION_KEY
-from shop.catalog.models import Variant
+from shop.catalog.models import Product, Variant
 
 MAX_LINE_QUANTITY = 999
 
@@ -39,6 +39,7 @@ def get_or_create_cart(request) -> Cart:
 def _purchasable_variant(variant_id: int) -> Variant:
     variant = (
         Variant.objects.select_related("product")
+        .defer(*(f"product__{name}" for name in Product.SEARCH_FIELDS))
         .filter(pk=variant_id, product__is_published=True)
         .first()
     )
@@ -61,30 +62,47 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
 def add_line(
     *, cart: Cart, variant_id: int, quantity: int, product_id: int | None = None
 ) -> CartLine:
-    """Add units of a variant, summing with what the cart already holds.
+    """Add units of a variant to this cart, summing with what it already holds."""
+    return _add(Q(cart=cart), lambda: cart, variant_id, quantity, product_id)
+
+
+def add_to_cart(*, request, variant_id: int, quantity: int, product_id: int | None = None):
+    """Add units of a variant to the shopper's cart (created on first use).
 
     `product_id` is the product whose page the shopper was on: an option of another product
-    (a tampered form) is refused. The cart's line for the variant, if there is one, is read
-    with its variant and locked in one query; two adds at once for a new line meet at the
-    unique (cart, variant) constraint and the second adds to the first's line.
+    (a tampered form) is refused. The common case (the cart already holds some) is two
+    queries: the variant with what the shopper's cart holds of it, then the addition.
     """
+    user = request.user
+    if user.is_authenticated:
+        mine = Q(cart__user=user)
+    else:
+        cart_id = request.session.get(SESSION_KEY)
+        mine = Q(cart_id=cart_id, cart__user__isnull=True) if cart_id else Q(pk__in=[])
+    return _add(mine, lambda: get_or_create_cart(request), variant_id, quantity, product_id)
+
+
+def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
         raise CartError("Quantity must be a whole number of at least 1.")
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _add_line(cart, variant_id, quantity, product_id)
+                return _add_line(mine, cart_for_new_line, variant_id, quantity, product_id)
         except IntegrityError:
+            # Two adds at once for a new line met at the unique (cart, variant) constraint:
+            # the second becomes an addition to the first's line.
             if attempt:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _add_line(cart: Cart, variant_id: int, quantity: int, product_id: int | None) -> CartLine:
-    # The variant, its product and what the cart holds of it, in one query.
-    held = CartLine.objects.filter(cart=cart, variant=OuterRef("pk")).values("quantity")[:1]
+def _add_line(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
+    # The variant, its product and what the shopper's cart holds of it, in one query.
+    held = CartLine.objects.filter(mine, variant=OuterRef("pk")).values("quantity")[:1]
     variant = (
         Variant.objects.select_related("product")
+        .defer(*(f"product__{name}" for name in Product.SEARCH_FIELDS))
         .filter(pk=variant_id, product__is_published=True)
         .annotate(in_cart=Subquery(held))
         .first()
@@ -96,11 +114,12 @@ def _add_line(cart: Cart, variant_id: int, quantity: int, product_id: int | None
     current = variant.in_cart or 0
     _check_quantity(variant, current + quantity)
     if variant.in_cart is None:
+        cart = cart_for_new_line()
         return CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
     # Added to what is there now (a concurrent add is summed, not lost); the amounts are
     # checked again, under the stock locks, when the order is placed.
-    CartLine.objects.filter(cart=cart, variant=variant).update(quantity=F("quantity") + quantity)
-    return CartLine(cart=cart, variant=variant, quantity=current + quantity)
+    CartLine.objects.filter(mine, variant=variant).update(quantity=F("quantity") + quantity)
+    return CartLine(variant=variant, quantity=current + quantity)
 
 
 def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:

@@ -33,9 +33,8 @@ def add(request):
         messages.error(request, _form_error(form))
         return _back(request)
     try:
-        cart = services.get_or_create_cart(request)
-        line = services.add_line(
-            cart=cart,
+        line = services.add_to_cart(
+            request=request,
             variant_id=form.cleaned_data["variant"],
             quantity=form.cleaned_data["quantity"],
             product_id=form.cleaned_data["product"],

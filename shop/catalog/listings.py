@@ -16,6 +16,7 @@ for SQLite's simple substring search.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -24,9 +25,17 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from shop.catalog import cache
-from shop.catalog.models import UNLIMITED, Category, Product, ProductImage, Variant
+from shop.catalog.models import (
+    UNLIMITED,
+    Category,
+    Product,
+    ProductImage,
+    SearchWord,
+    Variant,
+)
 
 BATCH = 500
+WORD = re.compile(r"[^\W\d_]+")
 CARD_FIELDS = [
     "min_price",
     "max_price",
@@ -120,6 +129,22 @@ def _refresh_batch(ids: list[int]) -> None:
         )
         documents.append((product.pk, categories, options, skus))
     Product.objects.bulk_update(products, CARD_FIELDS)
+    words = {
+        word
+        for product in products
+        for word in WORD.findall(
+            f"{product.name} {' '.join(_category_names(product.category))} "
+            + " ".join(
+                str(v)
+                for value in variants.get(product.pk, [])
+                for v in (value["options"] or {}).values()
+            ).lower()
+        )
+        if 3 <= len(word) <= 100
+    }
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=w) for w in sorted(words)], ignore_conflicts=True
+    )
     if connection.vendor == "postgresql" and documents:
         columns = list(zip(*documents, strict=True))
         with connection.cursor() as cursor:

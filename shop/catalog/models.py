@@ -67,6 +67,10 @@ class Product(models.Model):
 
     objects = ProductQuerySet.as_manager()
 
+    # Columns only listings and search read: queries that join a product to a variant (the
+    # cart, checkout) leave them behind.
+    SEARCH_FIELDS = ("search_vector", "search_text", "facet_values", "description")
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -207,3 +211,13 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text or self.image.name
+
+
+class SearchWord(models.Model):
+    """Every word of the catalog's names, categories and option values, once: what a typo
+    is corrected to (pg_trgm similarity over this short list, not over every product)."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

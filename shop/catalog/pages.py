@@ -50,11 +50,17 @@ def render_catalog_page(request, *, name: str, body_template: str, context, extr
         return {"title": data["title"], "html": body}
 
     if cache.enabled():
+        # One round trip for the catalog version and the page: the page keeps the version it
+        # was built under, and is built again when they differ. (The version is read before
+        # the database, and bumped only after a change commits, so a page built from older
+        # rows never carries a newer version.)
         url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = cache.key("page", name, url)
-        page = django_cache.get(key)
-        if page is None:
-            page = build()
+        key = f"catalog:page:{name}:{url}"
+        found = django_cache.get_many([cache.VERSION_KEY, key])
+        version = found.get(cache.VERSION_KEY) or cache.catalog_version()
+        page = found.get(key)
+        if page is None or page.get("version") != version:
+            page = {**build(), "version": version}
             django_cache.set(key, page, TIMEOUT)
     else:
         page = build()

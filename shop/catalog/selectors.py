@@ -105,10 +105,10 @@ def category_tree() -> CategoryTree:
             children.setdefault(category.parent_id, []).append(category.pk)
         return CategoryTree(categories={c.pk: c for c in rows}, children=children)
 
-    if not cache.enabled():
-        return load()
     from django.core.cache import cache as django_cache
 
+    # Kept in the cache even without CATALOG_CACHE: one web process (the embedded shop)
+    # shares its own version number; several need Redis (see README).
     return django_cache.get_or_set(cache.key("categories"), load, timeout=3600)
 
 
@@ -132,18 +132,39 @@ def _words(query: str) -> list[str]:
     return WORD.findall(query.lower())
 
 
+CORRECTIONS_SQL = """
+SELECT typed.word, (
+    SELECT known.word FROM catalog_searchword AS known
+    WHERE known.word %% typed.word
+    ORDER BY similarity(known.word, typed.word) DESC, known.word LIMIT 1
+) FROM unnest(%s::text[]) AS typed(word)
+"""
+
+
+def corrections(words: list[str]) -> dict[str, str]:
+    """For each word of four letters or more, the catalog word nearest to it (itself if it
+    is one): one query over the short list of the catalog's words (pg_trgm)."""
+    typed = [w for w in dict.fromkeys(words) if 4 <= len(w) <= 100]
+    if not typed or connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(CORRECTIONS_SQL, [typed])
+        return {word: known for word, known in cursor.fetchall() if known and known != word}
+
+
 def search_filter(query: str) -> tuple[Q, object | None]:
     """What a search matches, and how to rank it (None on SQLite).
 
     PostgreSQL: the stored, weighted, stemmed document ("mugs" finds Mug) with the web-search
-    syntax (quotes, -word, or); without that syntax, also the last word as a prefix (for
-    words being typed) and trigram word similarity over the unstemmed words, for typos
-    ("hoody" finds Hoodie). An exact SKU always matches. SQLite: every word as a substring.
+    syntax (quotes, -word, or); without that syntax, also the last word as a prefix (a word
+    being typed) and the words with their typos corrected to the nearest catalog words
+    ("hoody" finds Hoodie, "stonware" Stoneware). An exact SKU always matches. All through
+    GIN indexes. SQLite: every word as a substring.
     """
     query = query.strip()[:200]
     words = _words(query)
-    sku = Q(
-        pk__in=Variant.objects.annotate(upper_sku=Upper("sku"))
+    skus = (
+        Variant.objects.annotate(upper_sku=Upper("sku"))
         .filter(upper_sku=query.upper())
         .values("product_id")
     )
@@ -152,28 +173,19 @@ def search_filter(query: str) -> tuple[Q, object | None]:
         for word in words:
             stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
             match &= Q(search_text__icontains=stem)
-        return (match if words else Q(pk__in=[])) | sku, None
+        return (match if words else Q(pk__in=[])) | Q(pk__in=skus), None
     web = SearchQuery(query, search_type="websearch", config="english")
-    match = Q(search_vector=web)
-    rank = SearchRank(F("search_vector"), web)
+    wanted = web
     if words and not OPERATORS.search(query):
-        typed = SearchQuery(
-            " & ".join([*words[:-1], words[-1] + ":*"]), search_type="raw", config="english"
-        )
-        match |= Q(search_vector=typed)
-        rank = SearchRank(F("search_vector"), web, cover_density=False) + SearchRank(
-            F("search_vector"), typed
-        )
-        # Typos: every word of four letters or more must be near a word of the product's
-        # (pg_trgm word similarity, GIN-indexed), so "shirt linen" does not find towels.
-        long_words = [word for word in words if len(word) >= 4]
-        if long_words and len(long_words) == len(words):
-            near = Q()
-            for word in long_words:
-                near &= Q(search_text__trigram_word_similar=word)
-                rank = rank + TrigramWordSimilarity(word, "search_text") * Value(0.1)
-            match |= near
-    return match | sku, rank
+        fixed = corrections(words)
+        typed = " & ".join([*words[:-1], words[-1] + ":*"])
+        wanted = wanted | SearchQuery(typed, search_type="raw", config="english")
+        if fixed:
+            corrected = " & ".join(fixed.get(w, w) for w in words)
+            wanted = wanted | SearchQuery(corrected, search_type="plain", config="english")
+    rank = SearchRank(F("search_vector"), wanted)
+    matching = Product.objects.filter(search_vector=wanted).values("pk").union(skus)
+    return Q(pk__in=matching), rank
 
 
 def did_you_mean(query: str) -> list[str]:
@@ -270,17 +282,46 @@ class Facets:
     options: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def _sql(queryset: QuerySet) -> tuple[str, tuple]:
-    return queryset.values(
-        "pk", "category_id", "min_price", "units_available", "facet_values"
-    ).query.sql_with_params()
+def _filter_sql(filters: Filters, *, without: str = "") -> tuple[str, list]:
+    """The filters as SQL over the columns of the matching rows `m` (see `facets`)."""
+    postgres = connection.vendor == "postgresql"
+    conditions, params = ["1 = 1"], []
+    if without != "price":
+        if filters.price_min is not None:
+            conditions.append("m.min_price >= %s")
+            params.append(filters.price_min)
+        if filters.price_max is not None:
+            conditions.append("m.min_price < %s")
+            params.append(filters.price_max)
+    if filters.in_stock and without != "stock":
+        conditions.append("m.units_available > 0")
+    if filters.category_ids is not None and without != "category":
+        conditions.append(
+            "m.category_id IN (" + ", ".join("%s" for _ in filters.category_ids or [0]) + ")"
+        )
+        params.extend(filters.category_ids or [0])
+    for option_type, values in filters.options.items():
+        if without == f"option:{option_type}" or not values:
+            continue
+        elements = (
+            "jsonb_array_elements_text(m.facet_values) AS e(value)"
+            if postgres
+            else "json_each(m.facet_values) AS e"
+        )
+        chosen = ", ".join("%s" for _ in values)
+        conditions.append(f"EXISTS (SELECT 1 FROM {elements} WHERE e.value IN ({chosen}))")  # noqa: S608
+        params.extend(f"{option_type}:{value}" for value in values)
+    return " AND ".join(conditions), params
 
 
 def facets(base: QuerySet[Product], filters: Filters) -> Facets:
-    """The result count and every filter value's count, in one query (UNION ALL of grouped
-    selects over the matching products; JSON arrays unnested for the option values)."""
+    """The result count and every filter value's count, in one query.
+
+    The matching products are found once (a CTE over `base`), then counted in grouped
+    selects joined by UNION ALL, each with every filter but its own. The SQL is built from
+    fixed text and the ORM's compiled query with its parameters: no shopper's text in it.
+    """
     postgres = connection.vendor == "postgresql"
-    as_text = "CAST({} AS TEXT)"
     elements = (
         "jsonb_array_elements_text(m.facet_values) AS f(value)"
         if postgres
@@ -292,41 +333,46 @@ def facets(base: QuerySet[Product], filters: Filters) -> Facets:
         else f"WHEN m.min_price >= {low} THEN '{i}'"
         for i, (low, high) in enumerate(PRICE_BANDS)
     )
-    parts: list[str] = []
-    params: list = []
+    base_sql, base_params = base.values(
+        "pk", "category_id", "min_price", "units_available", "facet_values"
+    ).query.sql_with_params()
+    materialized = "MATERIALIZED " if postgres else ""
+    parts, params = [], list(base_params)
 
-    def part(template: str, without: str = "") -> None:
-        sql, sql_params = _sql(filters.queryset(base, without=without))
-        parts.append(template.format(m=f"({sql}) AS m"))
-        params.extend(sql_params)
+    def part(select: str, without: str = "", extra_where: str = "", group: str = "") -> None:
+        where, where_params = _filter_sql(filters, without=without)
+        if extra_where:
+            where = f"{where} AND {extra_where}"
+        parts.append(f"{select} WHERE {where}{group}")
+        params.extend(where_params)
 
-    part("SELECT 'total' AS facet, '' AS value, COUNT(*) AS n FROM {m}")
+    part("SELECT 'total' AS facet, '' AS value, COUNT(*) AS n FROM m")
     part(
-        "SELECT 'category', " + as_text.format("m.category_id") + ", COUNT(*) FROM {m} "  # noqa: S608
-        "GROUP BY m.category_id",
+        "SELECT 'category', CAST(m.category_id AS TEXT), COUNT(*) FROM m",
         "category",
+        group=" GROUP BY m.category_id",
     )
-    part(f"SELECT 'price', CASE {band_cases} END, COUNT(*) FROM {{m}} GROUP BY 2", "price")  # noqa: S608
-    part("SELECT 'stock', '', COUNT(*) FROM {m} WHERE m.units_available > 0", "stock")
+    part(f"SELECT 'price', CASE {band_cases} END, COUNT(*) FROM m", "price", group=" GROUP BY 2")  # noqa: S608
+    part("SELECT 'stock', '', COUNT(*) FROM m", "stock", extra_where="m.units_available > 0")
     filtered_types = [t for t, values in filters.options.items() if values]
-    value = "f.value"
-    excluded = " AND ".join(f"{value} NOT LIKE %s" for _ in filtered_types) or "1 = 1"
-    sql, sql_params = _sql(filters.queryset(base))
+    not_filtered = " AND ".join("f.value NOT LIKE %s" for _ in filtered_types) or "1 = 1"
+    where, where_params = _filter_sql(filters)
     parts.append(
-        f"SELECT 'option', {value}, COUNT(*) FROM ({sql}) AS m, {elements} "  # noqa: S608
-        f"WHERE {excluded} GROUP BY {value}"
+        f"SELECT 'option', f.value, COUNT(*) FROM m, {elements} "  # noqa: S608
+        f"WHERE {where} AND {not_filtered} GROUP BY f.value"
     )
-    params.extend([*sql_params, *(f"{t}:%" for t in filtered_types)])
+    params.extend([*where_params, *(f"{t}:%" for t in filtered_types)])
     for option_type in filtered_types:
-        sql, sql_params = _sql(filters.queryset(base, without=f"option:{option_type}"))
+        where, where_params = _filter_sql(filters, without=f"option:{option_type}")
         parts.append(
-            f"SELECT 'option', {value}, COUNT(*) FROM ({sql}) AS m, {elements} "  # noqa: S608
-            f"WHERE {value} LIKE %s GROUP BY {value}"
+            f"SELECT 'option', f.value, COUNT(*) FROM m, {elements} "  # noqa: S608
+            f"WHERE {where} AND f.value LIKE %s GROUP BY f.value"
         )
-        params.extend([*sql_params, f"{option_type}:%"])
+        params.extend([*where_params, f"{option_type}:%"])
+    sql = f"WITH m AS {materialized}({base_sql}) " + " UNION ALL ".join(parts)
     result = Facets()
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     for facet, key, count in rows:
         if facet == "total":

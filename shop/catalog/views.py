@@ -62,12 +62,11 @@ def _ancestors(tree, category) -> list[int]:
 
 
 def category(request, slug):
-    tree = selectors.category_tree()
-    found = tree.by_slug(slug)
-    if found is None:
-        raise Http404("No such category")
-
     def context():
+        tree = selectors.category_tree()
+        found = tree.by_slug(slug)
+        if found is None:
+            raise Http404("No such category")
         base = selectors.listed_products().filter(category_id__in=tree.descendant_ids(found.pk))
         listing = _listing(request, base=base, tree=tree, category=found)
         listing["page"].object_list = list(listing["page"].object_list)

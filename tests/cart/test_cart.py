@@ -175,3 +175,12 @@ def test_adding_to_a_cart_runs_at_most_six_queries(client):
     from shop.cart.models import CartLine
 
     assert sorted(CartLine.objects.values_list("quantity", flat=True)) == [1, 2]
+
+
+def test_messages_nobody_reads_do_not_pile_up(client):
+    variant = VariantFactory(stock_on_hand=500)
+    for _ in range(30):
+        client.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+
+    shown = [str(m) for m in client.get(reverse("cart:detail")).context["messages"]]
+    assert len(shown) == 5 and all("Added 1" in m for m in shown)

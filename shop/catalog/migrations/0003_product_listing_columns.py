@@ -34,13 +34,6 @@ def drop_postgres_indexes(apps, schema_editor):
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-def fill_listing_columns(apps, schema_editor):
-    """Write the new columns for the products there are (the same code the services run)."""
-    from shop.catalog.listings import refresh_all
-
-    refresh_all()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -106,5 +99,4 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['is_published', 'min_price'], name='catalog_pro_is_publ_f813f8_idx'),
         ),
         migrations.RunPython(create_postgres_indexes, drop_postgres_indexes),
-        migrations.RunPython(fill_listing_columns, migrations.RunPython.noop),
     ]
