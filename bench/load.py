@@ -215,7 +215,8 @@ def main() -> None:
                     "shell",
                     "-c",
                     "import json; from shop.catalog.models import Variant as V; "
-                    "v = V.objects.filter(product__slug='bench-1').order_by('pk').values('pk', 'product_id')[0]; "
+                    "v = V.objects.filter(product__slug='bench-1').order_by('pk')"
+                    ".values('pk', 'product_id')[0]; "
                     "print(json.dumps(v))",
                 ],
                 cwd=ROOT,
