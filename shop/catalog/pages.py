@@ -19,10 +19,10 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from shop.catalog import cache
@@ -49,28 +49,50 @@ def render_catalog_page(request, *, name: str, body_template: str, context, extr
         )
         return {"title": data["title"], "html": body}
 
-    if cache.enabled():
-        # One round trip for the catalog version and the page: the page keeps the version it
-        # was built under, and is built again when they differ. (The version is read before
-        # the database, and bumped only after a change commits, so a page built from older
-        # rows never carries a newer version.)
-        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"catalog:page:{name}:{url}"
-        found = django_cache.get_many([cache.VERSION_KEY, key])
-        version = found.get(cache.VERSION_KEY) or cache.catalog_version()
-        page = found.get(key)
-        if page is None or page.get("version") != version:
-            page = {**build(), "version": version}
-            django_cache.set(key, page, TIMEOUT)
-    else:
-        page = build()
-    html = page["html"]
+    if not cache.enabled():
+        return _respond(request, _page(request, build(), extra))
+
+    # One round trip for the catalog version, the body and the whole page: each keeps the
+    # version it was built under, and is built again when they differ. (The version is read
+    # before the database, and bumped only after a change commits, so nothing built from
+    # older rows carries a newer version.)
+    url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"catalog:page:{name}:{url}"
+    # A visitor without a session or messages sees exactly what every such visitor sees:
+    # the whole page is cached for them, not just its body.
+    anonymous = not any(
+        name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, "messages")
+    )
+    found = django_cache.get_many([cache.VERSION_KEY, key, f"{key}:whole"])
+    version = found.get(cache.VERSION_KEY) or cache.catalog_version()
+    whole = found.get(f"{key}:whole")
+    if anonymous and whole is not None and whole["version"] == version:
+        return _respond(request, whole["html"])
+    body = found.get(key)
+    if body is None or body.get("version") != version:
+        body = {**build(), "version": version}
+        django_cache.set(key, body, TIMEOUT)
+    html = _page(request, body, extra)
+    if anonymous:
+        django_cache.set(f"{key}:whole", {"html": html, "version": version}, TIMEOUT)
+    return _respond(request, html)
+
+
+def _page(request, body: dict, extra) -> str:
+    """The body in the shop's layout, for this shopper (the CSRF token still a placeholder)."""
+    return render_to_string(
+        "catalog/page.html",
+        {"title": body["title"], "body": mark_safe(body["html"]), **(extra or {})},  # noqa: S308
+        request,
+    )
+
+
+def _respond(request, html: str) -> HttpResponse:
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    response = render(
-        request,
-        "catalog/page.html",
-        {"title": page["title"], "body": mark_safe(html), **(extra or {})},  # noqa: S308
-    )
+    response = HttpResponse(html)
     patch_cache_control(response, no_cache=True)
+    # The page depends on the shopper's cookies (cart badge, sign-in): a shared cache must
+    # key on them, whether or not this response read the session.
+    patch_vary_headers(response, ["Cookie"])
     return response

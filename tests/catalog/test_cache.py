@@ -107,3 +107,22 @@ def test_pages_carry_an_etag_and_revalidate_with_a_304(lamp, client):
     assert "no-cache" in first["Cache-Control"] and first["ETag"]
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_the_whole_page_kept_for_visitors_without_cookies_never_reaches_a_shopper(
+    cached, lamp, url
+):
+    stranger = Client()
+    first = stranger.get(url)  # cached whole: no session, no messages
+    assert "Cookie" in first["Vary"]
+    alice = Client()
+    alice.force_login(UserFactory(email="alice@example.com"))
+    alice.post(reverse("cart:add"), {"variant": lamp.pk, "quantity": 2, "product": lamp.product_id})
+
+    page = alice.get(url).content.decode()
+    again = Client().get(url)
+
+    assert 'data-testid="cart-count">2<' in page and "Sign out" in page
+    assert again.content == first.content or "csrfmiddlewaretoken" in first.content.decode()
+    assert "Sign out" not in again.content.decode()
