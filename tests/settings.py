@@ -27,6 +27,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SHOP_TEST_QUEUE", "shop-test")
 # Per-process caches keep rate limits and sessions from leaking between runs.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages render afresh unless a test turns the catalog cache on (tests/catalog/test_cache.py).
+CATALOG_CACHE = False
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STORAGES = {
     **STORAGES,  # noqa: F405
