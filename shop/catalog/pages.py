@@ -15,6 +15,7 @@ browsers and a CDN revalidate cheaply and get a 304 while nothing changed.
 from __future__ import annotations
 
 import hashlib
+import logging
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.utils.safestring import mark_safe
 from shop.catalog import cache
 
 CSRF_PLACEHOLDER = "catalog-csrf-token-placeholder"
+logger = logging.getLogger(__name__)
 TIMEOUT = 600
 
 
@@ -63,19 +65,30 @@ def render_catalog_page(request, *, name: str, body_template: str, context, extr
     anonymous = not any(
         name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, "messages")
     )
-    found = django_cache.get_many([cache.VERSION_KEY, key, f"{key}:whole"])
-    version = found.get(cache.VERSION_KEY) or cache.catalog_version()
+    try:
+        found = django_cache.get_many([cache.VERSION_KEY, key, f"{key}:whole"])
+        version = found.get(cache.VERSION_KEY) or cache.catalog_version()
+    except Exception:  # the cache is down: the page is built as if there were none
+        logger.warning("Catalog cache unavailable; rendering %s afresh", name)
+        return _respond(request, _page(request, build(), extra))
     whole = found.get(f"{key}:whole")
     if anonymous and whole is not None and whole["version"] == version:
         return _respond(request, whole["html"])
     body = found.get(key)
     if body is None or body.get("version") != version:
         body = {**build(), "version": version}
-        django_cache.set(key, body, TIMEOUT)
+        _store(key, body)
     html = _page(request, body, extra)
     if anonymous:
-        django_cache.set(f"{key}:whole", {"html": html, "version": version}, TIMEOUT)
+        _store(f"{key}:whole", {"html": html, "version": version})
     return _respond(request, html)
+
+
+def _store(key: str, value: dict) -> None:
+    try:
+        django_cache.set(key, value, TIMEOUT)
+    except Exception:
+        logger.warning("Could not store %s in the catalog cache", key)
 
 
 def _page(request, body: dict, extra) -> str:

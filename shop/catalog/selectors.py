@@ -109,7 +109,10 @@ def category_tree() -> CategoryTree:
 
     # Kept in the cache even without CATALOG_CACHE: one web process (the embedded shop)
     # shares its own version number; several need Redis (see README).
-    return django_cache.get_or_set(cache.key("categories"), load, timeout=3600)
+    try:
+        return django_cache.get_or_set(cache.key("categories"), load, timeout=3600)
+    except Exception:  # the cache is down: read them
+        return load()
 
 
 def navigation_categories() -> list[Category]:

@@ -16,6 +16,11 @@
     form.querySelectorAll(".js-hidden").forEach(function (el) { el.hidden = true; });
   });
 
+  // The filter panel folds away on phones; on wider screens it starts open.
+  if (window.matchMedia("(min-width: 761px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+  }
+
   var input = document.getElementById("search-q");
   if (!input || !window.fetch) return;
   var list = document.createElement("datalist");

@@ -126,3 +126,25 @@ def test_the_whole_page_kept_for_visitors_without_cookies_never_reaches_a_shoppe
     assert 'data-testid="cart-count">2<' in page and "Sign out" in page
     assert again.content == first.content or "csrfmiddlewaretoken" in first.content.decode()
     assert "Sign out" not in again.content.decode()
+
+
+def test_a_cache_that_is_down_slows_pages_but_breaks_nothing(
+    lamp, client, settings, django_capture_on_commit_callbacks
+):
+    settings.CATALOG_CACHE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "shop.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+
+    for url in PAGES:
+        assert client.get(url).status_code == 200, url
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_stock_on_hand(variant_id=lamp.pk, quantity=2)  # bumps on commit
+    assert (
+        "Only 2 left"
+        in client.get(reverse("catalog:product", args=["brass-lamp"])).content.decode()
+    )

@@ -37,7 +37,7 @@ def test_guest_checks_out_in_three_steps(client, cart_with_item, shipping_method
     assert response.url == reverse("orders:review")
 
     review = client.get(reverse("orders:review"))
-    assert "Pay $25.00" in review.content.decode()
+    assert "you pay $25.00" in review.content.decode()
     token = review.context["form"].initial["checkout_token"]
 
     # The payment page itself is covered with the emulator; here we stop at the redirect.
@@ -171,7 +171,7 @@ def test_review_shows_the_tax_for_the_address(client, cart_with_item, shipping_m
 
     body = client.get(reverse("orders:review")).content.decode()
 
-    assert "Sales tax (8.875%)" in body and "$2.22" in body and "Pay $27.22" in body
+    assert "Sales tax (8.875%)" in body and "$2.22" in body and "you pay $27.22" in body
     assert "New York<br>United States</address>" in body
 
 
