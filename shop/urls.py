@@ -2,11 +2,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sitemaps.views import sitemap
 from django.shortcuts import render
 from django.urls import include, path, reverse
 
 from orders.dashboard import dashboard
 from shop import views as shop_views
+from shop.catalog import seo
 
 
 def admin_login(request, extra_context=None):
@@ -25,6 +27,8 @@ admin.site.login = admin_login
 
 
 urlpatterns = [
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
     path("healthz", shop_views.healthz, name="healthz"),
     path("readyz", shop_views.readyz, name="readyz"),
     path(

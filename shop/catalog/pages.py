@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 
-from shop.catalog import cache
+from shop.catalog import cache, seo
 
 CSRF_PLACEHOLDER = "catalog-csrf-token-placeholder"
 logger = logging.getLogger(__name__)
@@ -49,7 +49,20 @@ def render_catalog_page(request, *, name: str, body_template: str, context, extr
                 "SHOP_NAME": settings.SHOP_NAME,
             },
         )
-        return {"title": data["title"], "html": body}
+        head = render_to_string(
+            "catalog/_head.html",
+            {
+                "canonical": seo.absolute(data.get("canonical") or request.path),
+                "meta_description": data.get("description") or settings.SHOP_NAME,
+                "og_title": data.get("og_title") or data["title"],
+                "og_type": data.get("og_type"),
+                "og_image": data.get("og_image"),
+                "structured_data": data.get("structured_data"),
+                "robots": data.get("robots"),
+                "SHOP_NAME": settings.SHOP_NAME,
+            },
+        )
+        return {"title": data["title"], "html": body, "head": head}
 
     if not cache.enabled():
         return _respond(request, _page(request, build(), extra))
@@ -95,7 +108,12 @@ def _page(request, body: dict, extra) -> str:
     """The body in the shop's layout, for this shopper (the CSRF token still a placeholder)."""
     return render_to_string(
         "catalog/page.html",
-        {"title": body["title"], "body": mark_safe(body["html"]), **(extra or {})},  # noqa: S308
+        {
+            "title": body["title"],
+            "body": mark_safe(body["html"]),  # noqa: S308
+            "head": mark_safe(body.get("head", "")),  # noqa: S308
+            **(extra or {}),
+        },
         request,
     )
 

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 
 from shop.cart.forms import AddToCartForm
-from shop.catalog import selectors
+from shop.catalog import selectors, seo
 from shop.catalog.forms import ListingForm
 from shop.catalog.pages import render_catalog_page
 from shop.catalog.presenters import listing_context
@@ -14,6 +14,8 @@ def home(request):
         products = selectors.purchasable(selectors.listed_products())
         return {
             "title": settings.SHOP_NAME,
+            "description": "Everyday goods made to last: clothing, kitchen, outdoors and more, "
+            "shipped within two working days.",
             "products": list(products.order_by("-created_at", "name")[:8]),
             "categories": selectors.navigation_categories(),
         }
@@ -70,7 +72,13 @@ def category(request, slug):
         base = selectors.listed_products().filter(category_id__in=tree.descendant_ids(found.pk))
         listing = _listing(request, base=base, tree=tree, category=found)
         listing["page"].object_list = list(listing["page"].object_list)
-        return {"title": f"{found.name} · {settings.SHOP_NAME}", "category": found, **listing}
+        return {
+            "title": f"{found.name} · {settings.SHOP_NAME}",
+            "description": seo.description(found.description, found.name),
+            "canonical": found.get_absolute_url(),
+            "category": found,
+            **listing,
+        }
 
     return render_catalog_page(
         request, name="category", body_template="catalog/_category_body.html", context=context
@@ -90,7 +98,12 @@ def search(request):
         listing["page"].object_list = list(listing["page"].object_list)
         if listing["page"].paginator.count == 0 and not listing["filters"].active:
             listing["did_you_mean"] = selectors.did_you_mean(query)
-        return {"title": f"“{query}” · Search · {settings.SHOP_NAME}", "query": query, **listing}
+        return {
+            "title": f"“{query}” · Search · {settings.SHOP_NAME}",
+            "robots": "noindex, follow",  # result pages are not pages to land on
+            "query": query,
+            **listing,
+        }
 
     return render_catalog_page(
         request,
@@ -113,12 +126,19 @@ def product(request, slug):
         if product is None:
             raise Http404("No such product")
         variants = list(product.variants.all())
+        images = list(product.images.all())
         return {
             "title": f"{product.name} · {settings.SHOP_NAME}",
+            "description": seo.description(product.description, product.name),
+            "canonical": product.get_absolute_url(),
+            "og_title": product.name,
+            "og_type": "product",
+            "og_image": seo.absolute(images[0].image.url) if images else None,
+            "structured_data": seo.product_structured_data(product, variants, images),
             "product": product,
             "variants": variants,
             "selected": next((v for v in variants if v.available), None),
-            "images": list(product.images.all()),
+            "images": images,
             "form": AddToCartForm(variants=variants),
         }
 
