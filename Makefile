@@ -5,9 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install -qq --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Links in emails are built on SHOP_URL: the address this `make run` serves on.
-SHOP_URL ?= http://$(HOST):$(PORT)
-export SHOP_URL
+# Links in the demo's emails are built on SHOP_URL: the address `make run` serves on.
+DEMO_SHOP_URL = $(or $(SHOP_URL),http://$(HOST):$(PORT))
 
 .PHONY: install install-run run test lint format worker admin clean bench
 
@@ -33,7 +32,7 @@ install: $(VENV)/.installed-dev
 # Embedded defaults: SQLite, tasks in-process, emails kept for /dev/emails/, local Stripe
 # emulator. Ctrl-C stops it all.
 run: $(VENV)/.installed-run
-	@DEBUG=1 $(PY) manage.py run_demo $(HOST):$(PORT)
+	@DEBUG=1 SHOP_URL=$(DEMO_SHOP_URL) $(PY) manage.py run_demo $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest
