@@ -169,8 +169,9 @@ def search_filter(query: str) -> tuple[Q, object | None]:
     skus = (
         Variant.objects.annotate(upper_sku=Upper("sku"))
         .filter(upper_sku=query.upper())
-        .values("product_id")
+        .values_list("product_id", flat=True)
     )
+    looks_like_sku = any(ch.isdigit() for ch in query) and " " not in query
     if connection.vendor != "postgresql":
         match = Q()
         for word in words:
@@ -180,15 +181,19 @@ def search_filter(query: str) -> tuple[Q, object | None]:
     web = SearchQuery(query, search_type="websearch", config="english")
     wanted = web
     if words and not OPERATORS.search(query):
-        fixed = corrections(words)
+        fixed = {} if looks_like_sku else corrections(words)
         typed = " & ".join([*words[:-1], words[-1] + ":*"])
         wanted = wanted | SearchQuery(typed, search_type="raw", config="english")
         if fixed:
             corrected = " & ".join(fixed.get(w, w) for w in words)
             wanted = wanted | SearchQuery(corrected, search_type="plain", config="english")
     rank = SearchRank(F("search_vector"), wanted)
-    matching = Product.objects.filter(search_vector=wanted).values("pk").union(skus)
-    return Q(pk__in=matching), rank
+    match = Q(search_vector=wanted)  # a bitmap scan of the GIN index, filters and all
+    if looks_like_sku:
+        # An exact SKU, looked up first (the query typo correction is skipped for it):
+        # an `OR id IN (subquery)` would turn the index scan into a full one.
+        match |= Q(pk__in=list(skus))
+    return match, rank
 
 
 def did_you_mean(query: str) -> list[str]:
