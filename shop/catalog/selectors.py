@@ -5,6 +5,7 @@ count and every filter's counts come from one grouped query."""
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,8 +18,8 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Greatest, Upper
+from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Greatest, Upper
 
 from shop.catalog import cache
 from shop.catalog.models import Category, Product, Variant
@@ -261,12 +262,19 @@ class Filters:
             products = products.filter(units_available__gt=0)
         if self.category_ids is not None and without != "category":
             products = products.filter(category_id__in=self.category_ids)
+        postgres = connection.vendor == "postgresql"
         for option_type, values in self.options.items():
             if without == f"option:{option_type}" or not values:
                 continue
             either = Q()
             for value in values:
-                either |= Q(facet_values__contains=[f"{option_type}:{value}"])
+                wanted = f"{option_type}:{value}"
+                if postgres:  # JSON containment, through the GIN index
+                    either |= Q(facet_values__contains=[wanted])
+                else:  # SQLite: the quoted value in the JSON text
+                    either |= Q(facet_text__contains=json.dumps(wanted))
+            if not postgres:
+                products = products.alias(facet_text=Cast("facet_values", TextField()))
             products = products.filter(either)
         return products
 
