@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services
@@ -81,7 +82,13 @@ def delete_account(request):
             request,
             "Your account is closed."
             + (
-                f" The shop keeps {kept} order(s) for its books, without your details."
+                " "
+                + ngettext(
+                    "The shop keeps %(n)d order for its books, without your details.",
+                    "The shop keeps %(n)d orders for its books, without your details.",
+                    kept,
+                )
+                % {"n": kept}
                 if kept
                 else ""
             ),

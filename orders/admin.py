@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import ngettext
 
 from orders import regions, services
 from orders.admin_forms import CARRIERS, ShipForm
@@ -76,7 +77,9 @@ class TaxRateAdmin(admin.ModelAdmin):
         if unknown:
             messages.warning(
                 request,
-                f"{len(unknown)} tax rate(s) name a region that is not an ISO 3166-2 code of "
+                ngettext("%(n)d tax rate names", "%(n)d tax rates name", len(unknown))
+                % {"n": len(unknown)}
+                + " a region that is not an ISO 3166-2 code of "
                 "their country, so no address matches them: "
                 + ", ".join(f"{r.country} {r.region!r}" for r in unknown)
                 + ". Open each and choose its region.",
@@ -265,7 +268,9 @@ class OrderAdmin(admin.ModelAdmin):
             except (FulfilmentError, CheckoutError) as error:
                 failed.append(str(error))
         if ok:
-            messages.success(request, f"{ok} order(s) {done}.")
+            messages.success(
+                request, ngettext("%(n)d order", "%(n)d orders", ok) % {"n": ok} + f" {done}."
+            )
         for error in failed:
             messages.error(request, error)
 

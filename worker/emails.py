@@ -28,7 +28,7 @@ SUBJECTS = {
     Kind.ORDER_SHIPPED: "Your order {number} is on its way",
     Kind.ORDER_REFUNDED: "A refund for your order {number}",
     Kind.ORDER_EXPIRED: "Your order {number} was not completed",
-    Kind.LOW_STOCK_DIGEST: "Low stock: {count} variant(s) need restocking",
+    Kind.LOW_STOCK_DIGEST: "Low stock: {count} {variants} restocking",
 }
 
 
@@ -139,7 +139,10 @@ def render(email: OutboxEmail) -> EmailMultiAlternatives:
         subject = SUBJECTS[email.kind].format(number=order.number)
         reference = f"{email.kind}-{order.number}"
     else:
-        subject = SUBJECTS[email.kind].format(count=len(email.data.get("variants", [])))
+        count = len(email.data.get("variants", []))
+        subject = SUBJECTS[email.kind].format(
+            count=count, variants="variant needs" if count == 1 else "variants need"
+        )
         reference = email.kind
     if email.reference:
         reference += f"-{email.reference}"

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from shop.catalog import csv_io, selectors, services
 from shop.catalog.listings import refresh_listings
@@ -230,7 +231,10 @@ class VariantAdmin(admin.ModelAdmin):
             if result.ok:
                 messages.success(
                     request,
-                    f"Imported: {result.created} variant(s) created, {result.updated} updated.",
+                    "Imported: "
+                    + ngettext("%(n)d variant created", "%(n)d variants created", result.created)
+                    % {"n": result.created}
+                    + f", {result.updated} updated.",
                 )
                 return redirect("admin:catalog_variant_changelist")
         context = {

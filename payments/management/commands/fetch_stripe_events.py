@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from payments import gateway, services
 
@@ -21,4 +22,9 @@ class Command(BaseCommand):
             raise CommandError(f"Stripe could not be reached: {error}") from error
         total = sum(results.values())
         summary = ", ".join(f"{n} {result}" for result, n in sorted(results.items())) or "nothing"
-        self.stdout.write(self.style.SUCCESS(f"Fetched {total} event(s): {summary}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext("Fetched %(n)d event", "Fetched %(n)d events", total) % {"n": total}
+                + f": {summary}."
+            )
+        )

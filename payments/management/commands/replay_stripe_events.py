@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from payments import services
 from payments.models import StripeEvent
@@ -38,4 +39,9 @@ class Command(BaseCommand):
         count = events.count()
         results = services.replay_stored_events(events=events)
         summary = ", ".join(f"{n} {result}" for result, n in sorted(results.items())) or "nothing"
-        self.stdout.write(self.style.SUCCESS(f"Replayed {count} event(s): {summary}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext("Replayed %(n)d event", "Replayed %(n)d events", count) % {"n": count}
+                + f": {summary}."
+            )
+        )
