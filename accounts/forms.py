@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import Address
-from orders.forms import RegionField, address_widgets, clean_address_region, country_field
+from orders.forms import RegionField, address_widgets, clean_address, country_field
 
 
 class AddressForm(forms.ModelForm):
@@ -16,12 +16,8 @@ class AddressForm(forms.ModelForm):
         widgets = address_widgets()
 
     def clean(self):
-        data = super().clean()
-        for field in ("name", "line1", "city", "postcode"):
-            value = data.get(field)
-            if value is not None and not value.strip():
-                self.add_error(field, "This field is required.")
-        clean_address_region(self)
+        super().clean()
+        clean_address(self)
         return self.cleaned_data
 
 

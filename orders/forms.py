@@ -49,6 +49,16 @@ def country_field() -> forms.ChoiceField:
     )
 
 
+def clean_address(form: forms.Form) -> None:
+    """What checkout and the address book both check: no blank required line, and a region
+    of the chosen country where its addresses need one."""
+    for field in ("name", "line1", "city", "postcode"):
+        value = form.cleaned_data.get(field)
+        if value is not None and not value.strip():
+            form.add_error(field, "This field is required.")
+    clean_address_region(form)
+
+
 def clean_address_region(form: forms.Form) -> None:
     """A region of the chosen country where its addresses need one; empty elsewhere."""
     country = form.cleaned_data.get("country")
@@ -109,11 +119,7 @@ class CheckoutForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for field in ("name", "line1", "city", "postcode"):
-            value = data.get(field)
-            if value is not None and not value.strip():
-                self.add_error(field, "This field is required.")
-        clean_address_region(self)
+        clean_address(self)
         method, country = data.get("shipping_method"), data.get("country")
         if method is not None and country and not method.ships_to(country):
             self.add_error(

@@ -109,3 +109,31 @@ def clean_region(country: str, region: str) -> tuple[str, str]:
         name = f"the {name}" if name.startswith("United ") else name
         return "", f"Please choose a {REGION_COUNTRIES[country].lower()} of {name}."
     return region, ""
+
+
+def migrate_free_text(model, country_field: str, region_field: str, what: str) -> None:
+    """For the migrations that brought in region codes: free-text regions become ISO 3166-2
+    codes where they match one of the country's; the others are kept as they were and
+    listed, for the merchant to fix. (`model` is the migration's historical model.)"""
+    unmatched = []
+    for row in model.objects.exclude(**{region_field: ""}).iterator():
+        country, text = getattr(row, country_field), getattr(row, region_field)
+        if not needs_region(country):
+            continue
+        if is_region_of(text, country):
+            continue
+        code = match(country, text)
+        taken = (
+            code
+            and what == "tax rate"
+            and model.objects.filter(**{country_field: country, region_field: code}).exists()
+        )
+        if code and not taken:
+            setattr(row, region_field, code)
+            row.save(update_fields=[region_field])
+        else:
+            unmatched.append(f"{what} {row.pk}: {country} {text!r}")
+    if unmatched:
+        print(f"\n  Regions that match no ISO 3166-2 code ({what}), kept as typed:")
+        for line in unmatched:
+            print(f"    {line}")

@@ -2,36 +2,11 @@
 
 from django.db import migrations, models
 
-
-def _to_codes(model, country_field, region_field, what):
-    """Free-text regions become ISO 3166-2 codes where they match one of the country's;
-    the others are kept as they were and listed, for the merchant to fix."""
-    from orders import regions
-
-    unmatched = []
-    for row in model.objects.exclude(**{region_field: ""}).iterator():
-        country, text = getattr(row, country_field), getattr(row, region_field)
-        if not regions.needs_region(country):
-            continue
-        if regions.is_region_of(text, country):
-            continue
-        code = regions.match(country, text)
-        taken = code and what == "tax rate" and model.objects.filter(
-            **{country_field: country, region_field: code}
-        ).exists()
-        if code and not taken:
-            setattr(row, region_field, code)
-            row.save(update_fields=[region_field])
-        else:
-            unmatched.append(f"{what} {row.pk}: {country} {text!r}")
-    if unmatched:
-        print(f"\n  Regions that match no ISO 3166-2 code ({what}), kept as typed:")
-        for line in unmatched:
-            print(f"    {line}")
+from orders.regions import migrate_free_text
 
 
 def forwards(apps, schema_editor):
-    _to_codes(apps.get_model("accounts", "Address"), "country", "region", "address")
+    migrate_free_text(apps.get_model("accounts", "Address"), "country", "region", "address")
 
 
 class Migration(migrations.Migration):
