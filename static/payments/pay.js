@@ -12,10 +12,12 @@
   button.disabled = false;
 
   function showError(text) {
+    // Announced (role="alert"), and the shopper is back where they pressed Pay.
     message.textContent = text;
     message.hidden = false;
     button.disabled = false;
     button.classList.remove("busy");
+    button.focus();
   }
 
   form.addEventListener("submit", function (event) {

@@ -70,20 +70,29 @@
   }
 
   function threeDSecure() {
-    // What a bank's authentication page does, in a dialog over the page.
+    // What a bank's authentication page does, in a modal dialog over the page: focus moves
+    // into it and stays there, Escape cancels (the authentication fails), and focus returns
+    // to where it was when the dialog closes.
     return new Promise(function (resolve) {
-      var overlay = el("div", { "class": "stripe-3ds", role: "dialog", "aria-modal": "true", "aria-label": "3D Secure" });
-      var panel = el("div", { "class": "stripe-3ds-panel" });
-      panel.appendChild(el("h2", {}, "3D Secure test payment"));
-      panel.appendChild(el("p", {}, "Your bank asks you to confirm this payment."));
+      var before = document.activeElement;
+      var dialog = el("dialog", { "class": "stripe-3ds-panel", "aria-labelledby": "stripe-3ds-title" });
+      dialog.appendChild(el("h2", { id: "stripe-3ds-title" }, "3D Secure test payment"));
+      dialog.appendChild(el("p", {}, "Your bank asks you to confirm this payment."));
       var ok = el("button", { type: "button", "class": "primary" }, "Complete authentication");
       var fail = el("button", { type: "button" }, "Fail authentication");
-      ok.addEventListener("click", function () { overlay.remove(); resolve(true); });
-      fail.addEventListener("click", function () { overlay.remove(); resolve(false); });
-      panel.appendChild(ok);
-      panel.appendChild(fail);
-      overlay.appendChild(panel);
-      document.body.appendChild(overlay);
+      var passed = false;
+      ok.addEventListener("click", function () { passed = true; dialog.close(); });
+      fail.addEventListener("click", function () { dialog.close(); });
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        if (before && before.focus) { before.focus(); }
+        resolve(passed);
+      });
+      dialog.appendChild(ok);
+      dialog.appendChild(fail);
+      document.body.appendChild(dialog);
+      dialog.showModal();
+      ok.focus();
     });
   }
 

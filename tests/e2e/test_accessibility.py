@@ -69,6 +69,15 @@ def _to_payment(page, base):
     page.get_by_test_id("payment-element").wait_for()
 
 
+def _three_d_secure(page, base):
+    _to_payment(page, base)
+    page.get_by_label("Card number").fill("4000 0025 0000 3155")
+    page.get_by_label("Expiration date").fill("12 / 34")
+    page.get_by_label("Security code").fill("123")
+    page.locator("#pay-button").click()
+    page.get_by_role("dialog").wait_for()
+
+
 # name -> how to reach it (the browser is on a fresh page with the shop's URL as `base`)
 PAGES = {
     "home": lambda page, base: page.goto(base + "/"),
@@ -104,6 +113,7 @@ PAGES = {
     "password-reset": lambda page, base: page.goto(base + "/accounts/password/reset/"),
     "not-found": lambda page, base: page.goto(base + "/no-such-page/"),
     "pay": _to_payment,
+    "pay-3d-secure-dialog": _three_d_secure,
     "order": lambda page, base: (
         _to_payment(page, base),
         page.goto(page.url.replace("/pay/", "/").replace("/payments/orders/", "/orders/")),
@@ -148,6 +158,7 @@ EXPECTED_HEADINGS = {
     "password-reset": "Password Reset",
     "not-found": "We could not find that page",
     "pay": "Pay $15.00",
+    "pay-3d-secure-dialog": "Pay $15.00",
     "order": "Order",
     "my-orders": "My orders",
     "addresses-errors": "Addresses",
@@ -176,3 +187,28 @@ def test_no_page_has_an_accessibility_violation(page, live_server, small_shop, w
     assert found == {}
     # Each page is the one meant, not a sign-in form or an error in its place.
     assert reached == EXPECTED_HEADINGS, reached
+
+
+def test_the_3d_secure_dialog_is_a_modal_escape_cancels_and_focus_returns(
+    page, live_server, small_shop
+):
+    _three_d_secure(page, live_server.url)
+    dialog = page.get_by_role("dialog")
+
+    # Focus is in the dialog and Tab never reaches the page behind it, which is inert (past
+    # the last button, focus goes to the browser's own controls: `body` from in here).
+    assert page.evaluate("document.activeElement.textContent") == "Complete authentication"
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        assert page.evaluate(
+            "document.activeElement === document.body || !!document.activeElement.closest('dialog')"
+        )
+    page.get_by_role("button", name="Fail authentication").focus()
+    page.keyboard.press("Escape")
+
+    # Cancelled: the authentication fails, the shopper is told so on the pay page (an alert),
+    # and focus is back on the Pay button they pressed.
+    page.get_by_text("We could not authenticate your payment").wait_for()
+    assert dialog.count() == 0
+    assert page.locator("#payment-message").get_attribute("role") == "alert"
+    assert page.evaluate("document.activeElement.id") == "pay-button"
