@@ -37,18 +37,6 @@ def get_or_create_cart(request) -> Cart:
     return cart
 
 
-def _purchasable_variant(variant_id: int) -> Variant:
-    variant = (
-        Variant.objects.select_related("product")
-        .defer(*(f"product__{name}" for name in Product.SEARCH_FIELDS))
-        .filter(pk=variant_id, product__is_published=True)
-        .first()
-    )
-    if variant is None:
-        raise CartError("That product is not available.")
-    return variant
-
-
 def _check_quantity(variant: Variant, quantity: int) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
         raise CartError("Quantity must be a whole number of at least 1.")

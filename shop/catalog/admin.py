@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -12,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from shop.catalog import csv_io, selectors, services
+from shop.catalog.cache import bump_catalog_version
 from shop.catalog.listings import refresh_listings
 from shop.catalog.models import Category, Product, ProductImage, Variant
 
@@ -25,17 +27,21 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # Category names are part of their products' search documents.
-        _, ids = selectors.category_with_descendant_ids(obj.slug)
+        # Category names are part of their products' search documents; the menu and the
+        # filters show the category: both follow on the next request.
+        ids = selectors.category_tree(fresh=True).descendant_ids(obj.pk)
         refresh_listings(
             product_ids=Product.objects.filter(category_id__in=ids).values_list("pk", flat=True)
         )
+        transaction.on_commit(bump_catalog_version)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        from shop.catalog.cache import bump_catalog_version
+        transaction.on_commit(bump_catalog_version)
 
-        bump_catalog_version()
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(bump_catalog_version)
 
 
 class VariantInline(admin.TabularInline):
@@ -101,9 +107,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        from shop.catalog.cache import bump_catalog_version
-
-        bump_catalog_version()
+        transaction.on_commit(bump_catalog_version)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Variant:

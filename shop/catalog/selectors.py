@@ -98,35 +98,32 @@ class CategoryTree:
         return None
 
 
-def category_tree() -> CategoryTree:
-    def load() -> CategoryTree:
-        rows = list(Category.objects.only("pk", "slug", "name", "parent_id", "description"))
-        children: dict[int | None, list[int]] = {}
-        for category in rows:  # already in display order
-            children.setdefault(category.parent_id, []).append(category.pk)
-        return CategoryTree(categories={c.pk: c for c in rows}, children=children)
+def _load_category_tree() -> CategoryTree:
+    rows = list(Category.objects.only("pk", "slug", "name", "parent_id", "description"))
+    children: dict[int | None, list[int]] = {}
+    for category in rows:  # already in display order
+        children.setdefault(category.parent_id, []).append(category.pk)
+    return CategoryTree(categories={c.pk: c for c in rows}, children=children)
 
+
+def category_tree(*, fresh: bool = False) -> CategoryTree:
+    """Every category, one query, cached under the catalog version. `fresh`: read now (a
+    change to categories, before its commit has bumped the version)."""
+    if fresh:
+        return _load_category_tree()
     from django.core.cache import cache as django_cache
 
     # Kept in the cache even without CATALOG_CACHE: one web process (the embedded shop)
     # shares its own version number; several need Redis (see README).
     try:
-        return django_cache.get_or_set(cache.key("categories"), load, timeout=3600)
+        return django_cache.get_or_set(cache.key("categories"), _load_category_tree, timeout=3600)
     except Exception:  # the cache is down: read them
-        return load()
+        return _load_category_tree()
 
 
 def navigation_categories() -> list[Category]:
     """Top-level categories for the home page."""
     return category_tree().top_level()
-
-
-def category_with_descendant_ids(slug: str) -> tuple[Category, list[int]] | None:
-    tree = category_tree()
-    category = tree.by_slug(slug)
-    if category is None:
-        return None
-    return category, tree.descendant_ids(category.pk)
 
 
 # --- search -----------------------------------------------------------------------------------

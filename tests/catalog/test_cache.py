@@ -148,3 +148,21 @@ def test_a_cache_that_is_down_slows_pages_but_breaks_nothing(
         "Only 2 left"
         in client.get(reverse("catalog:product", args=["brass-lamp"])).content.decode()
     )
+
+
+def test_a_category_added_in_the_admin_shows_on_the_next_request(
+    cached, lamp, client, django_capture_on_commit_callbacks
+):
+    assert "Garden" not in client.get(reverse("catalog:home")).content.decode()
+    merchant = Client()
+    merchant.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = merchant.post(
+            reverse("admin:catalog_category_add"),
+            {"name": "Garden", "slug": "garden", "description": "", "position": 9},
+        )
+
+    assert response.status_code == 302
+    assert "Garden" in client.get(reverse("catalog:home")).content.decode()
+    assert client.get(reverse("catalog:category", args=["garden"])).status_code == 200
