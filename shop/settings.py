@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "shop",
     "djmoney",
+    "imagekit",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -224,6 +225,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Product image renditions (srcset widths, WebP and JPEG), made once when an image is saved
+# and kept in the media storage beside the originals (shop/catalog/images.py).
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "shop.catalog.images.GenerateOnSave"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -3,11 +3,12 @@ from decimal import Decimal
 
 import factory
 from django.conf import settings
+from django.core.files.base import ContentFile
 from moneyed import Money
 
 from accounts.models import User
 from orders.models import ShippingMethod
-from shop.catalog.models import Category, Product, Variant
+from shop.catalog.models import Category, Product, ProductImage, Variant
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -36,16 +37,20 @@ class VariantFactory(factory.django.DjangoModelFactory):
 
     product = factory.SubFactory(ProductFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
-    options = factory.LazyAttribute(lambda o: {"size": "M"})
+    options = factory.LazyAttribute(lambda o: {})
     price = factory.LazyFunction(lambda: Money(Decimal("10.00"), settings.SHOP_CURRENCY))
     stock_on_hand = 10
 
     @factory.post_generation
     def listing(obj, create, extracted, **kwargs):
-        """As the catalog services do: the product's listing columns follow its variants."""
+        """As the catalog services do: the options given become option rows, and the
+        product's listing columns follow its variants."""
         if create:
             from shop.catalog.listings import refresh_listings
+            from shop.catalog.options import assign_options
 
+            if obj.options:
+                assign_options(variant=obj, options=obj.options)
             refresh_listings(product_ids=[obj.product_id])
 
 
@@ -99,3 +104,27 @@ class UserFactory(factory.django.DjangoModelFactory):
             from allauth.mfa.totp.internal.auth import TOTP
 
             TOTP.activate(obj, TOTP_SECRET)
+
+
+def png_bytes(size=(40, 40), colour=(200, 190, 170)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    """A real (small) image file, so its size is read and its renditions made, as on upload."""
+
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.LazyAttribute(
+        lambda o: ContentFile(png_bytes(), name=f"{o.product.slug}-{o.position}.png")
+    )
+    alt_text = ""
+    position = 0

@@ -12,6 +12,7 @@ QUANTITY_ERRORS = {
 
 class AddToCartForm(forms.Form):
     variant = forms.IntegerField(
+        required=False,  # when the options chosen name it (catalog/forms.option_choices)
         min_value=1,
         max_value=2**62,
         error_messages=dict.fromkeys(
@@ -24,10 +25,6 @@ class AddToCartForm(forms.Form):
     product = forms.IntegerField(
         required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput
     )
-
-    def __init__(self, *args, variants=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.variants = variants or []
 
 
 class QuantityForm(forms.Form):

@@ -1,11 +1,17 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shop.cart import selectors, services
 from shop.cart.exceptions import CartError
 from shop.cart.forms import AddToCartForm, QuantityForm
+from shop.catalog import selectors as catalog_selectors
+from shop.catalog.forms import option_choices
+from shop.catalog.models import Variant
 
 
 def _form_error(form) -> str:
@@ -21,6 +27,20 @@ def _back(request, fallback="cart:detail"):
     return redirect(fallback)
 
 
+def _back_to_choice(request, variant_id: int, quantity: int):
+    """The product page with this variant chosen and this quantity typed, as before."""
+    variant = (
+        Variant.objects.filter(pk=variant_id, product__is_published=True)
+        .values_list("sku", "product__slug")
+        .first()
+    )
+    if variant is None:
+        return _back(request)
+    sku, slug = variant
+    query = urlencode({"variant": sku, "quantity": quantity})
+    return redirect(f"{reverse('catalog:product', kwargs={'slug': slug})}?{query}")
+
+
 def detail(request):
     cart = selectors.cart_for_request(request)
     return render(request, "cart/detail.html", {"priced": selectors.price_cart(cart)})
@@ -28,20 +48,35 @@ def detail(request):
 
 @require_POST
 def add(request):
+    """Add the variant posted, or the one the chosen options make (`option_<code>` fields,
+    the product page's pickers). A refusal goes back to the product page with the shopper's
+    choice and quantity kept."""
     form = AddToCartForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_error(form))
         return _back(request)
+    variant_id, product_id = form.cleaned_data["variant"], form.cleaned_data["product"]
+    chosen = option_choices(request.POST)
+    if chosen and product_id:
+        variant_id = catalog_selectors.variant_id_with_values(
+            product_id=product_id, value_ids=list(chosen.values())
+        )
+        if variant_id is None:
+            messages.error(request, "That combination is not made. Please choose another.")
+            return _back(request)
+    if variant_id is None:
+        messages.error(request, "Please choose an option.")
+        return _back(request)
     try:
         line = services.add_to_cart(
             request=request,
-            variant_id=form.cleaned_data["variant"],
+            variant_id=variant_id,
             quantity=form.cleaned_data["quantity"],
-            product_id=form.cleaned_data["product"],
+            product_id=product_id,
         )
     except CartError as error:
         messages.error(request, str(error))
-        return _back(request)
+        return _back_to_choice(request, variant_id, form.cleaned_data["quantity"])
     messages.success(
         request, f"Added {form.cleaned_data['quantity']} × {line.variant} to your cart."
     )

@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -12,10 +14,19 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from shop.catalog import csv_io, selectors, services
+from shop.catalog import csv_io, options, selectors, services
 from shop.catalog.cache import bump_catalog_version
 from shop.catalog.listings import refresh_listings
-from shop.catalog.models import Category, Product, ProductImage, Variant
+from shop.catalog.models import (
+    Category,
+    OptionType,
+    OptionValue,
+    Product,
+    ProductImage,
+    Variant,
+)
+from shop.catalog.templatetags.shop_tags import money as money_text
+from shop.money import exponent, quantize
 
 
 @admin.register(Category)
@@ -44,20 +55,100 @@ class CategoryAdmin(admin.ModelAdmin):
         transaction.on_commit(bump_catalog_version)
 
 
+class VariantForm(forms.ModelForm):
+    """A variant as the merchant edits it: one choice per option of its product, the price
+    in the shop's currency with its own decimals (no currency to pick: a shop has one)."""
+
+    option_types: list[OptionType] = []  # the product's, set by variant_form_for
+
+    price = forms.DecimalField(min_value=0, max_digits=14)
+
+    class Meta:
+        model = Variant
+        fields = ["sku", "price", "stock_on_hand", "track_stock", "allow_backorder", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        currency = settings.SHOP_CURRENCY
+        price = self.fields["price"]
+        price.decimal_places = exponent(currency)
+        price.label = f"Price ({currency})"
+        price.widget.attrs.update(
+            step=str(Decimal(1).scaleb(-exponent(currency))), inputmode="decimal"
+        )
+        if self.instance.pk:
+            self.initial["price"] = quantize(self.instance.price.amount, currency)
+            current = {
+                link.option_type_id: link.value_id for link in self.instance.option_values.all()
+            }
+            for option_type in self.option_types:
+                self.initial.setdefault(f"option_{option_type.code}", current.get(option_type.pk))
+
+    def chosen_values(self) -> list[OptionValue]:
+        return [
+            self.cleaned_data[f"option_{t.code}"]
+            for t in self.option_types
+            if self.cleaned_data.get(f"option_{t.code}")
+        ]
+
+
+def variant_form_for(product: Product | None) -> type[VariantForm]:
+    """The variant form with a required choice for each option the product offers."""
+    option_types = list(product.option_types.prefetch_related("values")) if product else []
+    fields = {
+        f"option_{t.code}": forms.ModelChoiceField(
+            queryset=t.values.all(), label=t.name, empty_label="Choose…"
+        )
+        for t in option_types
+    }
+    return type("VariantForm", (VariantForm,), {"option_types": option_types, **fields})
+
+
+def option_field_names(product: Product | None) -> list[str]:
+    return [f"option_{t.code}" for t in product.option_types.all()] if product else []
+
+
+class VariantFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            values = tuple(v.pk for v in form.chosen_values())
+            if not values:
+                continue
+            if values in seen:
+                raise forms.ValidationError(
+                    f"{form.cleaned_data.get('sku')} and {seen[values]} have the same options: "
+                    "each variant needs its own combination."
+                )
+            seen[values] = form.cleaned_data.get("sku")
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
+    form = VariantForm
+    formset = VariantFormSet
     extra = 0
-    fields = [
-        "sku",
-        "options",
-        "price",
-        "stock_on_hand",
-        "reserved",
-        "track_stock",
-        "allow_backorder",
-        "position",
-    ]
     readonly_fields = ["reserved"]
+    classes = ["variants"]
+
+    def get_fields(self, request, obj=None):
+        return [
+            "sku",
+            *option_field_names(obj),
+            "price",
+            "stock_on_hand",
+            "reserved",
+            "track_stock",
+            "allow_backorder",
+            "position",
+        ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = variant_form_for(obj)
+        return super().get_formset(request, obj, **kwargs)
 
     @admin.display(description="Reserved")
     def reserved(self, obj):
@@ -67,21 +158,61 @@ class VariantInline(admin.TabularInline):
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
     extra = 0
-    fields = ["preview", "image", "alt_text", "position"]
+    fields = ["preview", "image", "alt_text", "option_value", "position"]
     readonly_fields = ["preview"]
 
     @admin.display(description="")
     def preview(self, obj):
         if not obj.image:
             return ""
-        return format_html('<img src="{}" style="height:48px">', obj.image.url)
+        return format_html('<img src="{}" alt="" style="height:48px">', obj.webp_320.url)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields["option_value"]
+        # Only the values this product's variants can have.
+        field.queryset = (
+            OptionValue.objects.filter(option_type__products=obj).select_related("option_type")
+            if obj
+            else OptionValue.objects.none()
+        )
+        field.label_from_instance = lambda v: f"{v.option_type.name}: {v.value}"
+        return formset
 
 
-def _save_variant(request, variant, refresh=True):
+def _save_variant(request, variant, refresh=True, values=None):
     try:
-        services.save_variant(variant=variant, refresh=refresh)
+        services.save_variant(variant=variant, refresh=refresh, option_values=values)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+
+
+class OptionValueInline(admin.TabularInline):
+    model = OptionValue
+    extra = 1
+    fields = ["value", "swatch", "position"]
+
+
+@admin.register(OptionType)
+class OptionTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "display", "values_list"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [OptionValueInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("values")
+
+    @admin.display(description="Values")
+    def values_list(self, obj):
+        return ", ".join(v.value for v in obj.values.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Renamed values and a new order show in labels, filters and search.
+        products = list(form.instance.products.all())
+        for product in products:
+            options.refresh_option_labels(product=product)
+        refresh_listings(product_ids=[p.pk for p in products])
 
 
 @admin.register(Product)
@@ -91,6 +222,11 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "variants__sku"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VariantInline, ProductImageInline]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "description", "is_published"]}),
+        ("Options", {"fields": ["option_types"]}),
+    ]
 
     @admin.display(description="Variants")
     def variant_count(self, obj):
@@ -103,6 +239,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        options.refresh_option_labels(product=form.instance)  # its options may have changed
         refresh_listings(product_ids=[form.instance.pk])
 
     def delete_model(self, request, obj):
@@ -112,8 +249,13 @@ class ProductAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Variant:
             return super().save_formset(request, form, formset, change)
-        for variant in formset.save(commit=False):
-            _save_variant(request, variant, refresh=False)  # save_related refreshes once
+        formset.save(commit=False)
+        for variant_form in formset.forms:
+            variant = variant_form.instance
+            if variant_form in formset.deleted_forms or not variant_form.has_changed():
+                continue
+            # save_related refreshes the listing once, after every variant
+            _save_variant(request, variant, refresh=False, values=variant_form.chosen_values())
         for variant in formset.deleted_objects:
             variant.delete()
         return None
@@ -166,7 +308,7 @@ class VariantAdmin(admin.ModelAdmin):
         "sku",
         "product",
         "label",
-        "price",
+        "price_shown",
         "stock_on_hand",
         "stock_reserved",
         "track_stock",
@@ -180,8 +322,31 @@ class VariantAdmin(admin.ModelAdmin):
     actions = ["export_csv"]
     change_list_template = "admin/catalog/variant_change_list.html"
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = variant_form_for(obj.product if obj else None)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return [
+            "product",
+            "sku",
+            *option_field_names(obj.product if obj else None),
+            "price",
+            "stock_on_hand",
+            "stock_reserved",
+            "track_stock",
+            "allow_backorder",
+            "position",
+        ]
+
+    @admin.display(description="Price", ordering="price")
+    def price_shown(self, obj):
+        return money_text(obj.price)
+
     def save_model(self, request, obj, form, change):
-        _save_variant(request, obj)
+        # The stock list's in-place edits have no option fields: the options stay as they are.
+        chosen = form.chosen_values() if getattr(form, "option_types", None) else None
+        _save_variant(request, obj, values=chosen)
 
     def delete_model(self, request, obj):
         product_id = obj.product_id

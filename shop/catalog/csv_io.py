@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from moneyed import Money
 
-from shop.catalog import services
+from shop.catalog import options, services
 from shop.catalog.listings import refresh_listings
 from shop.catalog.models import Category, Product, Variant
 from shop.money import quantize
@@ -251,22 +251,22 @@ def _apply(row: _Row, categories: dict, products: dict, result: ImportResult) ->
             variant = Variant(
                 product=product,
                 sku=row.sku,
-                options=row.options,
                 price=price,
                 stock_on_hand=row.stock,
                 track_stock=row.track_stock,
                 allow_backorder=row.allow_backorder,
             )
             services.save_variant(variant=variant, refresh=False)
+            options.assign_options(variant=variant, options=row.options)
             result.created += 1
         else:
             variant.product = product
-            variant.options = row.options
             variant.price = price
             variant.track_stock = row.track_stock
             variant.allow_backorder = row.allow_backorder
             variant.stock_on_hand = row.stock
             services.save_variant(variant=variant, refresh=False)
+            options.assign_options(variant=variant, options=row.options)
             result.updated += 1
     except ValidationError as error:
         error.line = row.line  # type: ignore[attr-defined]

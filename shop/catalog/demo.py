@@ -1,13 +1,13 @@
-"""The demo catalog: 6 categories, 40 products, variants, stock and generated images.
+"""The demo catalog: 6 categories, 40 products with options that suit each (sizes and colours for
+clothes, diameters for a skillet, grinds for coffee), stock, and drawn product shots.
 
 Idempotent: products are found by slug and SKUs by code, so loading twice changes nothing.
 """
 
 from __future__ import annotations
 
-import colorsys
 import hashlib
-import io
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,99 +15,161 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
+from shop.catalog import drawings
 from shop.catalog.listings import refresh_all
-from shop.catalog.models import Category, Product, ProductImage, Variant
+from shop.catalog.models import (
+    Category,
+    OptionType,
+    OptionValue,
+    Product,
+    ProductImage,
+    Variant,
+)
+from shop.catalog.options import set_variant_options
 from shop.money import money
 
+# Option types and their values, in order; colours with their swatch.
+OPTION_TYPES = {
+    "size": ("Size", ["XS", "S", "M", "L", "XL"]),
+    "waist": ("Waist", ["30", "32", "34", "36"]),
+    "colour": ("Colour", []),
+    "capacity": ("Capacity", ["250 g", "500 g", "500 ml", "750 ml", "1 l"]),
+    "diameter": ("Diameter", ["20 cm", "26 cm", "30 cm"]),
+    "board": ("Size", ["Small", "Large"]),
+    "paper": ("Paper", ["Dot grid", "Lined", "Plain"]),
+    "grind": ("Grind", ["Whole bean", "Filter", "Espresso"]),
+}
+COLOURS = {
+    "Forest": "#2f5d50", "Sand": "#d8c3a0", "Charcoal": "#3b3f45", "Navy": "#2b3a55",
+    "Ochre": "#c8912e", "Natural": "#e6dcc6", "Black": "#232323", "Tan": "#b07b4f",
+    "Oatmeal": "#d9cdb6", "Cream": "#efe6d0", "Blue": "#4a6fa5", "Indigo": "#34406b",
+    "Rust": "#a4502f", "Brass": "#b8933f", "Walnut": "#6b4a33", "Amber": "#d49a2a",
+    "Red": "#b8412f", "Steel": "#8a9299", "Clear": "#dfe8ea",
+}  # fmt: skip
 SIZES = ["S", "M", "L", "XL"]
-COLOURS = ["Forest", "Sand", "Charcoal"]
 
+# Each product: name, price, description, the kind of drawing, its colour(s), other options
+# as (option code, values, price step per value beyond the first).
 CATALOG = {
     "Clothing": {
         "description": "Everyday clothes made to last.",
-        "options": "size+colour",
         "products": [
-            ("Organic Cotton Tee", "29.00", "Heavyweight organic cotton, garment-dyed."),
-            ("Merino Crew Sweater", "89.00", "Fine merino wool that keeps warm without bulk."),
-            ("Canvas Work Jacket", "149.00", "Waxed canvas, corduroy collar, four pockets."),
-            ("Linen Shirt", "69.00", "Breathable European linen, relaxed fit."),
-            ("Fleece Hoodie", "75.00", "Recycled fleece, brushed inside."),
-            ("Chino Trousers", "79.00", "Stretch cotton twill with a tapered leg."),
-            ("Rain Shell", "129.00", "Seam-sealed, packs into its own pocket."),
+            ("Organic Cotton Tee", "29.00", "Heavyweight organic cotton, garment-dyed.",
+             "tee", ["Forest", "Sand", "Navy"], [("size", SIZES, "0")]),
+            ("Merino Crew Sweater", "89.00", "Fine merino wool that keeps warm without bulk.",
+             "sweater", ["Charcoal", "Oatmeal"], [("size", SIZES, "0")]),
+            ("Canvas Work Jacket", "149.00", "Waxed canvas, corduroy collar, four pockets.",
+             "jacket", ["Tan", "Forest"], [("size", SIZES, "0")]),
+            ("Linen Shirt", "69.00", "Breathable European linen, relaxed fit.",
+             "tee", ["Blue", "Natural"], [("size", SIZES, "0")]),
+            ("Fleece Hoodie", "75.00", "Recycled fleece, brushed inside.",
+             "hoodie", ["Forest", "Sand"], [("size", SIZES, "0")]),
+            ("Chino Trousers", "79.00", "Stretch cotton twill with a tapered leg.",
+             "trousers", ["Sand", "Navy"], [("waist", ["30", "32", "34", "36"], "0")]),
+            ("Rain Shell", "129.00", "Seam-sealed, packs into its own pocket.",
+             "jacket", ["Ochre", "Charcoal"], [("size", SIZES, "0")]),
         ],
     },
     "Home & Kitchen": {
         "description": "Things you will use every day.",
-        "options": "colour",
         "products": [
-            ("Stoneware Mug", "18.00", "Hand-glazed, 350 ml, dishwasher safe."),
-            ("Cast Iron Skillet", "55.00", "Pre-seasoned 26 cm skillet for a lifetime of use."),
-            ("Linen Tea Towels (set of 2)", "24.00", "Absorbent stonewashed linen."),
-            ("Walnut Cutting Board", "65.00", "End-grain walnut, oiled by hand."),
-            ("Pour-over Coffee Set", "48.00", "Ceramic dripper with a glass carafe."),
-            ("Wool Throw Blanket", "110.00", "Lambswool throw, 130 × 180 cm."),
-            ("Enamel Storage Tins", "36.00", "Set of three airtight tins."),
+            ("Stoneware Mug", "18.00", "Hand-glazed, 350 ml, dishwasher safe.",
+             "mug", ["Cream", "Forest", "Charcoal"], []),
+            ("Cast Iron Skillet", "45.00", "Pre-seasoned skillet for a lifetime of use.",
+             "skillet", ["Black"], [("diameter", ["20 cm", "26 cm", "30 cm"], "10")]),
+            ("Linen Tea Towels (set of 2)", "24.00", "Absorbent stonewashed linen.",
+             "folded", ["Natural", "Indigo"], []),
+            ("Walnut Cutting Board", "55.00", "End-grain walnut, oiled by hand.",
+             "board", ["Walnut"], [("board", ["Small", "Large"], "20")]),
+            ("Pour-over Coffee Set", "48.00", "Ceramic dripper with a glass carafe.",
+             "pourover", ["Cream"], []),
+            ("Wool Throw Blanket", "110.00", "Lambswool throw, 130 × 180 cm.",
+             "folded", ["Oatmeal", "Forest", "Rust"], []),
+            ("Enamel Storage Tins", "36.00", "Set of three airtight tins.",
+             "tins", ["Cream"], []),
         ],
     },
     "Outdoors": {
         "description": "Gear for days outside.",
-        "options": "colour",
         "products": [
-            ("Daypack 20L", "95.00", "Water-resistant pack with a padded laptop sleeve."),
-            ("Insulated Bottle", "32.00", "Keeps drinks cold for 24 hours."),
-            ("Camp Stool", "42.00", "Folds flat, holds 120 kg."),
-            ("Trail Headlamp", "38.00", "300 lumens, USB rechargeable."),
-            ("Picnic Blanket", "58.00", "Waterproof backing, rolls up with a strap."),
-            ("Hammock", "72.00", "Parachute nylon with tree straps."),
-            ("Enamel Camp Plate Set", "28.00", "Four plates that survive any trip."),
+            ("Daypack 20L", "95.00", "Water-resistant pack with a padded laptop sleeve.",
+             "backpack", ["Forest", "Charcoal", "Ochre"], []),
+            ("Insulated Bottle", "28.00", "Keeps drinks cold for 24 hours.",
+             "bottle", ["Steel", "Forest"], [("capacity", ["500 ml", "750 ml"], "4")]),
+            ("Camp Stool", "42.00", "Folds flat, holds 120 kg.", "stool", ["Sand"], []),
+            ("Trail Headlamp", "38.00", "300 lumens, USB rechargeable.", "headlamp",
+             ["Charcoal"], []),
+            ("Picnic Blanket", "58.00", "Waterproof backing, rolls up with a strap.",
+             "folded", ["Red", "Forest"], []),
+            ("Hammock", "72.00", "Parachute nylon with tree straps.", "hammock",
+             ["Ochre", "Navy"], []),
+            ("Enamel Camp Plate Set", "28.00", "Four plates that survive any trip.",
+             "plates", ["Cream", "Blue"], []),
         ],
     },
     "Stationery": {
         "description": "For lists, letters and sketches.",
-        "options": "none",
         "products": [
-            ("Dot Grid Notebook", "16.00", "A5, 192 pages of 100 gsm paper."),
-            ("Brass Pen", "45.00", "Solid brass that patinas with use."),
-            ("Desk Planner", "22.00", "Undated weekly pages."),
-            ("Watercolour Set", "34.00", "Twelve artist-grade pans in a tin."),
-            ("Kraft Envelopes (25)", "9.00", "Recycled kraft paper, C6."),
-            ("Leather Pencil Case", "39.00", "Vegetable-tanned leather, zip closure."),
+            ("A5 Notebook", "16.00", "192 pages of 100 gsm paper, lies flat.", "notebook",
+             ["Sand"], [("paper", ["Dot grid", "Lined", "Plain"], "0")]),
+            ("Brass Pen", "45.00", "Solid brass that patinas with use.", "pen", ["Brass"], []),
+            ("Desk Planner", "22.00", "Undated weekly pages.", "notebook", ["Forest"], []),
+            ("Watercolour Set", "34.00", "Twelve artist-grade pans in a tin.", "paints",
+             ["Steel"], []),
+            ("Kraft Envelopes (25)", "9.00", "Recycled kraft paper, C6.", "envelope", ["Tan"], []),
+            ("Leather Pencil Case", "39.00", "Vegetable-tanned leather, zip closure.", "pouch",
+             ["Tan", "Black"], []),
         ],
     },
     "Bags & Accessories": {
         "description": "Carry it well.",
-        "options": "colour",
         "products": [
-            ("Canvas Tote", "35.00", "Heavy canvas with leather handles."),
-            ("Leather Wallet", "59.00", "Slim bifold, six card slots."),
-            ("Wool Beanie", "27.00", "Rib-knit lambswool."),
-            ("Weekender Bag", "165.00", "Waxed canvas holdall for short trips."),
-            ("Key Ring", "15.00", "Solid brass with a leather loop."),
-            ("Sunglasses", "85.00", "Polarised lenses, acetate frames."),
+            ("Canvas Tote", "35.00", "Heavy canvas with leather handles.", "tote",
+             ["Natural", "Black"], []),
+            ("Leather Wallet", "59.00", "Slim bifold, six card slots.", "wallet",
+             ["Tan", "Black"], []),
+            ("Wool Beanie", "27.00", "Rib-knit lambswool.", "beanie",
+             ["Forest", "Charcoal", "Ochre"], []),
+            ("Weekender Bag", "165.00", "Waxed canvas holdall for short trips.", "weekender",
+             ["Sand", "Navy"], []),
+            ("Key Ring", "15.00", "Solid brass with a leather loop.", "keyring", ["Tan"], []),
+            ("Sunglasses", "85.00", "Polarised lenses, acetate frames.", "sunglasses",
+             ["Tan"], []),
         ],
     },
     "Pantry": {
         "description": "Small-batch food to share.",
-        "options": "none",
         "products": [
-            ("Wildflower Honey", "14.00", "Raw honey from small apiaries, 350 g."),
-            ("Single-origin Coffee Beans", "19.00", "Medium roast, 250 g."),
-            ("Olive Oil", "24.00", "Cold-pressed extra virgin, 500 ml."),
-            ("Sea Salt Flakes", "9.50", "Hand-harvested, 250 g."),
-            ("Dark Chocolate Bar", "6.50", "72% cacao, single origin."),
-            ("Loose Leaf Tea", "16.00", "Breakfast blend, 100 g."),
-            ("Hot Sauce Trio", "29.00", "Three sauces from mild to fierce."),
+            ("Wildflower Honey", "9.00", "Raw honey from small apiaries.", "jar", ["Amber"],
+             [("capacity", ["250 g", "500 g"], "7")]),
+            ("Single-origin Coffee Beans", "19.00", "Medium roast, 250 g.", "bag", ["Charcoal"],
+             [("grind", ["Whole bean", "Filter", "Espresso"], "0")]),
+            ("Olive Oil", "14.00", "Cold-pressed extra virgin.", "oil", ["Sand"],
+             [("capacity", ["500 ml", "1 l"], "10")]),
+            ("Sea Salt Flakes", "9.50", "Hand-harvested, 250 g.", "jar", ["Clear"], []),
+            ("Dark Chocolate Bar", "6.50", "72% cacao, single origin.", "chocolate",
+             ["Walnut"], []),
+            ("Loose Leaf Tea", "16.00", "Breakfast blend, 100 g.", "tins", ["Forest"], []),
+            ("Hot Sauce Trio", "29.00", "Three sauces from mild to fierce.", "sauces",
+             ["Red"], []),
         ],
     },
-}
+}  # fmt: skip
 
 
-def _variants_for(kind: str) -> list[dict]:
-    if kind == "size+colour":
-        return [{"size": s, "colour": c} for c in COLOURS[:2] for s in SIZES]
-    if kind == "colour":
-        return [{"colour": c} for c in COLOURS]
-    return [{}]
+def _combinations(colours: list[str], others: list) -> list[tuple[dict, Decimal]]:
+    """Every variant of a product: {code: value} and what it adds to the base price. Colour
+    is an option only when there are several."""
+    combos: list[tuple[dict, Decimal]] = [({}, Decimal(0))]
+    if len(colours) > 1:
+        combos = [({"colour": c}, Decimal(0)) for c in colours]
+    for code, values, step in others:
+        combos = [
+            ({**options, code: value}, extra + Decimal(step) * index)
+            for options, extra in combos
+            for index, value in enumerate(values)
+        ]
+    return combos
 
 
 def _stock_for(sku: str) -> int:
@@ -116,35 +178,64 @@ def _stock_for(sku: str) -> int:
     return 0 if n == 0 else 3 if n < 4 else 10 + n * 2
 
 
-def _image_png(name: str, seed: str) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
-
-    hue = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % 360 / 360
-    top = tuple(int(c * 255) for c in colorsys.hls_to_rgb(hue, 0.78, 0.45))
-    bottom = tuple(int(c * 255) for c in colorsys.hls_to_rgb(hue, 0.55, 0.40))
-    size = 600
-    image = Image.new("RGB", (size, size), top)
-    draw = ImageDraw.Draw(image)
-    for y in range(size):
-        t = y / size
-        draw.line(
-            [(0, y), (size, y)],
-            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+def _option_values() -> dict[tuple[str, str], OptionValue]:
+    values = {}
+    for position, (code, (name, names)) in enumerate(OPTION_TYPES.items()):
+        option_type, _ = OptionType.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "position": position,
+                "display": OptionType.SWATCHES if code == "colour" else OptionType.BUTTONS,
+            },
         )
-    initials = "".join(word[0] for word in name.split()[:2]).upper()
-    big = ImageFont.load_default(size=220)
-    small = ImageFont.load_default(size=34)
-    draw.text((size / 2, size / 2 - 30), initials, font=big, fill=(255, 255, 255), anchor="mm")
-    draw.text((size / 2, size - 80), name, font=small, fill=(255, 255, 255), anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
-    return buffer.getvalue()
+        choices = list(COLOURS) if code == "colour" else names
+        for index, value in enumerate(choices):
+            values[(code, value)], _ = OptionValue.objects.get_or_create(
+                option_type=option_type,
+                value=value,
+                defaults={
+                    "position": index,
+                    "swatch": COLOURS.get(value, "") if code == "colour" else "",
+                },
+            )
+    return values
+
+
+def _images(product: Product, kind: str, colours: list[str], values) -> int:
+    """A front view per colour (shown for that colour when there are several), then a
+    close-up for every choice, and a second angle of products in one colour."""
+    shots = [(colour, 0) for colour in colours] + [(colours[0], 1)]
+    if len(colours) == 1:
+        shots.append((colours[0], 2))
+    # Pillow draws and encodes outside the GIL: two at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pictures = list(
+            pool.map(
+                lambda shot: drawings.product_shot(kind, COLOURS[shot[0]], view=shot[1]), shots
+            )
+        )
+    for position, ((colour, view), picture) in enumerate(zip(shots, pictures, strict=True)):
+        what = ["", "Close-up of the ", "Another view of the "][view]
+        alt = f"{what}{product.name}" if view else product.name
+        if len(colours) > 1:
+            alt += f" in {colour.lower()}" if view == 0 else ""
+        image = ProductImage(
+            product=product,
+            alt_text=alt[0].upper() + alt[1:],
+            position=position,
+            option_value=values[("colour", colour)] if len(colours) > 1 and view == 0 else None,
+        )
+        name = f"{product.slug}-{slugify(colour)}-{view}.jpg"
+        image.image.save(name, ContentFile(picture))
+    return len(shots)
 
 
 @transaction.atomic
 def load(*, with_images: bool = True) -> dict[str, int]:
     created = {"categories": 0, "products": 0, "variants": 0, "images": 0}
     currency = settings.SHOP_CURRENCY
+    values = _option_values()
     for position, (category_name, spec) in enumerate(CATALOG.items()):
         category, new = Category.objects.get_or_create(
             slug=slugify(category_name),
@@ -155,33 +246,35 @@ def load(*, with_images: bool = True) -> dict[str, int]:
             },
         )
         created["categories"] += new
-        for name, price, description in spec["products"]:
+        for name, price, description, kind, colours, others in spec["products"]:
             product, new = Product.objects.get_or_create(
                 slug=slugify(name),
                 defaults={"name": name, "category": category, "description": description},
             )
             created["products"] += new
             code = "".join(w[0] for w in slugify(name).split("-")).upper()[:4]
-            for index, options in enumerate(_variants_for(spec["options"])):
-                suffix = "-".join(str(v)[:2].upper() for v in options.values()) or "STD"
+            for index, (options, extra) in enumerate(_combinations(colours, others)):
+                suffix = "-".join(slugify(v)[:3].upper() for v in options.values()) or "STD"
                 sku = f"{code}{product.pk:03d}-{suffix}"
-                step = Decimal(5) * ("size" in options and options["size"] == "XL")
-                _, new = Variant.objects.get_or_create(
+                variant, new = Variant.objects.get_or_create(
                     sku=sku,
                     defaults={
                         "product": product,
-                        "options": options,
                         "position": index,
-                        "price": money(Decimal(price) + step, currency),
+                        "price": money(Decimal(price) + extra, currency),
                         "stock_on_hand": _stock_for(sku),
                     },
                 )
+                if new:
+                    for option_code in options:
+                        product.option_types.add(
+                            values[(option_code, options[option_code])].option_type
+                        )
+                    set_variant_options(
+                        variant=variant, values=[values[(c, v)] for c, v in options.items()]
+                    )
                 created["variants"] += new
             if with_images and not product.images.exists():
-                image = ProductImage(product=product, alt_text=name)
-                image.image.save(
-                    f"{product.slug}.png", ContentFile(_image_png(name, product.slug)), save=True
-                )
-                created["images"] += 1
+                created["images"] += _images(product, kind, colours, values)
     refresh_all()
     return created

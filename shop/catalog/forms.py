@@ -74,3 +74,18 @@ class ListingForm(forms.Form):
     @property
     def problems(self) -> list[str]:
         return [error for errors in self.errors.values() for error in errors]
+
+
+OPTION_FIELD = re.compile(r"^option_([\w-]{1,60})$")
+
+
+def option_choices(data) -> dict[str, int]:
+    """The option values a product form posts ({"size": value id}), from fields named
+    `option_<code>`; anything that is not a whole number is left out."""
+    chosen = {}
+    for key in list(data.keys())[:20]:
+        match = OPTION_FIELD.match(key)
+        value = str(data.get(key, ""))
+        if match and value.isdigit() and len(value) < 19:
+            chosen[match.group(1)] = int(value)
+    return chosen

@@ -41,6 +41,8 @@ CARD_FIELDS = [
     "max_price",
     "units_available",
     "image",
+    "image_width",
+    "image_height",
     "image_alt",
     "facet_values",
     "search_text",
@@ -99,13 +101,13 @@ def _refresh_batch(ids: list[int]) -> None:
         "allow_backorder",
     ):
         variants[variant["product_id"]].append(variant)
-    first_images: dict[int, tuple[str, str]] = {}
-    for product_id, image, alt in (
+    first_images: dict[int, tuple[str, int | None, int | None, str]] = {}
+    for product_id, *image in (
         ProductImage.objects.filter(product_id__in=ids)
         .order_by("product_id", "position", "pk")
-        .values_list("product_id", "image", "alt_text")
+        .values_list("product_id", "image", "width", "height", "alt_text")
     ):
-        first_images.setdefault(product_id, (image, alt))
+        first_images.setdefault(product_id, tuple(image))
 
     documents = []
     for product in products:
@@ -114,7 +116,9 @@ def _refresh_batch(ids: list[int]) -> None:
         product.min_price = min(prices) if prices else None
         product.max_price = max(prices) if prices else None
         product.units_available = max((_available(v) for v in own), default=0)
-        product.image, product.image_alt = first_images.get(product.pk, ("", ""))
+        product.image, product.image_width, product.image_height, product.image_alt = (
+            first_images.get(product.pk, ("", None, None, ""))
+        )
         values = sorted(
             {f"{key}:{value}" for v in own for key, value in (v["options"] or {}).items()}
         )

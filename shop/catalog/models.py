@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
 
 # What `Variant.available` says of a variant that never runs out: more than anyone can buy.
 UNLIMITED = 10**9
@@ -33,6 +36,57 @@ class Category(models.Model):
         return reverse("catalog:category", kwargs={"slug": self.slug})
 
 
+class OptionType(models.Model):
+    """What a product's variants differ in (Size, Colour), shared by the products that use it.
+
+    `code` is the key in a variant's `options`, in filter URLs and in CSV files."""
+
+    BUTTONS, SWATCHES = "buttons", "swatches"
+
+    name = models.CharField(max_length=60, help_text="As shoppers read it: Size, Colour.")
+    code = models.SlugField(
+        max_length=60, unique=True, help_text="In filter links and CSV files: size, colour."
+    )
+    display = models.CharField(
+        max_length=10,
+        choices=[(BUTTONS, "Buttons"), (SWATCHES, "Colour swatches")],
+        default=BUTTONS,
+        help_text="How the product page offers the choice.",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OptionValue(models.Model):
+    option_type = models.ForeignKey(OptionType, related_name="values", on_delete=models.CASCADE)
+    value = models.CharField(max_length=60)
+    swatch = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour such as #2f5d50.")],
+        help_text="For colour swatches: the colour shown, such as #2f5d50.",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["option_type__position", "option_type_id", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option_type", "value"],
+                name="option_value_unique_per_type",
+                violation_error_message="This option already has that value.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class ProductQuerySet(models.QuerySet):
     def published(self) -> ProductQuerySet:
         return self.filter(is_published=True)
@@ -46,6 +100,13 @@ class Product(models.Model):
     is_published = models.BooleanField(
         default=True, help_text="Unpublished products are hidden from the shop (404)."
     )
+    option_types = models.ManyToManyField(
+        OptionType,
+        blank=True,
+        related_name="products",
+        verbose_name="options",
+        help_text="What its variants differ in. Save, and each variant gets a choice per option.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,6 +119,8 @@ class Product(models.Model):
         default=0, editable=False, help_text="Of its most available variant; 0: sold out."
     )
     image = models.CharField(max_length=255, blank=True, editable=False)
+    image_width = models.PositiveIntegerField(null=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, editable=False)
     image_alt = models.CharField(max_length=200, blank=True, editable=False)
     facet_values = models.JSONField(
         default=list, blank=True, editable=False, help_text='Option values, e.g. "colour:Sand".'
@@ -96,6 +159,12 @@ class Product(models.Model):
         return self.min_price is not None and self.max_price != self.min_price
 
     @property
+    def card_picture(self):
+        from shop.catalog.images import card_picture
+
+        return card_picture(name=self.image, width=self.image_width, height=self.image_height)
+
+    @property
     def image_url(self) -> str:
         from django.core.files.storage import default_storage
 
@@ -112,9 +181,10 @@ class Variant(models.Model):
 
     product = models.ForeignKey(Product, related_name="variants", on_delete=models.CASCADE)
     sku = models.CharField("SKU", max_length=64, unique=True)
-    options = models.JSONField(
-        default=dict, blank=True, help_text='Option values, e.g. {"size": "M", "colour": "Blue"}.'
-    )
+    # The variant's option values by option type code ({"size": "M", "colour": "Sand"}), in
+    # the options' order: written by catalog/options.py from the VariantOption rows (the source
+    # of truth), read by labels, filters and search without a join.
+    options = models.JSONField(default=dict, blank=True, editable=False)
     price = MoneyField(
         max_digits=14,
         decimal_places=3,
@@ -200,17 +270,81 @@ class Variant(models.Model):
         return self.track_stock and self.allow_backorder and self.in_stock == 0
 
 
+class VariantOption(models.Model):
+    """One value per option type per variant: the database refuses a second."""
+
+    variant = models.ForeignKey(Variant, related_name="option_values", on_delete=models.CASCADE)
+    option_type = models.ForeignKey(OptionType, on_delete=models.PROTECT)
+    value = models.ForeignKey(OptionValue, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant", "option_type"], name="variant_one_value_per_option"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option_type}: {self.value}"
+
+
+# Rendition widths for srcset. Renditions are made once, when an image is saved (imagekit's
+# Optimistic strategy, see catalog/images.py), in the media storage.
+RENDITION_WIDTHS = (320, 640, 960)
+
+
+def _rendition(width: int, image_format: str) -> ImageSpecField:
+    # WebP's method 2 encodes three times faster than the default 4, for files a few per cent
+    # larger: renditions are made while the merchant waits on the admin's Save.
+    options = {"quality": 82, "method": 2} if image_format == "WEBP" else {"quality": 82}
+    return ImageSpecField(
+        source="image",
+        processors=[ResizeToFit(width, width * 2, upscale=False)],
+        format=image_format,
+        options=options,
+    )
+
+
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, related_name="images", on_delete=models.CASCADE)
     image = models.ImageField(upload_to="products/")
-    alt_text = models.CharField(max_length=200, blank=True)
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt_text = models.CharField(
+        max_length=200, blank=True, help_text="What the picture shows, for screen readers."
+    )
+    option_value = models.ForeignKey(
+        OptionValue,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="shown for",
+        help_text="Only with this option chosen (a colour's own photos); empty: always.",
+    )
     position = models.PositiveIntegerField(default=0)
+
+    webp_320 = _rendition(320, "WEBP")
+    webp_640 = _rendition(640, "WEBP")
+    webp_960 = _rendition(960, "WEBP")
+    jpeg_320 = _rendition(320, "JPEG")
+    jpeg_640 = _rendition(640, "JPEG")
+    jpeg_960 = _rendition(960, "JPEG")
 
     class Meta:
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.alt_text or self.image.name
+
+    def save(self, *args, **kwargs):
+        """Its size is read once, when the file is new (not on every load, as ImageField's
+        width_field would: a file missing from the storage must not break a page)."""
+        if self.image and (self.width is None or not getattr(self.image, "_committed", True)):
+            try:
+                self.width, self.height = self.image.width, self.image.height
+            except (OSError, ValueError, TypeError):
+                self.width = self.height = None
+        super().save(*args, **kwargs)
 
 
 class SearchWord(models.Model):

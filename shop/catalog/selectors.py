@@ -18,11 +18,18 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import Count, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Greatest, Upper
 
-from shop.catalog import cache
-from shop.catalog.models import Category, Product, Variant
+from shop.catalog import cache, picker
+from shop.catalog.models import (
+    Category,
+    OptionType,
+    OptionValue,
+    Product,
+    Variant,
+    VariantOption,
+)
 
 CARD_FIELDS = [
     "name",
@@ -31,6 +38,8 @@ CARD_FIELDS = [
     "max_price",
     "units_available",
     "image",
+    "image_width",
+    "image_height",
     "image_alt",
     "created_at",
 ]
@@ -412,14 +421,67 @@ def ordered(products: QuerySet[Product], sort: str, rank=None) -> QuerySet[Produ
 
 
 def product_for_page(slug: str) -> Product | None:
-    """A published product with its variants and images (three queries)."""
+    """A published product with its variants, images and option types (four queries)."""
     return (
         Product.objects.published()
         .select_related("category")
-        .prefetch_related("images", "variants")
+        .prefetch_related("images", "variants", "option_types")
         .filter(slug=slug)
         .first()
     )
+
+
+def option_links(product_id: int) -> list[tuple[int, int, OptionValue]]:
+    """(variant id, option type id, value) of every variant of the product (one query)."""
+    return [
+        (link.variant_id, link.option_type_id, link.value)
+        for link in VariantOption.objects.filter(variant__product_id=product_id).select_related(
+            "value"
+        )
+    ]
+
+
+def variant_id_with_values(*, product_id: int, value_ids: list[int]) -> int | None:
+    """The product's variant that has exactly these option values, no more (one query)."""
+    if not value_ids:
+        return None
+    ids = sorted(set(value_ids))
+    return (
+        Variant.objects.filter(product_id=product_id)
+        .annotate(
+            matched=Count("option_values", filter=Q(option_values__value_id__in=ids)),
+            total=Count("option_values"),
+        )
+        .filter(matched=len(ids), total=len(ids))
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def variant_for_options(
+    *, product_id: int, wanted: dict[str, int], nearest: bool = False
+) -> Variant | None:
+    """The product's variant with these option values ({type code: value id}). `nearest`:
+    failing an exact match, the one that can be bought sharing the most of them, earlier
+    options first (three queries)."""
+    variants = list(Variant.objects.filter(product_id=product_id))
+    types = list(OptionType.objects.filter(products=product_id))
+    if not types:
+        return variants[0] if len(variants) == 1 else None
+    links = option_links(product_id)
+    exact = picker.variant_for(variants=variants, option_types=types, links=links, wanted=wanted)
+    if exact is not None or not nearest:
+        return exact
+    values_of: dict[int, dict[str, int]] = {v.pk: {} for v in variants}
+    codes = {t.pk: t.code for t in types}
+    for variant_id, type_id, value in links:
+        values_of[variant_id][codes[type_id]] = value.pk
+
+    def score(variant: Variant) -> tuple:
+        shared = tuple(values_of[variant.pk].get(t.code) == wanted.get(t.code) for t in types)
+        return (variant.available > 0, shared)
+
+    return max(variants, key=score, default=None)
 
 
 def variants_for_update(variant_ids: list[int]) -> QuerySet[Variant]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from shop.catalog import options
 from shop.catalog.listings import refresh_listings, refresh_stock
-from shop.catalog.models import Variant
+from shop.catalog.models import OptionValue, Variant
 
 
 def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
@@ -30,8 +33,14 @@ def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
         return variant
 
 
-def save_variant(*, variant: Variant, refresh: bool = True) -> Variant:
-    """Save a variant edited in the admin without clobbering the stock columns.
+def save_variant(
+    *,
+    variant: Variant,
+    refresh: bool = True,
+    option_values: Iterable[OptionValue] | None = None,
+) -> Variant:
+    """Save a variant edited in the admin without clobbering the stock columns, with these
+    option values when given (catalog/options.py keeps one per option, no duplicates).
 
     `refresh=False` leaves the product's listing columns to the caller (a bulk import
     refreshes every product it touched once, at the end, in the same transaction)."""
@@ -41,7 +50,10 @@ def save_variant(*, variant: Variant, refresh: bool = True) -> Variant:
             variant.save()
         else:
             variant.save()  # everything but the stock columns
-            variant = set_stock_on_hand(variant_id=variant.pk, quantity=variant.stock_on_hand)
+            stock = set_stock_on_hand(variant_id=variant.pk, quantity=variant.stock_on_hand)
+            variant.stock_reserved = stock.stock_reserved
+        if option_values is not None:
+            options.set_variant_options(variant=variant, values=option_values)
         if refresh:
             refresh_listings(product_ids=[variant.product_id])
         return variant

@@ -10,4 +10,5 @@ urlpatterns = [
     path("search/suggest/", views.suggest, name="suggest"),
     path("c/<slug:slug>/", views.category, name="category"),
     path("p/<slug:slug>/", views.product, name="product"),
+    path("p/<slug:slug>/choose/", views.choose, name="choose"),
 ]

@@ -1,10 +1,15 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
-from shop.cart.forms import AddToCartForm
-from shop.catalog import selectors, seo
-from shop.catalog.forms import ListingForm
+from shop.cart.services import MAX_LINE_QUANTITY
+from shop.catalog import images as images_module
+from shop.catalog import picker, selectors, seo
+from shop.catalog.forms import ListingForm, option_choices
 from shop.catalog.pages import render_catalog_page
 from shop.catalog.presenters import listing_context
 
@@ -121,12 +126,30 @@ def suggest(request):
 
 
 def product(request, slug):
+    """The product page; `?variant=SKU` chooses the variant (shared links, no JavaScript),
+    `?quantity=N` keeps what a shopper asked for when adding failed."""
+    sku = request.GET.get("variant", "")[:64]
+    quantity = _quantity(request.GET.get("quantity"))
+
     def context():
         product = selectors.product_for_page(slug)
         if product is None:
             raise Http404("No such product")
         variants = list(product.variants.all())
         images = list(product.images.all())
+        option_types = list(product.option_types.all())
+        choices = picker.build(
+            variants=variants,
+            option_types=option_types,
+            links=selectors.option_links(product.pk) if option_types else [],
+            sku=sku,
+        )
+        selected = choices.selected
+        chosen_values = {c.value.pk for p in choices.pickers for c in p.choices if c.selected}
+        gallery = [
+            (images_module.picture(image, alt=image.alt_text or product.name), shown, image)
+            for image, shown in picker.gallery(images, chosen_values)
+        ]
         return {
             "title": f"{product.name} · {settings.SHOP_NAME}",
             "description": seo.description(product.description, product.name),
@@ -137,11 +160,38 @@ def product(request, slug):
             "structured_data": seo.product_structured_data(product, variants, images),
             "product": product,
             "variants": variants,
-            "selected": next((v for v in variants if v.available), None),
-            "images": images,
-            "form": AddToCartForm(variants=variants),
+            "choices": choices,
+            "selected": selected,
+            "stock_text": picker.stock_text(selected) if selected else "",
+            "stock_class": picker.stock_class(selected) if selected else "",
+            "variants_json": picker.as_json(choices, option_types),
+            "gallery": gallery,
+            "quantity": quantity,
         }
 
     return render_catalog_page(
         request, name="product", body_template="catalog/_product_body.html", context=context
     )
+
+
+def _quantity(text) -> int:
+    try:
+        return min(max(int(str(text)[:4]), 1), MAX_LINE_QUANTITY)
+    except (TypeError, ValueError):
+        return 1
+
+
+@require_POST
+def choose(request, slug):
+    """Without JavaScript, "Show this choice" posts the chosen options here: back to the
+    product page with the variant they make (or the nearest one can buy)."""
+    product = get_object_or_404(selectors.listed_products().only("pk", "slug"), slug=slug)
+    variant = selectors.variant_for_options(
+        product_id=product.pk, wanted=option_choices(request.POST), nearest=True
+    )
+    url = product.get_absolute_url()
+    if variant is not None:
+        url += "?" + urlencode(
+            {"variant": variant.sku, "quantity": _quantity(request.POST.get("quantity"))}
+        )
+    return redirect(url)

@@ -27,7 +27,7 @@ def test_demo_catalog_loads_once_and_twice_changes_nothing():
     call_command("load_demo")
 
     assert first == _counts()
-    assert first[0] == 6 and 35 <= first[1] <= 45 and first[3] == first[1]
+    assert first[0] == 6 and 35 <= first[1] <= 45 and first[3] >= 2 * first[1]
     assert stock == list(
         Variant.objects.order_by("sku").values_list("sku", "stock_on_hand", "price")
     )

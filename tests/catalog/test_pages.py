@@ -1,11 +1,13 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shop.cart.models import Cart, CartLine
-from shop.catalog.models import ProductImage
-from tests.factories import CategoryFactory, ProductFactory, VariantFactory
+from shop.catalog.models import Product
+from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,17 +46,21 @@ def test_category_page_includes_subcategories_and_paginates(client, settings):
     assert client.get(reverse("catalog:category", args=["nope"])).status_code == 404
 
 
-def test_product_page_shows_variants_and_stock_state(client):
+def test_product_page_shows_the_chosen_variant_and_its_stock_state(client):
     product = ProductFactory(name="Merino Sweater", slug="merino")
     VariantFactory(product=product, options={"size": "S"}, stock_on_hand=20)
-    VariantFactory(product=product, options={"size": "M"}, stock_on_hand=2)
+    VariantFactory(product=product, sku="MER-M", options={"size": "M"}, stock_on_hand=2)
     VariantFactory(product=product, options={"size": "L"}, stock_on_hand=0)
+    url = reverse("catalog:product", args=["merino"])
 
-    body = client.get(reverse("catalog:product", args=["merino"])).content.decode()
+    first = client.get(url).content.decode()
+    medium = client.get(url, {"variant": "MER-M"}).content.decode()
 
-    assert "In stock" in body
-    assert "Only 2 left" in body
-    assert "Sold out" in body
+    assert '<span class="stock in" data-stock>In stock</span>' in first
+    assert '<span class="stock low" data-stock>Only 2 left</span>' in medium
+    assert "SKU <span data-sku>MER-M</span>" in medium
+    assert re.search(r'value="\d+" data-label="L" disabled>', first)
+    assert "(sold out)" in first
 
 
 def test_the_first_variant_in_stock_is_chosen_and_a_sold_out_product_cannot_be_added(client):
@@ -66,8 +72,10 @@ def test_the_first_variant_in_stock_is_chosen_and_a_sold_out_product_cannot_be_a
     shirt = client.get(reverse("catalog:product", args=["linen"])).content.decode()
     lamp = client.get(reverse("catalog:product", args=["lamp"])).content.decode()
 
-    assert f'value="{medium.pk}" checked' in shirt and "Add to cart" in shirt
-    assert 'data-testid="sold-out">Sold out</button>' in lamp and "Add to cart" not in lamp
+    assert f'name="variant" value="{medium.pk}"' in shirt and "Add to cart" in shirt
+    assert re.search(r'data-label="M" checked>', shirt)
+    assert 'data-testid="sold-out" disabled>Sold out</button>' in lamp
+    assert "Add to cart" not in lamp
 
 
 def test_unpublished_product_is_404(client):
@@ -94,9 +102,9 @@ def _catalog(count: int):
     category = CategoryFactory(slug="all")
     for i in range(count):
         product = ProductFactory(category=category, name=f"Thing {i}", slug=f"thing-{i}")
-        VariantFactory(product=product)
-        VariantFactory(product=product)
-        ProductImage.objects.create(product=product, image=f"products/thing-{i}.png")
+        VariantFactory(product=product, options={"size": "S", "colour": "Sand"})
+        VariantFactory(product=product, options={"size": "M", "colour": "Sand"})
+        ProductImageFactory(product=product)
     return category
 
 
@@ -136,7 +144,14 @@ def test_pages_run_a_fixed_number_of_queries(client, url, settings):
     for i in range(5, 50):
         product = ProductFactory(category_id=_catalog_id(), name=f"Thing {i}", slug=f"thing-{i}")
         VariantFactory(product=product)
-        ProductImage.objects.create(product=product, image=f"products/thing-{i}.png")
+        ProductImageFactory(product=product)
+    # ... and the product page's product with more options, variants and photos.
+    first = Product.objects.get(slug="thing-0")
+    for size in ["L", "XL"]:
+        for colour in ["Sand", "Forest", "Charcoal"]:
+            VariantFactory(product=first, options={"size": size, "colour": colour})
+    for position in range(1, 6):
+        ProductImageFactory(product=first, position=position)
     _cart_with(client, 50)
     with_50 = _queries(client, url)
 

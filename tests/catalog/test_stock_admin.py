@@ -67,43 +67,96 @@ def test_merchant_edits_stock_from_the_stock_list(client, merchant):
     assert variant.stock_on_hand == 40
 
 
-def test_merchant_adds_a_product_with_variants_from_the_product_page(client, merchant):
+def _product_form(category, **extra):
+    return {
+        "name": "Brass Pen",
+        "slug": "brass-pen",
+        "category": str(category.pk),
+        "description": "Heavy.",
+        "is_published": "on",
+        "variants-TOTAL_FORMS": "0",
+        "variants-INITIAL_FORMS": "0",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
+def _variant_fields(index, sku, finish, price, stock):
+    return {
+        f"variants-{index}-sku": sku,
+        f"variants-{index}-option_finish": str(finish.pk),
+        f"variants-{index}-price": price,
+        f"variants-{index}-stock_on_hand": str(stock),
+        f"variants-{index}-position": str(index),
+    }
+
+
+def test_merchant_adds_a_product_then_its_variants_by_choosing_option_values(client, merchant):
+    from shop.catalog.models import OptionType, Product
+
     category = ProductFactory().category
-    response = client.post(
+    finish = OptionType.objects.create(name="Finish", code="finish")
+    gold = finish.values.create(value="Gold", position=0)
+    raw = finish.values.create(value="Raw", position=1)
+
+    added = client.post(
         reverse("admin:catalog_product_add"),
-        {
-            "name": "Brass Pen",
-            "slug": "brass-pen",
-            "category": str(category.pk),
-            "description": "Heavy.",
-            "is_published": "on",
-            "variants-TOTAL_FORMS": "2",
-            "variants-INITIAL_FORMS": "0",
-            "variants-0-sku": "PEN-GOLD",
-            "variants-0-options": '{"finish": "gold"}',
-            "variants-0-price_0": "45.00",
-            "variants-0-price_1": "USD",
-            "variants-0-stock_on_hand": "7",
-            "variants-0-position": "0",
-            "variants-1-sku": "PEN-RAW",
-            "variants-1-options": '{"finish": "raw"}',
-            "variants-1-price_0": "40.00",
-            "variants-1-price_1": "USD",
-            "variants-1-stock_on_hand": "3",
-            "variants-1-position": "1",
-            "images-TOTAL_FORMS": "0",
-            "images-INITIAL_FORMS": "0",
-        },
+        _product_form(category, option_types=[str(finish.pk)]),
+    )
+    pen = Product.objects.get(slug="brass-pen")
+    change_url = reverse("admin:catalog_product_change", args=[pen.pk])
+    page = client.get(change_url).content.decode()
+    saved = client.post(
+        change_url,
+        _product_form(
+            category,
+            option_types=[str(finish.pk)],
+            **{"variants-TOTAL_FORMS": "2"},
+            **_variant_fields(0, "PEN-GOLD", gold, "45.00", 7),
+            **_variant_fields(1, "PEN-RAW", raw, "40.5", 3),
+        ),
     )
 
-    assert response.status_code == 302, response.content.decode()[:2000]
-    from shop.catalog.models import Product
+    assert added.status_code == 302
+    assert 'name="variants-__prefix__-option_finish"' in page  # a choice, not JSON
+    assert "Price (USD)" in page and "price_1" not in page  # no currency to pick
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    variants = {v.sku: v for v in pen.variants.all()}
+    assert variants["PEN-GOLD"].options == {"finish": "Gold"}
+    assert variants["PEN-RAW"].label == "Raw" and variants["PEN-RAW"].stock_on_hand == 3
+    assert str(variants["PEN-RAW"].price.amount) == "40.500"  # stored; shown as 40.50
+    assert 'value="40.50"' in client.get(change_url).content.decode()
+    pen.refresh_from_db()
+    assert pen.facet_values == ["finish:Gold", "finish:Raw"]
 
+
+def test_two_variants_with_the_same_options_are_refused(client, merchant):
+    from shop.catalog.models import OptionType, Product
+
+    category = ProductFactory().category
+    finish = OptionType.objects.create(name="Finish", code="finish")
+    gold = finish.values.create(value="Gold")
+    client.post(
+        reverse("admin:catalog_product_add"),
+        _product_form(category, option_types=[str(finish.pk)]),
+    )
     pen = Product.objects.get(slug="brass-pen")
-    assert sorted(pen.variants.values_list("sku", "stock_on_hand")) == [
-        ("PEN-GOLD", 7),
-        ("PEN-RAW", 3),
-    ]
+
+    response = client.post(
+        reverse("admin:catalog_product_change", args=[pen.pk]),
+        _product_form(
+            category,
+            option_types=[str(finish.pk)],
+            **{"variants-TOTAL_FORMS": "2"},
+            **_variant_fields(0, "PEN-A", gold, "45.00", 7),
+            **_variant_fields(1, "PEN-B", gold, "45.00", 7),
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "have the same options" in response.content.decode()
+    assert not pen.variants.exists()
 
 
 def test_reserving_respects_the_database_check_even_without_the_module():
