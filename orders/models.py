@@ -229,6 +229,9 @@ class Order(models.Model):
 
     reservation_expires_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    payment_method = models.CharField(
+        max_length=80, blank=True, help_text="How it was paid, e.g. Visa ending in 4242."
+    )
     needs_attention = models.BooleanField(
         default=False, help_text="Something the merchant must look at (see the event log)."
     )

@@ -27,6 +27,7 @@ from orders.signals import (
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
 from shop.cart.selectors import price_cart
+from shop.money import as_text
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +170,8 @@ def _place_order(
         order=order,
         kind="placed",
         actor=email,
-        message=f"Order placed for {order.total}; stock held until "
-        f"{order.reservation_expires_at:%H:%M} UTC.",
+        message=f"Order placed for {as_text(order.total)}; stock held until "
+        f"{timezone.localtime(order.reservation_expires_at):%H:%M %Z}.",
     )
     return order
 
@@ -195,6 +196,12 @@ class PaymentOutcome(enum.Enum):
     NOT_PAYABLE = "not_payable"
 
 
+def record_payment_method(*, order_id: int, description: str) -> None:
+    """Note how the order was paid ("Visa ending in 4242"), as the payment provider said."""
+    with transaction.atomic():
+        Order.objects.filter(pk=order_id).update(payment_method=description[:80])
+
+
 def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> PaymentOutcome:
     """Record a payment that the payment provider confirmed. Safe to call any number of times.
 
@@ -215,8 +222,8 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
                 order=order,
                 kind="payment_mismatch",
                 actor=actor,
-                message=f"Payment {reference} of {amount} does not match the order "
-                f"total {order.total}; not marked paid.",
+                message=f"Payment {reference} of {as_text(amount)} does not match the order "
+                f"total {as_text(order.total)}; not marked paid.",
                 data={
                     "reference": reference,
                     "amount": str(amount.amount),
@@ -254,7 +261,7 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
             order=order,
             kind="paid",
             actor=actor,
-            message=f"Payment {reference} of {amount} received.",
+            message=f"Payment {reference} of {as_text(amount)} received.",
             data={"reference": reference},
         )
         if order.cart_id:
@@ -312,7 +319,9 @@ def record_refund(
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if amount.currency.code != order.currency or amount.amount <= 0:
-            raise RefundError(f"Cannot record a refund of {amount} on order {order.number}.")
+            raise RefundError(
+                f"Cannot record a refund of {as_text(amount)} on order {order.number}."
+            )
         if lines:
             check_refund_lines(order, lines)
             for line in order.lines.filter(pk__in=lines):
@@ -334,7 +343,7 @@ def record_refund(
             order=order,
             kind="refunded",
             actor=actor,
-            message=f"Refunded {amount} ({reference}). {reason}".strip(),
+            message=f"Refunded {as_text(amount)} ({reference}). {reason}".strip(),
             data={"reference": reference, "amount": str(amount.amount), "lines": lines or {}},
         )
         order_refunded.send(

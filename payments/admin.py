@@ -11,6 +11,7 @@ from orders.models import Order
 from payments import refunds
 from payments.forms import RefundForm
 from payments.models import Payment, Refund, StripeEvent
+from shop.money import as_text
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -117,7 +118,8 @@ class OrderAdmin(BaseOrderAdmin):
                     messages.success(request, f"Refunded {made.amount}; the shopper is emailed.")
                 else:
                     messages.warning(
-                        request, f"Refund of {made.amount} is {made.get_status_display().lower()}."
+                        request,
+                        f"Refund of {as_text(made.amount)} is {made.get_status_display().lower()}.",
                     )
                 return redirect(reverse("admin:orders_order_change", args=[order.pk]))
         context = {

@@ -41,6 +41,10 @@ def retrieve_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
     return client().v1.payment_intents.retrieve(payment_intent_id)
 
 
+def retrieve_payment_method(payment_method_id: str) -> stripe.PaymentMethod:
+    return client().v1.payment_methods.retrieve(payment_method_id)
+
+
 def cancel_payment_intent(payment_intent_id: str) -> stripe.PaymentIntent:
     return client().v1.payment_intents.cancel(payment_intent_id)
 

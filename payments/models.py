@@ -17,6 +17,10 @@ class Payment(models.Model):
     stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
     amount_refunded = MoneyField(default=0, **MONEY)
     dispute_status = models.CharField(max_length=40, blank=True)
+    # The card, as Stripe describes it once paid (payments/services.describe_card).
+    stripe_payment_method_id = models.CharField(max_length=255, blank=True)
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
     # `created` of the last Stripe event applied: an older event arriving late is stale.
     last_event_created = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

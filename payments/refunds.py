@@ -24,6 +24,7 @@ from orders.models import Order
 from payments import gateway
 from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.models import Payment, Refund
+from shop.money import as_text
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def _fail(*, refund_id: int, message: str) -> None:
                 order=pending.order,
                 kind="refund_failed",
                 actor=pending.actor,
-                message=f"Refund of {pending.amount} failed: {message}",
+                message=f"Refund of {as_text(pending.amount)} failed: {message}",
             )
 
 

@@ -19,7 +19,8 @@ from payments import event_shapes, gateway, refunds
 from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.exceptions import PaymentNotPossible
 from payments.models import Payment, StripeEvent
-from payments.signals import payment_failed
+from payments.signals import payment_failed, payment_succeeded
+from shop.money import as_text
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +127,9 @@ def apply_payment_intent(intent: dict, *, source: str, event_created: int | None
         if event_created is not None:
             payment.last_event_created = max(event_created, payment.last_event_created or 0)
         payment.stripe_charge_id = _charge_id(intent) or payment.stripe_charge_id
+        method = intent.get("payment_method")
+        method = method.get("id") if isinstance(method, dict) else method
+        payment.stripe_payment_method_id = method or payment.stripe_payment_method_id
         payment.save()
         if status == "succeeded":
             received = intent.get("amount_received") or intent["amount"]
@@ -137,6 +141,8 @@ def apply_payment_intent(intent: dict, *, source: str, event_created: int | None
             )
             if outcome is order_services.PaymentOutcome.STOCK_GONE:
                 return refunds.refund_automatically(payment=payment)
+            if previous != "succeeded" and not payment.card_last4:
+                payment_succeeded.send(sender=Payment, payment=payment)
             return outcome.value
         changed = status != previous
         if status == "requires_payment_method" and error:
@@ -153,6 +159,36 @@ def apply_payment_intent(intent: dict, *, source: str, event_created: int | None
             )
             return kind
     return f"status_{status}"
+
+
+def describe_card(*, payment_id: int) -> str:
+    """Ask Stripe which card paid (brand and last four digits) and write it on the payment
+    and its order, for the order page. Safe to run twice; a Stripe error leaves it unknown."""
+    payment = Payment.objects.select_related("order").get(pk=payment_id)
+    if payment.card_last4 or not payment.stripe_payment_method_id:
+        return payment.order.payment_method
+    method = gateway.retrieve_payment_method(payment.stripe_payment_method_id)
+    card = (method.to_dict().get("card") or {}) if method else {}
+    brand, last4 = str(card.get("brand") or "")[:20], str(card.get("last4") or "")[:4]
+    if not last4:
+        return ""
+    with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=payment.order_id).first()
+        Payment.objects.filter(pk=payment.pk).update(card_brand=brand, card_last4=last4)
+        description = f"{CARD_BRANDS.get(brand, brand.title() or 'Card')} ending in {last4}"
+        order_services.record_payment_method(order_id=payment.order_id, description=description)
+    return description
+
+
+CARD_BRANDS = {
+    "amex": "American Express",
+    "diners": "Diners Club",
+    "discover": "Discover",
+    "jcb": "JCB",
+    "mastercard": "Mastercard",
+    "unionpay": "UnionPay",
+    "visa": "Visa",
+}
 
 
 def _log_failure(payment: Payment, intent: dict, error: str, source: str) -> None:
@@ -270,7 +306,7 @@ def _on_dispute(event: dict) -> str:
                 order_id=payment.order_id,
                 kind="dispute_opened",
                 actor="stripe webhook",
-                message=f"The shopper's bank disputes {amount} (reason: "
+                message=f"The shopper's bank disputes {as_text(amount)} (reason: "
                 f"{dispute.get('reason') or 'not given'}). Answer it in the Stripe dashboard "
                 "before its deadline.",
                 data={"dispute": dispute.get("id"), "reason": dispute.get("reason")},
@@ -280,7 +316,8 @@ def _on_dispute(event: dict) -> str:
             order_id=payment.order_id,
             kind="dispute_closed",
             actor="stripe webhook",
-            message=f"The dispute of {amount} is closed: {dispute.get('status') or 'unknown'}.",
+            message=f"The dispute of {as_text(amount)} is closed: "
+            f"{dispute.get('status') or 'unknown'}.",
             data={"dispute": dispute.get("id"), "status": dispute.get("status")},
         )
         return "dispute_closed"

@@ -5,10 +5,12 @@ Knows nothing of Stripe: payments/amounts.py turns these into Stripe's integer a
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from moneyed import Money
+from moneyed.l10n import format_money
 
 # ISO 4217 minor units where they are not 2. Stripe follows these except where noted in
 # payments/amounts.py.
@@ -50,3 +52,22 @@ def money(amount: Decimal | int | str, currency: str | None = None) -> Money:
 
 def zero(currency: str | None = None) -> Money:
     return money(0, currency)
+
+
+def as_text(value: Money | Decimal | int | str | None) -> str:
+    """Money as shoppers read it everywhere ("$146.98", "¥1,200"): pages, emails, the admin
+    and the order log. A bare amount is in the shop's currency."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, Money):
+        value = money(Decimal(value), settings.SHOP_CURRENCY)
+    else:
+        value = money(value.amount, value.currency.code)
+    return _formatted(str(value.amount), value.currency.code)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(amount: str, currency: str) -> str:
+    # Babel's formatting costs a fraction of a millisecond, and a listing shows dozens of
+    # prices: the same amounts come back all the time.
+    return format_money(Money(Decimal(amount), currency), locale="en_US")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from orders.signals import email_requested, order_expired, order_paid, order_refunded, order_shipped
-from payments.signals import payment_failed
+from payments.signals import payment_failed, payment_succeeded
 from shop.money import money
 from worker import emails
 from worker.models import OutboxEmail
@@ -54,6 +54,21 @@ def owe_payment_reminder(sender, order, message, **kwargs):
         emails.owe_email(
             order=order, kind=Kind.PAYMENT_FAILED, data={"message": message}, send_after=send_after
         )
+
+
+@receiver(payment_succeeded)
+def describe_card_later(sender, payment, **kwargs):
+    """Which card paid is one more call to Stripe: made by the worker, not the webhook."""
+
+    def queue():
+        from worker.tasks import describe_payment_card
+
+        try:
+            describe_payment_card.delay(payment.pk)
+        except Exception:  # broker down: the order page shows no card, nothing else is lost
+            logger.exception("Could not queue the card description of payment %s", payment.pk)
+
+    transaction.on_commit(queue)
 
 
 @receiver(order_shipped)

@@ -35,6 +35,16 @@ def send_email(self, outbox_id: int) -> bool:
         raise
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=(payment_services.gateway.StripeError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def describe_payment_card(payment_id: int) -> str:
+    return payment_services.describe_card(payment_id=payment_id)
+
+
 @shared_task(acks_late=True)
 def expire_unpaid_orders() -> int:
     return order_services.expire_overdue_orders()

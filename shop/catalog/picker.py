@@ -6,6 +6,10 @@ when the values chosen before it and this one make a variant that can be bought.
 make no variant, or only a sold-out one, are shown but cannot be chosen. Changing an earlier
 option keeps the later choices where they still make a variant to buy, and otherwise moves
 them to the first value that does, so a shopper never reaches a dead end.
+
+Without JavaScript nothing re-evaluates a choice before the page reloads, so the server
+disables only the values no choice of the other options could buy; the others it marks, and
+"Show price and stock for this choice" or adding to the cart says what a choice makes.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from shop.catalog.templatetags.shop_tags import money as format_money
 class Choice:
     value: OptionValue
     selected: bool
-    enabled: bool
-    exists: bool
+    enabled: bool  # with the values chosen before it, it makes a variant to buy
+    exists: bool  # ... it makes a variant (perhaps sold out)
+    possible: bool  # some variant to buy has it, whatever else is chosen
 
 
 @dataclass
@@ -78,12 +83,14 @@ def build(
         for value in sorted(offered[option_type.pk].values(), key=_value_order):
             wanted = {**before, option_type.pk: value.pk}
             matching = [v for v in pickable if _matches(values_of[v.pk], wanted)]
+            having = [v for v in pickable if values_of[v.pk][option_type.pk] == value.pk]
             choices.append(
                 Choice(
                     value=value,
                     selected=chosen[option_type.pk] == value.pk,
                     enabled=any(v.available for v in matching),
                     exists=bool(matching),
+                    possible=any(v.available for v in having),
                 )
             )
         result.pickers.append(Picker(option_type=option_type, choices=choices))

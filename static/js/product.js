@@ -103,6 +103,8 @@
     return wanted;
   }
 
+  // changedIndex: the option the shopper just changed (later ones may move to stay buyable);
+  // past the last option on load, when only what can be chosen is worked out.
   function refresh(changedIndex) {
     var wanted = chosen();
     var before = {};
@@ -128,6 +130,7 @@
         fs.querySelector("[data-chosen]").textContent = current.getAttribute("data-label");
       }
     });
+    if (changedIndex >= fieldsets.length) return;
     wanted = chosen();
     var variant = matching(wanted)[0];
     if (!variant) return;
@@ -149,5 +152,6 @@
   fieldsets.forEach(function (fs, index) {
     fs.addEventListener("change", function () { refresh(index); });
   });
+  refresh(fieldsets.length);
   form.querySelector("[data-next]").value = location.pathname + location.search;
 })();
