@@ -172,6 +172,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "user",
                     "created_at",
                     "paid_at",
+                    "payment_method",
                     "reservation_expires_at",
                     "carrier",
                     "tracking_number",

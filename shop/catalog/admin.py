@@ -223,6 +223,9 @@ class ProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VariantInline, ProductImageInline]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+    class Media:
+        css = {"all": ["admin/shop/catalog.css"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "description", "is_published"]}),
         ("Options", {"fields": ["option_types"]}),

@@ -118,3 +118,54 @@ def test_every_email_renders_with_the_shop_look(page, paid_order, shoot, setting
             assert "?key=" in html and email.order.number in message.body
         if email.kind == "order_shipped":
             expect(page.get_by_role("link", name="Track your parcel with DHL")).to_be_visible()
+
+
+def _sign_in_as_merchant(page, base):
+    UserFactory(email="mo@example.com", is_staff=True, is_superuser=True)
+    page.goto(base + "/admin/")
+    page.get_by_label("Email").fill("mo@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("input[name=code]").fill(totp_code())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name=re.compile("Dashboard"))).to_be_visible()
+
+
+def test_the_merchant_pages_fit_and_read_like_the_shop(page, live_server, paid_order, shoot):
+    """The product page with its options and variants fits 1280 px, the sidebar's sections
+    have names of their own, the ship form is aligned, and money reads as on the shop."""
+    from shop.catalog.models import Product
+
+    base = live_server.url
+    product = Product.objects.get(name="Brass Lamp")
+    for size, colour in [("S", "Forest"), ("M", "Forest"), ("L", "Sand"), ("XL", "Sand")]:
+        VariantFactory(
+            product=product,
+            sku=f"LAMP-{size}-{colour[:3].upper()}",
+            options={"size": size, "colour": colour},
+            price=Money("45.00", "USD"),
+        )
+    _sign_in_as_merchant(page, base)
+
+    sections = page.locator("#nav-sidebar caption, .app-list caption, #content-main caption")
+    names = [n.strip() for n in sections.all_inner_texts()]
+    assert names and len(names) == len(set(names)), names
+
+    page.goto(base + f"/admin/catalog/product/{product.pk}/change/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    row = page.locator("tr", has=page.locator("input[value='LAMP-S-FOR']"))
+    expect(row.get_by_role("combobox").first).to_have_value(re.compile(r"\d+"))  # a choice
+    expect(row.locator("input[name$='-price']")).to_have_value("45.00")
+    shoot("product")
+
+    page.goto(base + f"/admin/orders/order/{paid_order.pk}/change/")
+    expect(page.locator("body")).to_contain_text("received")
+    assert "$ " not in page.locator("body").inner_text()  # "$85.00", never "$ 85.00"
+    shoot("order")
+    page.locator(".object-tools a", has_text="Mark shipped").click()
+    shoot("ship-form")
+    labels = page.locator("fieldset.aligned .form-row label")
+    inputs = page.locator("fieldset.aligned .form-row input:not([type=hidden])")
+    left = {round(box["x"]) for box in inputs.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")}
+    assert labels.count() >= 2 and len(left) == 1, left  # every field starts in one column
+    shoot("ship-form")

@@ -7,6 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from moneyed import Money
 
+from orders import selectors as order_selectors
+from orders import services as order_services
 from orders.models import Order
 from payments import emulator_bridge, gateway, services
 from payments.models import Payment, StripeEvent
@@ -82,6 +84,31 @@ def test_card_payment_is_applied_by_the_signed_webhook(stripe_webhooks, shipping
     variant.refresh_from_db()
     assert (variant.stock_on_hand, variant.stock_reserved) == (3, 0)
     assert _wait_for(lambda: OutboxEmail.objects.filter(order=order, status="sent").count() == 1)
+    # Which card paid, as Stripe says, for the order page (asked after the webhook's commit).
+    assert _wait_for(
+        lambda: Order.objects.get(pk=order.pk).payment_method == "Visa ending in 4242"
+    )
+    payment = Payment.objects.get(pk=session.payment.pk)
+    assert (payment.card_brand, payment.card_last4) == ("visa", "4242")
+
+
+def test_the_order_page_shows_the_date_card_delivery_and_way_back(
+    session, order, client, django_capture_on_commit_callbacks
+):
+    emulator_bridge.confirm_with_card(client_secret=session.client_secret, **GOOD_CARD)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sync_payment_intent(payment=session.payment, source="test")
+    order_services.mark_shipped(
+        order_id=order.pk, carrier="UPS", tracking_number="1Z999", actor="test"
+    )
+
+    link = order_selectors.signed_order_url(order).split("://", 1)[1].split("/", 1)[1]
+    body = client.get("/" + link, follow=True).content.decode()
+
+    assert "Placed <time" in body and order.created_at.strftime("%Y") in body
+    assert "Visa ending in 4242, paid" in body
+    assert "tracking number" in body and "1Z999" in body
+    assert f'href="{reverse("catalog:home")}">Continue shopping' in body
 
 
 def test_a_declined_card_leaves_the_order_payable_and_a_good_card_pays_it(session, order):
