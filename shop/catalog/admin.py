@@ -226,6 +226,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin/shop/catalog.css"]}
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "description", "is_published"]}),
         ("Options", {"fields": ["option_types"]}),

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.conftest import ARTIFACTS
+from tests.e2e.pages import small_shop  # noqa: F401  (the shop every page check walks)
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

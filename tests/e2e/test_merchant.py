@@ -166,6 +166,9 @@ def test_the_merchant_pages_fit_and_read_like_the_shop(page, live_server, paid_o
     shoot("ship-form")
     labels = page.locator("fieldset.aligned .form-row label")
     inputs = page.locator("fieldset.aligned .form-row input:not([type=hidden])")
-    left = {round(box["x"]) for box in inputs.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")}
+    left = {
+        round(box["x"])
+        for box in inputs.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")
+    }
     assert labels.count() >= 2 and len(left) == 1, left  # every field starts in one column
     shoot("ship-form")

@@ -85,9 +85,7 @@ def test_card_payment_is_applied_by_the_signed_webhook(stripe_webhooks, shipping
     assert (variant.stock_on_hand, variant.stock_reserved) == (3, 0)
     assert _wait_for(lambda: OutboxEmail.objects.filter(order=order, status="sent").count() == 1)
     # Which card paid, as Stripe says, for the order page (asked after the webhook's commit).
-    assert _wait_for(
-        lambda: Order.objects.get(pk=order.pk).payment_method == "Visa ending in 4242"
-    )
+    assert _wait_for(lambda: Order.objects.get(pk=order.pk).payment_method == "Visa ending in 4242")
     payment = Payment.objects.get(pk=session.payment.pk)
     assert (payment.card_brand, payment.card_last4) == ("visa", "4242")
 

@@ -1,0 +1,173 @@
+"""Every page a shopper reaches, and how to reach it, in one place: the accessibility check
+(axe at 390 and 1280 px, with a screenshot of each under test-artifacts/pages/) and the
+phone widths check (320 to 414 px) walk PAGES. A new page joins both by being added here."""
+
+import pytest
+from moneyed import Money
+
+from tests.conftest import ARTIFACTS
+from tests.factories import (
+    CategoryFactory,
+    ProductFactory,
+    ShippingMethodFactory,
+    UserFactory,
+    VariantFactory,
+)
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def small_shop(db, stripe_emulator):
+    """A kitchen with a mug in two colours (one sold out) and a sold-out lamp; a shopper."""
+    UserFactory(email="shopper@example.com")
+    ShippingMethodFactory(name="Standard", price=Money("5.00", "USD"))
+    category = CategoryFactory(name="Home & Kitchen", slug="kitchen", description="Things.")
+    mug = ProductFactory(name="Stoneware Mug", slug="mug", category=category)
+    VariantFactory(product=mug, options={"colour": "Forest"}, stock_on_hand=20)
+    VariantFactory(product=mug, options={"colour": "Sand"}, stock_on_hand=0)
+    lamp = ProductFactory(name="Brass Lamp", slug="lamp", category=category)
+    VariantFactory(product=lamp, options={}, stock_on_hand=0)
+
+
+def submit(page, button) -> None:
+    """Click a button that sends a form, and wait for the page it leads to."""
+    with page.expect_navigation():
+        button.click()
+
+
+def _fill_checkout(page, *, email="guest@example.com"):
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Full name").fill("Grace Hopper")
+    page.get_by_label("Address", exact=True).fill("1 Navy Way")
+    page.get_by_label("City").fill("Arlington")
+    page.get_by_label("Postcode / ZIP").fill("22201")
+    page.get_by_label("Country").select_option("US")
+    page.get_by_label("State / province").select_option("US-VA")
+
+
+def _add_mug(page, base):
+    page.goto(base + "/p/mug/")
+    submit(page, page.get_by_role("button", name="Add to cart"))  # leaves a message on the cart
+
+
+def _sign_in(page, base):
+    page.goto(base + "/accounts/login/")
+    page.locator("input[name=login]").fill("shopper@example.com")
+    page.locator("input[name=password]").fill(PASSWORD)
+    submit(page, page.locator("form button[type=submit]").last)
+
+
+def _to_payment(page, base):
+    _add_mug(page, base)
+    page.goto(base + "/checkout/")
+    _fill_checkout(page)
+    submit(page, page.get_by_role("button", name="Continue to review"))
+    submit(page, page.get_by_test_id("place-order"))
+    page.get_by_test_id("payment-element").wait_for()
+
+
+def three_d_secure(page, base):
+    _to_payment(page, base)
+    page.get_by_label("Card number").fill("4000 0025 0000 3155")
+    page.get_by_label("Expiration date").fill("12 / 34")
+    page.get_by_label("Security code").fill("123")
+    page.locator("#pay-button").click()
+    page.get_by_role("dialog").wait_for()
+
+
+# name -> how to reach it (the browser is on a fresh page with the shop's URL as `base`)
+PAGES = {
+    "home": lambda page, base: page.goto(base + "/"),
+    "category": lambda page, base: page.goto(base + "/c/kitchen/?o=colour:Forest"),
+    "category-bad-filter": lambda page, base: page.goto(base + "/c/kitchen/?price_min=-1"),
+    "product": lambda page, base: page.goto(base + "/p/mug/"),
+    "product-sold-out": lambda page, base: page.goto(base + "/p/lamp/"),
+    "search": lambda page, base: page.goto(base + "/search/?q=mug"),
+    "search-miss": lambda page, base: page.goto(base + "/search/?q=zzzz"),
+    "search-empty": lambda page, base: page.goto(base + "/search/"),
+    "cart-empty": lambda page, base: page.goto(base + "/cart/"),
+    "cart-with-message": _add_mug,
+    "checkout": lambda page, base: (_add_mug(page, base), page.goto(base + "/checkout/")),
+    "checkout-errors": lambda page, base: (
+        _add_mug(page, base),
+        page.goto(base + "/checkout/"),
+        submit(page, page.get_by_role("button", name="Continue to review")),
+    ),
+    "review": lambda page, base: (
+        _add_mug(page, base),
+        page.goto(base + "/checkout/"),
+        _fill_checkout(page),
+        submit(page, page.get_by_role("button", name="Continue to review")),
+    ),
+    "sign-in": lambda page, base: page.goto(base + "/accounts/login/"),
+    "sign-in-errors": lambda page, base: (
+        page.goto(base + "/accounts/login/"),
+        page.locator("input[name=login]").fill("nobody@example.com"),
+        page.locator("input[name=password]").fill("wrong password"),
+        submit(page, page.locator("form button[type=submit]").last),
+    ),
+    "sign-up": lambda page, base: page.goto(base + "/accounts/signup/"),
+    "password-reset": lambda page, base: page.goto(base + "/accounts/password/reset/"),
+    "not-found": lambda page, base: page.goto(base + "/no-such-page/"),
+    "pay": _to_payment,
+    "pay-3d-secure-dialog": three_d_secure,
+    "order": lambda page, base: (
+        _to_payment(page, base),
+        page.goto(page.url.replace("/pay/", "/").replace("/payments/orders/", "/orders/")),
+    ),
+    "my-orders": lambda page, base: _sign_in(page, base),
+    "addresses-errors": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/account/addresses/"),
+        submit(
+            page,
+            page.locator("form.address-form button[type=submit], form button[type=submit]").last,
+        ),
+    ),
+    "email-addresses": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/accounts/email/"),
+    ),
+    "change-password": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/accounts/password/change/"),
+    ),
+    "two-factor": lambda page, base: (_sign_in(page, base), page.goto(base + "/accounts/2fa/")),
+}
+
+
+EXPECTED_HEADINGS = {
+    "home": "Good things, honestly priced.",
+    "category": "Home & Kitchen",
+    "category-bad-filter": "Home & Kitchen",
+    "product": "Stoneware Mug",
+    "product-sold-out": "Brass Lamp",
+    "search": "Results for “mug”",
+    "search-miss": "Results for “zzzz”",
+    "search-empty": "Search",
+    "cart-empty": "Your cart",
+    "cart-with-message": "Your cart",
+    "checkout": "Checkout",
+    "checkout-errors": "Checkout",
+    "review": "Review your order",
+    "sign-in": "Sign In",
+    "sign-in-errors": "Sign In",
+    "sign-up": "Sign Up",
+    "password-reset": "Password Reset",
+    "not-found": "We could not find that page",
+    "pay": "Pay $15.00",
+    "pay-3d-secure-dialog": "Pay $15.00",
+    "order": "Order",
+    "my-orders": "My orders",
+    "addresses-errors": "Addresses",
+    "email-addresses": "Email Address",
+    "change-password": "Change Password",
+    "two-factor": "Two-Factor Authentication",
+}
+
+
+def screenshot(page, width: int, name: str) -> None:
+    folder = ARTIFACTS / "pages" / str(width)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
