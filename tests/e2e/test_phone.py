@@ -41,7 +41,8 @@ def test_tap_targets_are_at_least_44_px_on_a_phone(page, live_server, small_shop
             "main button:visible, main .button:visible, main .pick:visible, .site-header a:visible"
         )
         heights = targets.evaluate_all(
-            "els => els.map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])"
+            "els => els.map(e => [e.textContent.trim().slice(0, 30),"
+            " e.getBoundingClientRect().height])"
         )
         short = [(text, h) for text, h in heights if h < 44]
         if short:
