@@ -7,6 +7,7 @@ Idempotent: products are found by slug and SKUs by code, so loading twice change
 from __future__ import annotations
 
 import hashlib
+import re
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
@@ -254,7 +255,10 @@ def load(*, with_images: bool = True) -> dict[str, int]:
             created["products"] += new
             code = "".join(w[0] for w in slugify(name).split("-")).upper()[:4]
             for index, (options, extra) in enumerate(_combinations(colours, others)):
-                suffix = "-".join(slugify(v)[:3].upper() for v in options.values()) or "STD"
+                suffix = "-".join(
+                    re.sub(r"[^A-Za-z0-9]", "", v).upper()[:5] for v in options.values()
+                )
+                suffix = suffix or "STD"
                 sku = f"{code}{product.pk:03d}-{suffix}"
                 variant, new = Variant.objects.get_or_create(
                     sku=sku,
