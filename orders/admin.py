@@ -21,15 +21,18 @@ from orders.models import (
     TaxRate,
     Voucher,
 )
+from shop.admin_money import MONEY_IN_SHOP_CURRENCY
 
 
 class ShippingRateInline(admin.TabularInline):
+    formfield_overrides = MONEY_IN_SHOP_CURRENCY
     model = ShippingRate
     extra = 0
 
 
 @admin.register(ShippingMethod)
 class ShippingMethodAdmin(admin.ModelAdmin):
+    formfield_overrides = MONEY_IN_SHOP_CURRENCY
     list_display = ["name", "price", "free_over", "countries", "is_active", "position"]
     list_editable = ["is_active", "position"]
     inlines = [ShippingRateInline]
@@ -89,6 +92,7 @@ class TaxRateAdmin(admin.ModelAdmin):
 
 @admin.register(Voucher)
 class VoucherAdmin(admin.ModelAdmin):
+    formfield_overrides = MONEY_IN_SHOP_CURRENCY
     list_display = [
         "code",
         "kind",

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from shop.admin_money import AmountField
 from shop.catalog import csv_io, options, selectors, services
 from shop.catalog.cache import bump_catalog_version
 from shop.catalog.listings import refresh_listings
@@ -26,7 +25,6 @@ from shop.catalog.models import (
     Variant,
 )
 from shop.catalog.templatetags.shop_tags import money as money_text
-from shop.money import exponent, quantize
 
 
 @admin.register(Category)
@@ -61,7 +59,7 @@ class VariantForm(forms.ModelForm):
 
     option_types: list[OptionType] = []  # the product's, set by variant_form_for
 
-    price = forms.DecimalField(min_value=0, max_digits=14)
+    price = AmountField(label="Price", min_value=0, max_digits=14)
 
     class Meta:
         model = Variant
@@ -69,15 +67,7 @@ class VariantForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        currency = settings.SHOP_CURRENCY
-        price = self.fields["price"]
-        price.decimal_places = exponent(currency)
-        price.label = f"Price ({currency})"
-        price.widget.attrs.update(
-            step=str(Decimal(1).scaleb(-exponent(currency))), inputmode="decimal"
-        )
         if self.instance.pk:
-            self.initial["price"] = quantize(self.instance.price.amount, currency)
             current = {
                 link.option_type_id: link.value_id for link in self.instance.option_values.all()
             }
