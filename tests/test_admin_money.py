@@ -39,7 +39,7 @@ def test_saving_a_price_stores_the_amount_in_the_shop_currency(client, merchant)
             "position": "0",
             "rates-TOTAL_FORMS": "0",
             "rates-INITIAL_FORMS": "0",
-        },  # fmt: skip
+        },
     )
 
     method = ShippingMethod.objects.get(name="Express")
