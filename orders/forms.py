@@ -140,6 +140,9 @@ class VoucherForm(forms.Form):
     code = forms.CharField(
         label="Discount code",
         max_length=40,
+        widget=forms.TextInput(
+            attrs={"placeholder": "Discount code", "autocomplete": "off", "maxlength": 40}
+        ),
         error_messages={
             "required": "Please enter a discount code.",
             "max_length": "That discount code is not valid.",

@@ -3,6 +3,7 @@ import uuid
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from orders import regions, selectors, services, totals, vouchers
@@ -152,10 +153,31 @@ def review(request):
             "region_name": regions.name_of(address.get("region", "")),
             "method": method,
             "voucher": voucher,
-            "voucher_form": VoucherForm(),
+            "voucher_form": _voucher_form(request),
             "form": PlaceOrderForm(initial={"checkout_token": uuid.uuid4().hex}),
         },
     )
+
+
+VOUCHER_ERROR_KEY = "checkout_voucher_error"
+
+
+def _voucher_form(request) -> VoucherForm:
+    """The discount code form; after a refused code, with what was typed and why, under the
+    field (kept in the session across the redirect, once)."""
+    refused = request.session.pop(VOUCHER_ERROR_KEY, None)
+    if not isinstance(refused, dict):
+        return VoucherForm()
+    form = VoucherForm(data={"code": str(refused.get("code", ""))[:40]})
+    form.is_valid()
+    form.errors.clear()
+    form.add_error("code", str(refused.get("error", "")))
+    return form
+
+
+def _refuse_voucher(request, code: str, error: str):
+    request.session[VOUCHER_ERROR_KEY] = {"code": code[:40], "error": error}
+    return redirect(reverse("orders:review") + "#discount")
 
 
 @require_POST
@@ -165,15 +187,14 @@ def apply_voucher(request):
     if priced is None:
         return redirect("cart:detail")
     form = VoucherForm(request.POST)
+    typed = str(request.POST.get("code", ""))
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["code"]))
-        return redirect("orders:review")
+        return _refuse_voucher(request, typed, " ".join(form.errors["code"]))
     try:
         voucher = vouchers.find(form.cleaned_data["code"])
         vouchers.check(voucher, subtotal=priced.subtotal, email=details.get("email", ""))
     except VoucherError as error:
-        messages.error(request, str(error))
-        return redirect("orders:review")
+        return _refuse_voucher(request, typed, str(error))
     request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": voucher.code}
     messages.success(request, f"Discount code {voucher.code} applied: {voucher.label}.")
     return redirect("orders:review")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shop",
     "djmoney",
     "imagekit",
+    "accounts.allauth_voice",  # before allauth: its wording wins (see its apps.py)
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -19,8 +19,18 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def small_shop(db, stripe_emulator):
-    """A kitchen with a mug in two colours (one sold out) and a sold-out lamp; a shopper."""
-    UserFactory(email="shopper@example.com")
+    """A kitchen with a mug in two colours (one sold out) and a sold-out lamp; a shopper with
+    an address, one who has not confirmed their email yet, one with two-factor sign-in."""
+    from accounts.models import Address
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    shopper = UserFactory(email="shopper@example.com")
+    Address.objects.create(
+        user=shopper, name="Ada Lovelace", line1="1 Main St", city="Springfield",
+        postcode="12345", country="US", region="US-IL", is_default=True,
+    )  # fmt: skip
+    UserFactory(email="new@example.com", verified=False)
+    RecoveryCodes.activate(UserFactory(email="secure@example.com", mfa=True))
     ShippingMethodFactory(name="Standard", price=Money("5.00", "USD"))
     category = CategoryFactory(name="Home & Kitchen", slug="kitchen", description="Things.")
     mug = ProductFactory(name="Stoneware Mug", slug="mug", category=category)
@@ -51,9 +61,9 @@ def _add_mug(page, base):
     submit(page, page.get_by_role("button", name="Add to cart"))  # leaves a message on the cart
 
 
-def _sign_in(page, base):
+def _sign_in(page, base, email="shopper@example.com"):
     page.goto(base + "/accounts/login/")
-    page.locator("input[name=login]").fill("shopper@example.com")
+    page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
     submit(page, page.locator("form button[type=submit]").last)
 
@@ -134,7 +144,111 @@ PAGES = {
         page.goto(base + "/accounts/password/change/"),
     ),
     "two-factor": lambda page, base: (_sign_in(page, base), page.goto(base + "/accounts/2fa/")),
+    "account-menu": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/"),
+        page.locator("summary", has_text="Account").click(),
+    ),
+    "sign-up-errors": lambda page, base: (
+        page.goto(base + "/accounts/signup/"),
+        page.locator("input[name=email]").fill("someone@example.com"),
+        page.locator("input[name=password1]").fill("short"),
+        page.locator("input[name=password2]").fill("shorter"),
+        submit(page, page.locator("form button[type=submit]").last),
+    ),
+    "verification-sent": lambda page, base: (
+        page.goto(base + "/accounts/signup/"),
+        page.locator("input[name=email]").fill("someone@example.com"),
+        page.locator("input[name=password1]").fill("a long and unusual passphrase"),
+        page.locator("input[name=password2]").fill("a long and unusual passphrase"),
+        submit(page, page.locator("form button[type=submit]").last),
+    ),
+    "confirm-email": lambda page, base: page.goto(base + _confirm_email_path("new@example.com")),
+    "password-reset-done": lambda page, base: (
+        page.goto(base + "/accounts/password/reset/"),
+        page.locator("input[name=email]").fill("shopper@example.com"),
+        submit(page, page.locator("form button[type=submit]").last),
+    ),
+    "password-reset-from-key": lambda page, base: page.goto(
+        base + _reset_path("shopper@example.com")
+    ),
+    "change-password-errors": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/accounts/password/change/"),
+        page.locator("input[name=oldpassword]").fill("not my password"),
+        page.locator("input[name=password1]").fill("a long and unusual passphrase"),
+        page.locator("input[name=password2]").fill("a long and unusual passphrase"),
+        submit(page, page.locator("form button[type=submit]").last),
+    ),
+    "set-up-authenticator": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/accounts/2fa/totp/activate/"),  # asks for the password again
+        page.locator("input[name=password]").fill(PASSWORD),
+        submit(page, page.locator("main").get_by_role("button", name="Confirm")),
+    ),
+    "two-factor-sign-in": lambda page, base: _sign_in(page, base, email="secure@example.com"),
+    "recovery-codes": lambda page, base: (
+        _sign_in_with_code(page, base),
+        page.goto(base + "/accounts/2fa/recovery-codes/"),  # asks for the password again
+        page.locator("input[name=password]").fill(PASSWORD),
+        submit(page, page.locator("main").get_by_role("button", name="Confirm")),
+    ),
+    "reauthenticate": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/accounts/reauthenticate/"),
+    ),
+    "sign-out": lambda page, base: (_sign_in(page, base), page.goto(base + "/accounts/logout/")),
+    "address-edit": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + _address_path("shopper@example.com")),
+    ),
+    "close-account": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/account/delete/"),
+    ),
 }
+
+
+def _confirm_email_path(email: str) -> str:
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from django.urls import reverse
+
+    key = EmailConfirmationHMAC(EmailAddress.objects.get(email=email)).key
+    return reverse("account_confirm_email", args=[key])
+
+
+def _reset_path(email: str) -> str:
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    from accounts.models import User
+
+    user = User.objects.get(email=email)
+    return reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+
+
+def _address_path(email: str) -> str:
+    from django.urls import reverse
+
+    from accounts.models import Address
+
+    address = Address.objects.filter(user__email=email).first()
+    return reverse("accounts:edit_address", args=[address.pk])
+
+
+def _sign_in_with_code(page, base):
+    from tests.factories import totp_code
+
+    _sign_in(page, base, email="secure@example.com")
+    page.locator("input[name=code]").fill(totp_code())
+    submit(page, page.locator("main").get_by_role("button", name="Sign in"))
 
 
 EXPECTED_HEADINGS = {
@@ -151,19 +265,33 @@ EXPECTED_HEADINGS = {
     "checkout": "Checkout",
     "checkout-errors": "Checkout",
     "review": "Review your order",
-    "sign-in": "Sign In",
-    "sign-in-errors": "Sign In",
-    "sign-up": "Sign Up",
-    "password-reset": "Password Reset",
+    "sign-in": "Sign in",
+    "sign-in-errors": "Sign in",
+    "sign-up": "Sign up",
+    "password-reset": "Reset your password",
     "not-found": "We could not find that page",
     "pay": "Pay $15.00",
     "pay-3d-secure-dialog": "Pay $15.00",
     "order": "Order",
     "my-orders": "My orders",
     "addresses-errors": "Addresses",
-    "email-addresses": "Email Address",
-    "change-password": "Change Password",
-    "two-factor": "Two-Factor Authentication",
+    "email-addresses": "Email address",
+    "change-password": "Change password",
+    "two-factor": "Two-factor authentication",
+    "account-menu": "Good things, honestly priced.",
+    "sign-up-errors": "Sign up",
+    "verification-sent": "Check your inbox",
+    "confirm-email": "Confirm your email address",
+    "password-reset-done": "Check your inbox",
+    "password-reset-from-key": "Change password",
+    "change-password-errors": "Change password",
+    "set-up-authenticator": "Set up an authenticator app",
+    "two-factor-sign-in": "Two-factor authentication",
+    "recovery-codes": "Recovery codes",
+    "reauthenticate": "Confirm it is you",
+    "sign-out": "Sign out",
+    "address-edit": "Edit address",
+    "close-account": "Close your account",
 }
 
 

@@ -28,7 +28,7 @@ def test_sign_up_verify_set_up_two_factor_and_sign_back_in(page, live_server, ma
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)
     shoot("signup")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
     shoot("verification-sent")
 
@@ -49,17 +49,19 @@ def test_sign_up_verify_set_up_two_factor_and_sign_back_in(page, live_server, ma
     page.locator("input[name=code]").fill(totp_code(secret))
     shoot("activate-totp")
     page.get_by_role("button", name="Activate").click()
-    expect(page.get_by_text("Recovery Codes").first).to_be_visible()
+    expect(page.get_by_text("Recovery codes").first).to_be_visible()
     shoot("two-factor-on")
 
+    page.locator("summary", has_text="Account").click()  # the header's account menu
+    shoot("account-menu")
     page.get_by_role("button", name="Sign out").click()
     page.goto(base + "/accounts/login/")
     page.locator("input[name=login]").fill("kit@example.com")
     page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Two-factor authentication")).to_be_visible()
     page.locator("input[name=code]").fill(totp_code(secret, offset=1))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", name="My orders")).to_be_visible()
     expect(page.get_by_test_id("my-order")).to_contain_text(earlier.number)

@@ -40,7 +40,7 @@ def test_merchant_restocks_and_ships_and_the_shopper_is_emailed(
     page.get_by_label("Email").fill("mo@example.com")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    expect(page.get_by_role("heading", name="Two-factor authentication")).to_be_visible()
     shoot("two-factor")
     page.locator("input[name=code]").fill(totp_code())
     page.get_by_role("button", name="Sign in").click()

@@ -100,7 +100,11 @@ def test_review_page_applies_and_removes_a_code(client, shipping_method):
     )
 
     bad = client.post(reverse("orders:apply_voucher"), {"code": "WRONG"}, follow=True)
-    assert "not valid" in bad.content.decode()
+    # The error sits under the field, which keeps what was typed; no banner at the top.
+    field = re.search(r'<input[^>]*name="code"[^>]*>', bad.content.decode()).group(0)
+    assert 'value="WRONG"' in field and 'aria-invalid="true"' in field
+    assert re.search(r'id="id_code_error"><p>[^<]*not valid', bad.content.decode())
+    assert 'class="message error"' not in bad.content.decode()
     empty = client.post(reverse("orders:apply_voucher"), {"code": ""}, follow=True)
     assert "Please enter a discount code" in empty.content.decode()
 
