@@ -21,8 +21,9 @@ PASSWORD = "correct horse battery"
 def small_shop(db, stripe_emulator):
     """A kitchen with a mug in two colours (one sold out) and a sold-out lamp; a shopper with
     an address, one who has not confirmed their email yet, one with two-factor sign-in."""
-    from accounts.models import Address
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from accounts.models import Address
 
     shopper = UserFactory(email="shopper@example.com")
     Address.objects.create(
