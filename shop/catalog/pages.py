@@ -23,6 +23,7 @@ from django.core.cache import cache as django_cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 
@@ -72,7 +73,7 @@ def render_catalog_page(request, *, name: str, body_template: str, context, extr
     # before the database, and bumped only after a change commits, so nothing built from
     # older rows carries a newer version.)
     url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"catalog:page:{name}:{url}"
+    key = f"catalog:page:{name}:{translation.get_language()}:{url}"
     # A visitor without a session or messages sees exactly what every such visitor sees:
     # the whole page is cached for them, not just its body.
     anonymous = not any(

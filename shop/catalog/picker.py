@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 from shop.catalog.models import OptionType, OptionValue, ProductImage, Variant
 from shop.catalog.templatetags.shop_tags import money as format_money
 
@@ -131,6 +133,7 @@ def as_json(choices: ProductChoices, option_types: list[OptionType]) -> str:
     """What product.js needs, embedded in the page (safe inside <script type=application/json>)."""
     data = {
         "options": [t.pk for t in option_types],
+        "text": {"soldOut": gettext("(sold out)"), "notMade": gettext("(not made)")},
         "variants": [
             {
                 "id": v.pk,
@@ -155,14 +158,16 @@ def as_json(choices: ProductChoices, option_types: list[OptionType]) -> str:
 
 def stock_text(variant: Variant) -> str:
     if not variant.track_stock:
-        return "Available"
+        return gettext("Available")
     if variant.in_stock > 5:
-        return "In stock"
+        return gettext("In stock")
     if variant.in_stock > 0:
-        return f"Only {variant.in_stock} left"
+        return ngettext("Only %(n)d left", "Only %(n)d left", variant.in_stock) % {
+            "n": variant.in_stock
+        }
     if variant.allow_backorder:
-        return "Backorder: ships when restocked"
-    return "Sold out"
+        return gettext("Backorder: ships when restocked")
+    return gettext("Sold out")
 
 
 def stock_class(variant: Variant) -> str:

@@ -118,7 +118,7 @@
         input.disabled = !ok;
         input.closest(".pick").classList.toggle("unavailable", !ok);
         input.closest(".pick").querySelector("[data-unavailable]").textContent =
-          ok ? "" : (matching(trial).length ? "(sold out)" : "(not made)");
+          ok ? "" : (matching(trial).length ? data.text.soldOut : data.text.notMade);
       });
       var current = fs.querySelector("input:checked");
       if (index > changedIndex && (!current || current.disabled)) {

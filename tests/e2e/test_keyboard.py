@@ -37,7 +37,14 @@ def hoodie_shop(transactional_db):
 
 def _focused(page) -> dict:
     tag, name, element_id, field, kind, value = page.evaluate(FOCUSED)
-    return {"tag": tag, "name": name, "id": element_id, "field": field, "type": kind, "value": value}
+    return {
+        "tag": tag,
+        "name": name,
+        "id": element_id,
+        "field": field,
+        "type": kind,
+        "value": value,
+    }
 
 
 def tab_to(page, matches, *, limit: int = 60, backwards: bool = False) -> dict:
