@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in the demo's emails are built on SHOP_URL: the address `make run` serves on.
 DEMO_SHOP_URL = $(or $(SHOP_URL),http://$(HOST):$(PORT))
 
-.PHONY: install install-run run test lint format worker admin clean bench
+.PHONY: install install-run run test lint format worker admin clean bench messages
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -58,6 +58,12 @@ admin: $(VENV)/.installed-run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media var staticfiles test-artifacts .pytest_cache .ruff_cache
+
+# The translation catalog: every marked string of the templates and the code, in
+# locale/en/LC_MESSAGES/django.po (a test fails when it is not current).
+MESSAGES_IGNORE = --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=media --ignore=var --ignore=test-artifacts
+messages: $(VENV)/.installed-dev
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-location --no-obsolete $(MESSAGES_IGNORE)
 
 # Pages under load (gunicorn, wrk) beside a no-database view: see bench/load.py.
 # PRODUCTS=20000 for the large catalog; DATABASE_URL (PostgreSQL) and REDIS_URL as configured.

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Address
 from orders.forms import RegionField, address_widgets, clean_address, country_field
@@ -23,12 +24,14 @@ class AddressForm(forms.ModelForm):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
-        label="I understand: my account, addresses and sign-in go; my orders stay with the shop "
-        "without my name or address."
+        label=_(
+            "I understand: my account, addresses and sign-in go; my orders stay with the shop "
+            "without my name or address."
+        )
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -38,5 +41,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(_("That is not your password."))
         return password

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class StaffNeedMFAMiddleware:
@@ -27,8 +28,10 @@ class StaffNeedMFAMiddleware:
         ):
             messages.warning(
                 request,
-                "Set up two-factor authentication with an authenticator app before you use "
-                "the admin.",
+                _(
+                    "Set up two-factor authentication with an authenticator app before you use "
+                    "the admin."
+                ),
             )
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,7 @@ def addresses(request):
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.save_address(user=request.user, data=form.cleaned_data)
-        messages.success(request, "Address saved.")
+        messages.success(request, _("Address saved."))
         return redirect("accounts:addresses")
     return render(
         request,
@@ -48,7 +49,7 @@ def edit_address(request, address_id):
     form = AddressForm(request.POST or None, instance=address)
     if request.method == "POST" and form.is_valid():
         services.save_address(user=request.user, data=form.cleaned_data, address_id=address.pk)
-        messages.success(request, "Address updated.")
+        messages.success(request, _("Address updated."))
         return redirect("accounts:addresses")
     return render(request, "accounts/address_edit.html", {"form": form, "address": address})
 
@@ -58,7 +59,7 @@ def edit_address(request, address_id):
 def delete_address(request, address_id):
     address = _own(request, address_id)
     services.delete_address(user=request.user, address_id=address.pk)
-    messages.success(request, "Address deleted.")
+    messages.success(request, _("Address deleted."))
     return redirect("accounts:addresses")
 
 
@@ -67,7 +68,7 @@ def delete_address(request, address_id):
 def default_address(request, address_id):
     address = _own(request, address_id)
     services.make_default(user=request.user, address_id=address.pk)
-    messages.success(request, "Default address changed.")
+    messages.success(request, _("Default address changed."))
     return redirect("accounts:addresses")
 
 
@@ -80,7 +81,7 @@ def delete_account(request):
         kept = services.delete_account(user=user)
         messages.success(
             request,
-            "Your account is closed."
+            _("Your account is closed.")
             + (
                 " "
                 + ngettext(

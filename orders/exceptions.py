@@ -1,3 +1,6 @@
+from django.utils.translation import gettext as _
+
+
 class CheckoutError(Exception):
     """The checkout cannot go on; the message is for the shopper."""
 
@@ -6,7 +9,7 @@ class OutOfStock(CheckoutError):
     def __init__(self, variants):
         self.variants = list(variants)
         names = ", ".join(str(v) for v in self.variants)
-        super().__init__(f"Sorry, not enough stock left for: {names}.")
+        super().__init__(_("Sorry, not enough stock left for: %(items)s.") % {"items": names})
 
 
 class VoucherError(CheckoutError):

@@ -1,16 +1,17 @@
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from orders import regions
 from orders.countries import COUNTRIES
 from orders.models import ShippingMethod
 
-REGION_HELP = (
-    "Needed for addresses in "
-    + ", ".join(
+REGION_HELP = format_lazy(
+    _("Needed for addresses in {countries}."),
+    countries=", ".join(
         "the United States" if c == "US" else dict(COUNTRIES)[c]
         for c in sorted(regions.REGION_COUNTRIES, key=lambda c: dict(COUNTRIES)[c])
-    )
-    + "."
+    ),
 )
 
 
@@ -31,7 +32,7 @@ class RegionField(forms.ChoiceField):
     Whether it is required depends on the country: see `clean_address_region`."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "State / province")
+        kwargs.setdefault("label", _("State / province"))
         kwargs.setdefault("help_text", REGION_HELP)
         super().__init__(
             choices=regions.choices(),
@@ -43,8 +44,8 @@ class RegionField(forms.ChoiceField):
 
 def country_field() -> forms.ChoiceField:
     return forms.ChoiceField(
-        label="Country",
-        choices=[("", "Choose a country"), *COUNTRIES],
+        label=_("Country"),
+        choices=[("", _("Choose a country")), *COUNTRIES],
         widget=forms.Select(attrs={"autocomplete": "country", "data-country": ""}),
     )
 
@@ -55,7 +56,7 @@ def clean_address(form: forms.Form) -> None:
     for field in ("name", "line1", "city", "postcode"):
         value = form.cleaned_data.get(field)
         if value is not None and not value.strip():
-            form.add_error(field, "This field is required.")
+            form.add_error(field, _("This field is required."))
     clean_address_region(form)
 
 
@@ -84,37 +85,40 @@ class ShippingMethodField(forms.ModelChoiceField):
 
 class CheckoutForm(forms.Form):
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="We send your receipt here.",
+        help_text=_("We send your receipt here."),
         error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter a valid email address.",
+            "required": _("Please enter your email address."),
+            "invalid": _("Please enter a valid email address."),
         },
     )
-    name = forms.CharField(label="Full name", max_length=200, widget=address_widgets()["name"])
-    line1 = forms.CharField(label="Address", max_length=200, widget=address_widgets()["line1"])
+    name = forms.CharField(label=_("Full name"), max_length=200, widget=address_widgets()["name"])
+    line1 = forms.CharField(label=_("Address"), max_length=200, widget=address_widgets()["line1"])
     line2 = forms.CharField(
-        label="Apartment, suite (optional)",
+        label=_("Apartment, suite (optional)"),
         max_length=200,
         required=False,
         widget=address_widgets()["line2"],
     )
-    city = forms.CharField(label="City", max_length=100, widget=address_widgets()["city"])
+    city = forms.CharField(label=_("City"), max_length=100, widget=address_widgets()["city"])
     postcode = forms.CharField(
-        label="Postcode / ZIP", max_length=20, widget=address_widgets()["postcode"]
+        label=_("Postcode / ZIP"), max_length=20, widget=address_widgets()["postcode"]
     )
     region = RegionField()
     country = country_field()
     phone = forms.CharField(
-        label="Phone (optional)", max_length=40, required=False, widget=address_widgets()["phone"]
+        label=_("Phone (optional)"),
+        max_length=40,
+        required=False,
+        widget=address_widgets()["phone"],
     )
     shipping_method = ShippingMethodField(
-        label="Shipping",
+        label=_("Shipping"),
         queryset=ShippingMethod.objects.filter(is_active=True).prefetch_related("rates"),
         empty_label=None,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Please choose one of the shipping methods shown."},
+        error_messages={"invalid_choice": _("Please choose one of the shipping methods shown.")},
     )
 
     def clean(self):
@@ -138,14 +142,14 @@ class CheckoutForm(forms.Form):
 
 class VoucherForm(forms.Form):
     code = forms.CharField(
-        label="Discount code",
+        label=_("Discount code"),
         max_length=40,
         widget=forms.TextInput(
-            attrs={"placeholder": "Discount code", "autocomplete": "off", "maxlength": 40}
+            attrs={"placeholder": _("Discount code"), "autocomplete": "off", "maxlength": 40}
         ),
         error_messages={
-            "required": "Please enter a discount code.",
-            "max_length": "That discount code is not valid.",
+            "required": _("Please enter a discount code."),
+            "max_length": _("That discount code is not valid."),
         },
     )
 

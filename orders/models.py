@@ -8,11 +8,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from moneyed import Money
 
 from orders import regions
 from orders.countries import COUNTRIES
+from shop.money import as_text
 
 MONEY = {"max_digits": 14, "decimal_places": 3, "default_currency": settings.SHOP_CURRENCY}
 
@@ -117,8 +119,8 @@ class TaxRate(models.Model):
 
 class Voucher(models.Model):
     class Kind(models.TextChoices):
-        PERCENTAGE = "percentage", "Percentage off"
-        FIXED = "fixed", "Fixed amount off"
+        PERCENTAGE = "percentage", _("Percentage off")
+        FIXED = "fixed", _("Fixed amount off")
 
     code = models.CharField(
         max_length=40,
@@ -165,26 +167,26 @@ class Voucher(models.Model):
     @property
     def label(self) -> str:
         if self.kind == self.Kind.PERCENTAGE:
-            return f"{self.value.normalize():f}% off"
-        return f"{self.value.normalize():f} off"
+            return _("%(percent)s%% off") % {"percent": f"{self.value.normalize():f}"}
+        return _("%(amount)s off") % {"amount": as_text(self.value)}
 
 
 def new_order_number() -> str:
     # No 0/O/1/I: numbers are read out on the phone.
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return "".join(secrets.choice(alphabet) for _ in range(8))
+    return "".join(secrets.choice(alphabet) for _position in range(8))
 
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PENDING_PAYMENT = "pending_payment", "Awaiting payment"
-        PAID = "paid", "Paid"
-        SHIPPED = "shipped", "Shipped"
-        DELIVERED = "delivered", "Delivered"
-        EXPIRED = "expired", "Expired"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
-        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
 
     number = models.CharField(max_length=16, unique=True, default=new_order_number, editable=False)
     user = models.ForeignKey(
@@ -359,8 +361,8 @@ class Reservation(models.Model):
     """Units of a variant held for an unpaid order until `expires_at`."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        RELEASED = "released", "Released"
+        ACTIVE = "active", _("Active")
+        RELEASED = "released", _("Released")
         COMMITTED = "committed", "Committed (sold)"
 
     order = models.ForeignKey(Order, related_name="reservations", on_delete=models.CASCADE)

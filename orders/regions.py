@@ -12,16 +12,18 @@ import functools
 import unicodedata
 
 import pycountry
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orders.countries import COUNTRIES
 
 # Countries we ship to whose postal addresses carry a state, province or prefecture.
 REGION_COUNTRIES = {
-    "US": "State",
-    "CA": "Province",
-    "AU": "State",
-    "MX": "State",
-    "JP": "Prefecture",
+    "US": gettext_lazy("State"),
+    "CA": gettext_lazy("Province"),
+    "AU": gettext_lazy("State"),
+    "MX": gettext_lazy("State"),
+    "JP": gettext_lazy("Prefecture"),
 }
 # Not a place anyone receives post: the US Minor Outlying Islands.
 EXCLUDED = {"US-UM"}
@@ -61,7 +63,7 @@ def name_of(code: str) -> str:
     return _names().get(code, code)
 
 
-def choices(empty_label: str = "Choose a state or province") -> list:
+def choices(empty_label: str = gettext_lazy("Choose a state or province")) -> list:
     """Grouped choices for a select: one group per country that needs a region."""
     names = dict(COUNTRIES)
     return [
@@ -103,11 +105,16 @@ def clean_region(country: str, region: str) -> tuple[str, str]:
     if not needs_region(country):
         return "", ""
     if not region:
-        return "", f"Please choose the {REGION_COUNTRIES[country].lower()}."
+        return "", _("Please choose the %(region)s.") % {
+            "region": REGION_COUNTRIES[country].lower()
+        }
     if not is_region_of(region, country):
         name = dict(COUNTRIES).get(country, country)
         name = f"the {name}" if name.startswith("United ") else name
-        return "", f"Please choose a {REGION_COUNTRIES[country].lower()} of {name}."
+        return "", _("Please choose a %(region)s of %(country)s.") % {
+            "region": REGION_COUNTRIES[country].lower(),
+            "country": name,
+        }
     return region, ""
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from moneyed import Money
 
 from orders import allocation, totals, vouchers
@@ -83,7 +84,7 @@ def _place_order(
     *, cart, email, address, shipping_method, user, checkout_token, voucher_code
 ) -> Order:
     if not shipping_method.is_active:
-        raise CheckoutError("That shipping method is no longer offered; please choose another.")
+        raise CheckoutError(_("That shipping method is no longer offered; please choose another."))
     # Locks, in the one order: earlier unpaid orders of this cart, then every variant either
     # touches (pk order), then the voucher. The cart's earlier hold is given back first so it
     # does not compete with this checkout.
@@ -106,7 +107,7 @@ def _place_order(
 
     priced = price_cart(cart)  # prices now, from the catalog, after the locks
     if priced.is_empty:
-        raise CheckoutError("Your cart is empty.")
+        raise CheckoutError(_("Your cart is empty."))
     if priced.blocking_problems:
         raise CheckoutError(" ".join(priced.blocking_problems))
     quantities: dict[int, int] = defaultdict(int)
@@ -417,7 +418,7 @@ def mark_shipped(
     """The parcel left: record carrier and tracking, and tell the shopper (once)."""
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if not carrier:
-        raise FulfilmentError("Enter the carrier.")
+        raise FulfilmentError(_("Enter the carrier."))
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status == Order.Status.SHIPPED:

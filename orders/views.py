@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders import regions, selectors, services, totals, vouchers
@@ -19,7 +20,7 @@ CHECKOUT_SESSION_KEY = "checkout"
 def _checkout_cart(request):
     priced = price_cart(cart_for_request(request))
     if priced.is_empty:
-        messages.info(request, "Your cart is empty.")
+        messages.info(request, _("Your cart is empty."))
         return None
     if priced.blocking_problems:
         for problem in priced.blocking_problems:
@@ -105,13 +106,13 @@ def review(request):
         .first()
     )
     if "address" not in details or method is None:
-        messages.info(request, "Please enter your details first.")
+        messages.info(request, _("Please enter your details first."))
         return redirect("orders:checkout")
 
     if request.method == "POST":
         form = PlaceOrderForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Your checkout expired; please review your order again.")
+            messages.error(request, _("Your checkout expired; please review your order again."))
             return redirect("orders:review")
         try:
             order = services.place_order(
@@ -196,14 +197,18 @@ def apply_voucher(request):
     except VoucherError as error:
         return _refuse_voucher(request, typed, str(error))
     request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": voucher.code}
-    messages.success(request, f"Discount code {voucher.code} applied: {voucher.label}.")
+    messages.success(
+        request,
+        _("Discount code %(code)s applied: %(label)s.")
+        % {"code": voucher.code, "label": voucher.label},
+    )
     return redirect("orders:review")
 
 
 @require_POST
 def remove_voucher(request):
     request.session[CHECKOUT_SESSION_KEY] = {**_details(request), "voucher": ""}
-    messages.info(request, "Discount code removed.")
+    messages.info(request, _("Discount code removed."))
     return redirect("orders:review")
 
 

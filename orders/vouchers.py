@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from moneyed import Money
 
 from orders.exceptions import VoucherError
 from orders.models import Order, Voucher, VoucherRedemption
 from shop.catalog.templatetags.shop_tags import money as format_money
 
-NOT_VALID = "That discount code is not valid."
+NOT_VALID = gettext_lazy("That discount code is not valid.")
 
 
 def normalise(code: str) -> str:
@@ -31,24 +33,25 @@ def check(voucher: Voucher, *, subtotal: Money, email: str = "", exclude_order=N
     """Raise VoucherError with the reason the voucher cannot be used on this order."""
     now = timezone.now()
     if voucher.valid_from and now < voucher.valid_from:
-        raise VoucherError("That discount code is not valid yet.")
+        raise VoucherError(_("That discount code is not valid yet."))
     if voucher.valid_until and now >= voucher.valid_until:
-        raise VoucherError("That discount code has expired.")
+        raise VoucherError(_("That discount code has expired."))
     if voucher.minimum_order is not None and subtotal < voucher.minimum_order:
         raise VoucherError(
-            f"That discount code needs an order of at least {format_money(voucher.minimum_order)}."
+            _("That discount code needs an order of at least %(amount)s.")
+            % {"amount": format_money(voucher.minimum_order)}
         )
     uses = VoucherRedemption.objects.filter(voucher=voucher)
     if exclude_order is not None:
         uses = uses.exclude(order=exclude_order)
     if voucher.usage_limit is not None and uses.count() >= voucher.usage_limit:
-        raise VoucherError("That discount code has been used up.")
+        raise VoucherError(_("That discount code has been used up."))
     if (
         voucher.per_customer_limit is not None
         and email
         and uses.filter(email__iexact=email).count() >= voucher.per_customer_limit
     ):
-        raise VoucherError("You have already used that discount code.")
+        raise VoucherError(_("You have already used that discount code."))
 
 
 def redeem(*, code: str, order: Order, subtotal: Money) -> Voucher:

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from moneyed import Money
 
 from shop.money import exponent, quantize
@@ -10,19 +11,21 @@ class RefundForm(forms.Form):
     """The merchant's refund: everything left, chosen units of the lines, or an amount."""
 
     WHAT = [
-        ("all", "Everything not yet refunded"),
+        ("all", _("Everything not yet refunded")),
         ("lines", "Chosen items (their price, less discount, plus tax)"),
-        ("amount", "An amount"),
+        ("amount", _("An amount")),
     ]
 
-    what = forms.ChoiceField(choices=WHAT, widget=forms.RadioSelect, initial="all", label="Refund")
+    what = forms.ChoiceField(
+        choices=WHAT, widget=forms.RadioSelect, initial="all", label=_("Refund")
+    )
     amount = forms.DecimalField(
-        required=False, min_value=Decimal("0"), max_digits=14, decimal_places=3, label="Amount"
+        required=False, min_value=Decimal("0"), max_digits=14, decimal_places=3, label=_("Amount")
     )
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept in the order's log and shown to the shopper in the refund email.",
+        help_text=_("Kept in the order's log and shown to the shopper in the refund email."),
     )
 
     def __init__(self, order, *args, **kwargs):
@@ -51,7 +54,7 @@ class RefundForm(forms.Form):
         if what == "amount":
             amount = data.get("amount")
             if not amount:
-                self.add_error("amount", "Enter the amount to refund.")
+                self.add_error("amount", _("Enter the amount to refund."))
             elif quantize(amount, self.order.currency) != amount:
                 places = exponent(self.order.currency)
                 self.add_error(
@@ -63,6 +66,6 @@ class RefundForm(forms.Form):
             chosen = {line.pk: data.get(f"line_{line.pk}") or 0 for line, _ in self.line_fields}
             chosen = {pk: quantity for pk, quantity in chosen.items() if quantity}
             if not chosen:
-                raise forms.ValidationError("Choose at least one item to refund.")
+                raise forms.ValidationError(_("Choose at least one item to refund."))
             data["refund_lines"] = chosen
         return data

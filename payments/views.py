@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -25,8 +26,10 @@ def pay(request, number):
     if order.is_payable and order_services.expire_if_overdue(order_id=order.pk):
         messages.info(
             request,
-            "This order was not paid in time, so its items were released. "
-            "Your cart is still there if you want to check out again.",
+            _(
+                "This order was not paid in time, so its items were released. "
+                "Your cart is still there if you want to check out again."
+            ),
         )
         return redirect(order)
     if not order.is_payable:
@@ -40,8 +43,10 @@ def pay(request, number):
         logger.exception("Could not start the payment of order %s", order.number)
         messages.error(
             request,
-            "We could not reach our payment provider. Please try again in "
-            "a moment; your order is kept.",
+            _(
+                "We could not reach our payment provider. Please try again in "
+                "a moment; your order is kept."
+            ),
         )
         return render(request, "payments/unavailable.html", {"order": order}, status=503)
     return render(
@@ -77,7 +82,7 @@ def payment_return(request, number):
             logger.warning("Could not check %s on return; the webhook will tell us", intent_id)
     order.refresh_from_db()
     if order.is_payable and request.GET.get("redirect_status") == "failed":
-        messages.error(request, "Your payment did not go through. Please try another card.")
+        messages.error(request, _("Your payment did not go through. Please try another card."))
         return redirect("payments:pay", number=order.number)
     return redirect(order)
 
@@ -123,7 +128,12 @@ def emulator_confirm(request):
             )
     except (ValueError, KeyError, TypeError, OverflowError):
         return JsonResponse(
-            {"error": {"type": "validation_error", "message": "Your card details are incomplete."}},
+            {
+                "error": {
+                    "type": "validation_error",
+                    "message": _("Your card details are incomplete."),
+                }
+            },
             status=400,
         )
     except emulator_bridge.BridgeError as error:

@@ -221,6 +221,10 @@ LANGUAGE_CODE = "en-us"
 # The shop's time zone: dates on pages, emails and the admin are shown in it (stored in UTC).
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# The shop's own catalog (`make messages` writes locale/en/LC_MESSAGES/django.po from every
+# marked string; copy it to locale/<language>/ to translate). allauth's English wording is
+# accounts/allauth_voice's.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -51,3 +51,57 @@ def test_the_checker_finds_what_it_should():
         "Hello",
     ]
     assert unmarked("{% blocktranslate %}Hi {{ n }}{% endblocktranslate %} {{ x }}") == []
+
+
+COMMITTED = TEMPLATES.parent / "locale/en/LC_MESSAGES/django.po"
+SOURCE_FOLDERS = ["shop", "accounts", "orders", "payments", "worker", "templates", "static"]
+MAKEMESSAGES_IGNORE = [".venv", "tests", "bench", "staticfiles", "media", "var", "test-artifacts"]
+
+
+def _msgids(path: Path) -> set[str]:
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as po:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
+
+
+def test_makemessages_finds_the_strings_and_the_committed_catalog_is_current(
+    tmp_path, settings, monkeypatch
+):
+    """What `make messages` writes, run here on a copy of the sources (makemessages writes
+    into the catalog folder of the tree it reads)."""
+    import shutil
+
+    from django.core.management import call_command
+
+    source = tmp_path / "src"
+    for folder in SOURCE_FOLDERS:
+        shutil.copytree(
+            TEMPLATES.parent / folder,
+            source / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "locale", "migrations"),
+        )
+    (source / "locale").mkdir()
+    monkeypatch.chdir(source)
+    settings.LOCALE_PATHS = [source / "locale"]
+    call_command(
+        "makemessages",
+        locale=["en"],
+        ignore_patterns=MAKEMESSAGES_IGNORE,
+        no_location=True,
+        no_obsolete=True,
+        verbosity=0,
+    )
+    found = _msgids(source / "locale/en/LC_MESSAGES/django.po")
+
+    for text in [
+        "Continue to payment",  # a template
+        "Please correct one thing",  # a plural in a template
+        "That discount code has expired.",  # a service's error
+        "Added %(n)d × %(item)s to your cart.",  # a view's message
+        "Awaiting payment",  # a model's choice
+        "Your order {number} is confirmed",  # an email subject
+        "Show price and stock for this choice",
+    ]:
+        assert text in found, text
+    assert found == _msgids(COMMITTED), "the catalog is not current: run make messages"

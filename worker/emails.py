@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from orders.models import Order
 from orders.selectors import signed_order_url
@@ -23,12 +25,11 @@ logger = logging.getLogger(__name__)
 Kind = OutboxEmail.Kind
 
 SUBJECTS = {
-    Kind.ORDER_CONFIRMATION: "Your order {number} is confirmed",
-    Kind.PAYMENT_FAILED: "Your order {number} is waiting for payment",
-    Kind.ORDER_SHIPPED: "Your order {number} is on its way",
-    Kind.ORDER_REFUNDED: "A refund for your order {number}",
-    Kind.ORDER_EXPIRED: "Your order {number} was not completed",
-    Kind.LOW_STOCK_DIGEST: "Low stock: {count} {variants} restocking",
+    Kind.ORDER_CONFIRMATION: _("Your order {number} is confirmed"),
+    Kind.PAYMENT_FAILED: _("Your order {number} is waiting for payment"),
+    Kind.ORDER_SHIPPED: _("Your order {number} is on its way"),
+    Kind.ORDER_REFUNDED: _("A refund for your order {number}"),
+    Kind.ORDER_EXPIRED: _("Your order {number} was not completed"),
 }
 
 
@@ -50,7 +51,7 @@ def owe_email(
     *, order, kind: str, reference: str = "", data: dict | None = None, send_after=None
 ) -> OutboxEmail:
     """Record that an email is owed (idempotent). Call inside the transaction that caused it."""
-    email, _ = OutboxEmail.objects.get_or_create(
+    email, _created = OutboxEmail.objects.get_or_create(
         order=order,
         kind=kind,
         reference=reference,
@@ -104,7 +105,7 @@ def owe_low_stock_digest(*, day=None) -> OutboxEmail | None:
     recipients = merchant_recipients()
     if not variants or not recipients:
         return None
-    email, _ = OutboxEmail.objects.get_or_create(
+    email, _created = OutboxEmail.objects.get_or_create(
         order=None,
         kind=Kind.LOW_STOCK_DIGEST,
         reference=day.isoformat(),
@@ -140,9 +141,11 @@ def render(email: OutboxEmail) -> EmailMultiAlternatives:
         reference = f"{email.kind}-{order.number}"
     else:
         count = len(email.data.get("variants", []))
-        subject = SUBJECTS[email.kind].format(
-            count=count, variants="variant needs" if count == 1 else "variants need"
-        )
+        subject = ngettext(
+            "Low stock: %(count)d variant needs restocking",
+            "Low stock: %(count)d variants need restocking",
+            count,
+        ) % {"count": count}
         reference = email.kind
     if email.reference:
         reference += f"-{email.reference}"

@@ -1,12 +1,13 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from shop.cart.services import MAX_LINE_QUANTITY
 
 QUANTITY_ERRORS = {
-    "required": "Please enter a quantity.",
-    "invalid": "Quantity must be a whole number.",
-    "min_value": "Quantity must be at least %(limit_value)s.",
-    "max_value": "You can buy at most %(limit_value)s of one item.",
+    "required": _("Please enter a quantity."),
+    "invalid": _("Quantity must be a whole number."),
+    "min_value": _("Quantity must be at least %(limit_value)s."),
+    "max_value": _("You can buy at most %(limit_value)s of one item."),
 }
 
 
@@ -16,7 +17,7 @@ class AddToCartForm(forms.Form):
         min_value=1,
         max_value=2**62,
         error_messages=dict.fromkeys(
-            ("required", "invalid", "min_value", "max_value"), "Please choose an option."
+            ("required", "invalid", "min_value", "max_value"), _("Please choose an option.")
         ),
     )
     quantity = forms.IntegerField(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery, Sum
+from django.utils.translation import gettext as _
 from moneyed import Money
 
 from shop.cart.models import Cart, CartLine
@@ -108,14 +109,22 @@ def price_cart(cart: Cart | None) -> PricedCart:
         total = money(unit.amount * row.quantity, currency)
         problem, blocking = "", False
         if not variant.product.is_published:
-            problem, blocking = f"{variant} is no longer sold. Please remove it.", True
+            problem, blocking = (
+                _("%(item)s is no longer sold. Please remove it.") % {"item": variant},
+                True,
+            )
         elif str(variant.price.currency) != currency:
-            problem, blocking = f"{variant} cannot be sold in {currency}.", True
+            problem = _("%(item)s cannot be sold in %(currency)s.") % {
+                "item": variant,
+                "currency": currency,
+            }
+            blocking = True
         elif variant.available < row.quantity:
             problem = (
-                f"Only {variant.available} of {variant} left; please lower the quantity."
+                _("Only %(n)d of %(item)s left; please lower the quantity.")
+                % {"n": variant.available, "item": variant}
                 if variant.available
-                else f"{variant} is sold out. Please remove it."
+                else _("%(item)s is sold out. Please remove it.") % {"item": variant}
             )
         if not blocking:
             subtotal += total.amount

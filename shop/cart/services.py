@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from shop.cart.exceptions import CartError
 from shop.cart.models import Cart, CartLine
@@ -25,7 +26,7 @@ def get_or_create_cart(request) -> Cart:
             return cart
         try:
             with transaction.atomic():
-                cart, _ = Cart.objects.get_or_create(user=user)
+                cart, _created = Cart.objects.get_or_create(user=user)
         except IntegrityError:  # a parallel request created it first
             cart = Cart.objects.get(user=user)
         return cart
@@ -39,13 +40,15 @@ def get_or_create_cart(request) -> Cart:
 
 def _check_quantity(variant: Variant, quantity: int) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise CartError("Quantity must be a whole number of at least 1.")
+        raise CartError(_("Quantity must be a whole number of at least 1."))
     if quantity > MAX_LINE_QUANTITY:
-        raise CartError(f"You can buy at most {MAX_LINE_QUANTITY} of one item.")
+        raise CartError(_("You can buy at most %(n)d of one item.") % {"n": MAX_LINE_QUANTITY})
     if quantity > variant.available:
         if variant.available == 0:
-            raise CartError(f"Sorry, {variant} is sold out.")
-        raise CartError(f"Sorry, only {variant.available} of {variant} left.")
+            raise CartError(_("Sorry, %(item)s is sold out.") % {"item": variant})
+        raise CartError(
+            _("Sorry, only %(n)d of %(item)s left.") % {"n": variant.available, "item": variant}
+        )
 
 
 def add_line(
@@ -73,7 +76,7 @@ def add_to_cart(*, request, variant_id: int, quantity: int, product_id: int | No
 
 def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise CartError("Quantity must be a whole number of at least 1.")
+        raise CartError(_("Quantity must be a whole number of at least 1."))
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -89,9 +92,9 @@ def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLi
 def _add_line(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
     variant = _variant_with_line(mine, variant_id)
     if variant is None:
-        raise CartError("That product is not available.")
+        raise CartError(_("That product is not available."))
     if product_id is not None and variant.product_id != product_id:
-        raise CartError("That option does not belong to this product.")
+        raise CartError(_("That option does not belong to this product."))
     current = variant.in_cart or 0
     _check_quantity(variant, current + quantity)
     if variant.line_id is None:
@@ -155,7 +158,7 @@ def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
             .first()
         )
         if line is None:
-            raise CartError("That item is no longer in your cart.")
+            raise CartError(_("That item is no longer in your cart."))
         if quantity == 0:
             line.delete()
             return None
@@ -168,9 +171,9 @@ def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
 
 
 def remove_line(*, cart: Cart, line_id: int) -> None:
-    deleted, _ = CartLine.objects.filter(cart=cart, pk=line_id).delete()
+    deleted, _counts = CartLine.objects.filter(cart=cart, pk=line_id).delete()
     if not deleted:
-        raise CartError("That item is no longer in your cart.")
+        raise CartError(_("That item is no longer in your cart."))
 
 
 def set_in_checkout(*, cart_id: int, in_checkout: bool) -> None:
@@ -206,16 +209,19 @@ def merge_into_user_cart(*, session_cart_id: int, user) -> list[str]:
         if source.in_checkout:
             # Its order is being paid; merging would move lines out from under it.
             notes.append(
-                "The cart you are paying for was kept as it is; your account's cart is shown."
+                _("The cart you are paying for was kept as it is; your account's cart is shown.")
             )
             return notes
-        target, _ = Cart.objects.get_or_create(user=user)
+        target, _created = Cart.objects.get_or_create(user=user)
         target = Cart.objects.select_for_update().get(pk=target.pk)
         existing = {line.variant_id: line for line in target.lines.all()}
         for line in source.lines.select_related("variant__product"):
             variant = line.variant
             if not variant.product.is_published:
-                notes.append(f"{variant} is no longer sold and was removed from your cart.")
+                notes.append(
+                    _("%(item)s is no longer sold and was removed from your cart.")
+                    % {"item": variant}
+                )
                 continue
             wanted = line.quantity + (
                 existing[variant.pk].quantity if variant.pk in existing else 0
@@ -223,7 +229,8 @@ def merge_into_user_cart(*, session_cart_id: int, user) -> list[str]:
             allowed = min(wanted, variant.available, MAX_LINE_QUANTITY)
             if allowed < wanted:
                 notes.append(
-                    f"Only {allowed} of {variant} are available; your cart holds {allowed}."
+                    _("Only %(n)d of %(item)s are available; your cart holds %(n)d.")
+                    % {"n": allowed, "item": variant}
                 )
             if allowed <= 0:
                 if variant.pk in existing:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shop.cart import selectors, services
@@ -62,10 +63,10 @@ def add(request):
             product_id=product_id, value_ids=list(chosen.values())
         )
         if variant_id is None:
-            messages.error(request, "That combination is not made. Please choose another.")
+            messages.error(request, _("That combination is not made. Please choose another."))
             return _back(request)
     if variant_id is None:
-        messages.error(request, "Please choose an option.")
+        messages.error(request, _("Please choose an option."))
         return _back(request)
     try:
         line = services.add_to_cart(
@@ -78,7 +79,9 @@ def add(request):
         messages.error(request, str(error))
         return _back_to_choice(request, variant_id, form.cleaned_data["quantity"])
     messages.success(
-        request, f"Added {form.cleaned_data['quantity']} × {line.variant} to your cart."
+        request,
+        _("Added %(n)d × %(item)s to your cart.")
+        % {"n": form.cleaned_data["quantity"], "item": line.variant},
     )
     return redirect("cart:detail")
 
@@ -90,13 +93,13 @@ def update(request, line_id):
     if not form.is_valid():
         messages.error(request, _form_error(form))
     elif cart is None:
-        messages.error(request, "Your cart is empty.")
+        messages.error(request, _("Your cart is empty."))
     else:
         try:
             line = services.set_quantity(
                 cart=cart, line_id=line_id, quantity=form.cleaned_data["quantity"]
             )
-            messages.success(request, "Cart updated." if line else "Item removed.")
+            messages.success(request, _("Cart updated.") if line else _("Item removed."))
         except CartError as error:
             messages.error(request, str(error))
     return redirect("cart:detail")
@@ -107,9 +110,9 @@ def remove(request, line_id):
     cart = selectors.cart_for_request(request)
     try:
         if cart is None:
-            raise CartError("Your cart is empty.")
+            raise CartError(_("Your cart is empty."))
         services.remove_line(cart=cart, line_id=line_id)
-        messages.success(request, "Item removed.")
+        messages.success(request, _("Item removed."))
     except CartError as error:
         messages.error(request, str(error))
     return redirect("cart:detail")

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from shop.catalog.selectors import SORTS, Filters
 
@@ -19,17 +20,17 @@ class ListingForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, strip=True)
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
     price_min = forms.DecimalField(
-        required=False, min_value=0, max_digits=12, decimal_places=2, label="Lowest price"
+        required=False, min_value=0, max_digits=12, decimal_places=2, label=_("Lowest price")
     )
     price_max = forms.DecimalField(
-        required=False, min_value=0, max_digits=12, decimal_places=2, label="Highest price"
+        required=False, min_value=0, max_digits=12, decimal_places=2, label=_("Highest price")
     )
     price = forms.RegexField(
         required=False,
         regex=r"^\d{1,7}-(\d{1,7})?$",
-        error_messages={"invalid": "That price range is not valid."},
+        error_messages={"invalid": _("That price range is not valid.")},
     )
-    in_stock = forms.BooleanField(required=False, label="In stock only")
+    in_stock = forms.BooleanField(required=False, label=_("In stock only"))
     o = forms.MultipleChoiceField(required=False, choices=[])
     cat = forms.SlugField(required=False, max_length=140)
     page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
@@ -43,12 +44,12 @@ class ListingForm(forms.Form):
         data = super().clean()
         band = data.get("price")
         if band:
-            low, _, high = band.partition("-")
+            low, _dash, high = band.partition("-")
             data["price_min"] = Decimal(low)
             data["price_max"] = Decimal(high) if high else None
         low, high = data.get("price_min"), data.get("price_max")
         if low is not None and high is not None and low > high:
-            self.add_error("price_max", "The highest price must not be below the lowest.")
+            self.add_error("price_max", _("The highest price must not be below the lowest."))
         return data
 
     def value(self, name, default=None):
@@ -61,7 +62,7 @@ class ListingForm(forms.Form):
         self.is_valid()
         options: dict[str, list[str]] = {}
         for chosen in self.value("o", []):
-            option_type, _, option_value = chosen.partition(":")
+            option_type, _colon, option_value = chosen.partition(":")
             options.setdefault(option_type, []).append(option_value)
         return Filters(
             price_min=self.value("price_min"),

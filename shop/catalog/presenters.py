@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from shop.catalog.selectors import PRICE_BANDS, CategoryTree, Facets, Filters
 from shop.catalog.templatetags.shop_tags import money as format_money
@@ -24,10 +25,10 @@ def _whole(amount: int) -> str:
 
 def _band_label(low: int, high: int | None) -> str:
     if high is None:
-        return f"{_whole(low)} and up"
+        return _("%(low)s and up") % {"low": _whole(low)}
     if low == 0:
-        return f"Under {_whole(high)}"
-    return f"{_whole(low)} to {_whole(high)}"
+        return _("Under %(high)s") % {"high": _whole(high)}
+    return _("%(low)s to %(high)s") % {"low": _whole(low), "high": _whole(high)}
 
 
 def listing_context(*, request, tree: CategoryTree, scope, sub, filters: Filters, counts: Facets):

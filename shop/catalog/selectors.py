@@ -20,6 +20,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Greatest, Upper
+from django.utils.translation import gettext_lazy as _
 
 from shop.catalog import cache, picker
 from shop.catalog.models import (
@@ -48,11 +49,11 @@ CARD_FIELDS = [
 PRICE_BANDS = [(0, 25), (25, 50), (50, 100), (100, 200), (200, None)]
 
 SORTS = {
-    "relevance": "Relevance",
-    "name": "Name",
-    "price": "Price, low to high",
-    "-price": "Price, high to low",
-    "newest": "Newest",
+    "relevance": _("Relevance"),
+    "name": _("Name"),
+    "price": _("Price, low to high"),
+    "-price": _("Price, high to low"),
+    "newest": _("Newest"),
 }
 ORDERINGS = {
     "name": ["name", "pk"],
@@ -406,7 +407,7 @@ def facets(base: QuerySet[Product], filters: Filters) -> Facets:
         elif facet == "stock":
             result.in_stock = count
         elif facet == "option" and key and ":" in key:
-            option_type, _, option_value = key.partition(":")
+            option_type, _colon, option_value = key.partition(":")
             result.options.setdefault(option_type, {})[option_value] = count
     return result
 

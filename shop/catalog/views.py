@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shop.cart.services import MAX_LINE_QUANTITY
@@ -19,8 +20,10 @@ def home(request):
         products = selectors.purchasable(selectors.listed_products())
         return {
             "title": settings.SHOP_NAME,
-            "description": "Everyday goods made to last: clothing, kitchen, outdoors and more, "
-            "shipped within two working days.",
+            "description": _(
+                "Everyday goods made to last: clothing, kitchen, outdoors and more, "
+                "shipped within two working days."
+            ),
             "products": list(products.order_by("-created_at", "name")[:8]),
             "categories": selectors.navigation_categories(),
         }
@@ -95,7 +98,7 @@ def search(request):
 
     def context():
         if not query:
-            return {"title": f"Search · {settings.SHOP_NAME}", "query": ""}
+            return {"title": _("Search · %(shop)s") % {"shop": settings.SHOP_NAME}, "query": ""}
         tree = selectors.category_tree()
         match, rank = selectors.search_filter(query)
         base = selectors.listed_products().filter(match)
@@ -104,7 +107,8 @@ def search(request):
         if listing["page"].paginator.count == 0 and not listing["filters"].active:
             listing["did_you_mean"] = selectors.did_you_mean(query)
         return {
-            "title": f"“{query}” · Search · {settings.SHOP_NAME}",
+            "title": _("“%(query)s” · Search · %(shop)s")
+            % {"query": query, "shop": settings.SHOP_NAME},
             "robots": "noindex, follow",  # result pages are not pages to land on
             "query": query,
             **listing,
