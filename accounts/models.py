@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from orders import regions
 from orders.countries import COUNTRIES
@@ -67,7 +68,10 @@ class Address(models.Model):
     city = models.CharField(max_length=100)
     postcode = models.CharField("Postcode / ZIP", max_length=20)
     region = models.CharField(
-        "State / province", max_length=100, blank=True, help_text="An ISO 3166-2 code, e.g. US-NY."
+        "State / province",
+        max_length=100,
+        blank=True,
+        help_text=_("An ISO 3166-2 code, e.g. US-NY."),
     )
     country = models.CharField(max_length=2, choices=COUNTRIES)
     phone = models.CharField("Phone (optional)", max_length=40, blank=True)

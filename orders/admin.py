@@ -5,7 +5,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from orders import regions, services
 from orders.admin_forms import CARRIERS, ShipForm
@@ -40,7 +41,7 @@ class ShippingMethodAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("rates")
 
-    @admin.display(description="Ships to")
+    @admin.display(description=_("Ships to"))
     def countries(self, obj):
         rates = obj.rates.all()
         return ", ".join(r.country for r in rates) if rates else "Everywhere"
@@ -48,8 +49,8 @@ class ShippingMethodAdmin(admin.ModelAdmin):
 
 class TaxRateForm(forms.ModelForm):
     region = RegionField(
-        label="Region",
-        help_text="Empty for the whole country; else one of its states or provinces.",
+        label=_("Region"),
+        help_text=_("Empty for the whole country; else one of its states or provinces."),
     )
 
     class Meta:
@@ -63,12 +64,12 @@ class TaxRateAdmin(admin.ModelAdmin):
     list_display = ["country", "region_name", "name", "rate"]
     list_filter = ["country"]
 
-    @admin.display(description="Region", ordering="region")
+    @admin.display(description=_("Region"), ordering="region")
     def region_name(self, obj):
         if not obj.region:
-            return "Whole country"
+            return gettext("Whole country")
         if not regions.is_region_of(obj.region, obj.country):
-            return f"⚠ {obj.region!r} is not a region code: choose one"
+            return gettext("⚠ %(region)r is not a region code: choose one") % {"region": obj.region}
         return f"{regions.name_of(obj.region)} ({obj.region})"
 
     def changelist_view(self, request, extra_context=None):
@@ -80,12 +81,18 @@ class TaxRateAdmin(admin.ModelAdmin):
         if unknown:
             messages.warning(
                 request,
-                ngettext("%(n)d tax rate names", "%(n)d tax rates name", len(unknown))
-                % {"n": len(unknown)}
-                + " a region that is not an ISO 3166-2 code of "
-                "their country, so no address matches them: "
-                + ", ".join(f"{r.country} {r.region!r}" for r in unknown)
-                + ". Open each and choose its region.",
+                ngettext(
+                    "%(n)d tax rate names a region that is not an ISO 3166-2 code of its "
+                    "country, so no address matches it: %(rates)s. Open it and choose its region.",
+                    "%(n)d tax rates name a region that is not an ISO 3166-2 code of their "
+                    "country, so no address matches them: %(rates)s. Open each and choose its "
+                    "region.",
+                    len(unknown),
+                )
+                % {
+                    "n": len(unknown),
+                    "rates": ", ".join(f"{r.country} {r.region!r}" for r in unknown),
+                },
             )
         return super().changelist_view(request, extra_context)
 
@@ -111,7 +118,7 @@ class VoucherAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(use_count=Count("redemptions"))
 
-    @admin.display(description="Used", ordering="use_count")
+    @admin.display(description=_("Used"), ordering="use_count")
     def uses(self, obj):
         return obj.use_count
 
@@ -250,14 +257,16 @@ class OrderAdmin(admin.ModelAdmin):
                 form.add_error(None, str(error))
             else:
                 messages.success(
-                    request, f"Order {order.number} is shipped; the shopper is emailed."
+                    request,
+                    gettext("Order %(number)s is shipped; the shopper is emailed.")
+                    % {"number": order.number},
                 )
                 return redirect(reverse("admin:orders_order_change", args=[order.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": order,
-            "title": f"Ship order {order.number}",
+            "title": gettext("Ship order %(number)s") % {"number": order.number},
             "order": order,
             "form": form,
             "carriers": CARRIERS,
@@ -265,6 +274,7 @@ class OrderAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/orders/ship_form.html", context)
 
     def _each(self, request, queryset, action, done):
+        """Apply `action` to each order; `done` says how many were (ngettext_lazy on "n")."""
         ok, failed = 0, []
         for order in queryset.order_by("pk"):
             try:
@@ -273,19 +283,31 @@ class OrderAdmin(admin.ModelAdmin):
             except (FulfilmentError, CheckoutError) as error:
                 failed.append(str(error))
         if ok:
-            messages.success(
-                request, ngettext("%(n)d order", "%(n)d orders", ok) % {"n": ok} + f" {done}."
-            )
+            messages.success(request, done % {"n": ok})
         for error in failed:
             messages.error(request, error)
 
-    @admin.action(description="Mark delivered")
+    @admin.action(description=_("Mark delivered"))
     def mark_delivered(self, request, queryset):
-        self._each(request, queryset, services.mark_delivered, "marked delivered")
+        self._each(
+            request,
+            queryset,
+            services.mark_delivered,
+            ngettext_lazy("%(n)d order marked delivered.", "%(n)d orders marked delivered.", "n"),
+        )
 
-    @admin.action(description="Send the confirmation email again")
+    @admin.action(description=_("Send the confirmation email again"))
     def resend_confirmation(self, request, queryset):
-        self._each(request, queryset, services.resend_confirmation, "confirmed again by email")
+        self._each(
+            request,
+            queryset,
+            services.resend_confirmation,
+            ngettext_lazy(
+                "%(n)d order confirmed again by email.",
+                "%(n)d orders confirmed again by email.",
+                "n",
+            ),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Everything an order says is a record of what happened; the merchant changes it only

@@ -25,12 +25,12 @@ class ShippingMethod(models.Model):
 
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=200, blank=True)
-    price = MoneyField(**MONEY, help_text="The price where no country rate applies.")
+    price = MoneyField(**MONEY, help_text=_("The price where no country rate applies."))
     free_over = MoneyField(
         **MONEY,
         null=True,
         blank=True,
-        help_text="Free shipping for orders of at least this much (after discounts).",
+        help_text=_("Free shipping for orders of at least this much (after discounts)."),
     )
     is_active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
@@ -86,15 +86,19 @@ class TaxRate(models.Model):
     region = models.CharField(
         max_length=100,
         blank=True,
-        help_text="Empty: the whole country. Else one of its regions (ISO 3166-2, e.g. "
-        "US-NY), as shoppers choose it in their address.",
+        help_text=_(
+            "Empty: the whole country. Else one of its regions (ISO 3166-2, e.g. "
+            "US-NY), as shoppers choose it in their address."
+        ),
     )
-    name = models.CharField(max_length=40, default="Tax", help_text="Shown to shoppers: VAT, GST…")
+    name = models.CharField(
+        max_length=40, default="Tax", help_text=_("Shown to shoppers: VAT, GST…")
+    )
     rate = models.DecimalField(
         max_digits=8,
         decimal_places=6,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="A fraction: 0.2 is 20%, 0.08875 is 8.875%.",
+        help_text=_("A fraction: 0.2 is 20%, 0.08875 is 8.875%."),
     )
 
     class Meta:
@@ -125,25 +129,25 @@ class Voucher(models.Model):
     code = models.CharField(
         max_length=40,
         unique=True,
-        help_text="Stored in capitals; shoppers may type it in any case.",
+        help_text=_("Stored in capitals; shoppers may type it in any case."),
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     value = models.DecimalField(
         max_digits=12,
         decimal_places=3,
         validators=[MinValueValidator(0)],
-        help_text="Percent (e.g. 10) or an amount in the shop's currency.",
+        help_text=_("Percent (e.g. 10) or an amount in the shop's currency."),
     )
     minimum_order = MoneyField(
-        **MONEY, null=True, blank=True, help_text="Needs at least this much in the cart."
+        **MONEY, null=True, blank=True, help_text=_("Needs at least this much in the cart.")
     )
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
     usage_limit = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Uses in total; empty for no limit."
+        null=True, blank=True, help_text=_("Uses in total; empty for no limit.")
     )
     per_customer_limit = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Uses per customer (by email); empty for no limit."
+        null=True, blank=True, help_text=_("Uses per customer (by email); empty for no limit.")
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -223,7 +227,7 @@ class Order(models.Model):
     shipping_city = models.CharField(max_length=100)
     shipping_postcode = models.CharField(max_length=20)
     shipping_region = models.CharField(
-        max_length=100, blank=True, help_text="ISO 3166-2 code where the country has regions."
+        max_length=100, blank=True, help_text=_("ISO 3166-2 code where the country has regions.")
     )
     shipping_country = models.CharField(max_length=2, choices=COUNTRIES)
     shipping_phone = models.CharField(max_length=40, blank=True)
@@ -232,10 +236,10 @@ class Order(models.Model):
     reservation_expires_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     payment_method = models.CharField(
-        max_length=80, blank=True, help_text="How it was paid, e.g. Visa ending in 4242."
+        max_length=80, blank=True, help_text=_("How it was paid, e.g. Visa ending in 4242.")
     )
     needs_attention = models.BooleanField(
-        default=False, help_text="Something the merchant must look at (see the event log)."
+        default=False, help_text=_("Something the merchant must look at (see the event log).")
     )
     refunded_total = MoneyField(default=0, **MONEY)
     carrier = models.CharField(max_length=100, blank=True)
@@ -333,7 +337,9 @@ class OrderEvent(models.Model):
     order = models.ForeignKey(Order, related_name="events", on_delete=models.CASCADE)
     kind = models.CharField(max_length=40)
     message = models.TextField()
-    actor = models.CharField(max_length=200, blank=True, help_text="Who: a user, stripe, system.")
+    actor = models.CharField(
+        max_length=200, blank=True, help_text=_("Who: a user, stripe, system.")
+    )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -290,13 +290,17 @@ def check_refund_lines(order: Order, quantities: dict[int, int]) -> None:
     for line_id, quantity in quantities.items():
         line = lines.get(line_id)
         if line is None:
-            raise RefundError(f"Order {order.number} has no line {line_id}.")
+            raise RefundError(
+                _("Order %(number)s has no line %(line)s.")
+                % {"number": order.number, "line": line_id}
+            )
         if quantity < 1:
-            raise RefundError("Refund at least one unit of each chosen line.")
+            raise RefundError(_("Refund at least one unit of each chosen line."))
         if quantity > line.quantity - line.refunded_quantity:
             left = line.quantity - line.refunded_quantity
             raise RefundError(
-                f"Only {left} of {line.product_name} ({line.variant_label}) can still be refunded."
+                _("Only %(n)d of %(product)s (%(variant)s) can still be refunded.")
+                % {"n": left, "product": line.product_name, "variant": line.variant_label}
             )
 
 
@@ -321,7 +325,8 @@ def record_refund(
         order = Order.objects.select_for_update().get(pk=order_id)
         if amount.currency.code != order.currency or amount.amount <= 0:
             raise RefundError(
-                f"Cannot record a refund of {as_text(amount)} on order {order.number}."
+                _("Cannot record a refund of %(amount)s on order %(number)s.")
+                % {"amount": as_text(amount), "number": order.number}
             )
         if lines:
             check_refund_lines(order, lines)
@@ -425,8 +430,8 @@ def mark_shipped(
             return order
         if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
             raise FulfilmentError(
-                f"Order {order.number} cannot be shipped: it is "
-                f"{order.get_status_display().lower()}."
+                _("Order %(number)s cannot be shipped: it is %(status)s.")
+                % {"number": order.number, "status": order.get_status_display().lower()}
             )
         order.status = Order.Status.SHIPPED
         order.carrier = carrier
@@ -461,8 +466,8 @@ def mark_delivered(*, order_id: int, actor: str) -> Order:
             return order
         if order.status != Order.Status.SHIPPED:
             raise FulfilmentError(
-                f"Order {order.number} cannot be marked delivered: it is "
-                f"{order.get_status_display().lower()}."
+                _("Order %(number)s cannot be marked delivered: it is %(status)s.")
+                % {"number": order.number, "status": order.get_status_display().lower()}
             )
         order.status = Order.Status.DELIVERED
         order.delivered_at = timezone.now()
@@ -476,7 +481,10 @@ def resend_confirmation(*, order_id: int, actor: str) -> Order:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if not order.is_paid:
-            raise FulfilmentError(f"Order {order.number} is not paid; there is nothing to confirm.")
+            raise FulfilmentError(
+                _("Order %(number)s is not paid; there is nothing to confirm.")
+                % {"number": order.number}
+            )
         event = record_event(
             order=order,
             kind="confirmation_resent",
@@ -545,7 +553,8 @@ def cancel_order(*, order_id: int, actor: str, reason: str = "") -> Order:
             return order
         if order.status != Order.Status.PAID:
             raise CheckoutError(
-                f"This order cannot be cancelled: it is {order.get_status_display().lower()}."
+                _("This order cannot be cancelled: it is %(status)s.")
+                % {"status": order.get_status_display().lower()}
             )
         allocation.restore(order=order)
         order.status = Order.Status.CANCELLED

@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from orders import services as order_services
 from orders.admin import OrderAdmin as BaseOrderAdmin
@@ -54,7 +56,7 @@ class OrderAdmin(BaseOrderAdmin):
     change_form_template = "admin/payments/order_change_form.html"
     actions = [*BaseOrderAdmin.actions, "cancel_and_refund"]
 
-    @admin.action(description="Cancel (release or restock) and refund if paid")
+    @admin.action(description=_("Cancel (release or restock) and refund if paid"))
     def cancel_and_refund(self, request, queryset):
         actor = request.user.get_username()
         for order in queryset.order_by("pk"):
@@ -65,25 +67,33 @@ class OrderAdmin(BaseOrderAdmin):
                 messages.error(request, str(error))
                 continue
             if not was_paid:
-                messages.success(request, f"Order {order.number} cancelled; its stock is free.")
+                messages.success(
+                    request,
+                    gettext("Order %(number)s cancelled; its stock is free.")
+                    % {"number": order.number},
+                )
                 continue
             try:
                 made = refunds.refund(
                     order_id=order.pk,
                     actor=actor,
-                    reason="Your order was cancelled.",
+                    reason=gettext("Your order was cancelled."),
                     idempotency_key=f"cancel-{order.number}",
                 )
             except RefundError as error:
                 messages.error(
                     request,
-                    f"Order {order.number} cancelled and restocked, but the refund failed: "
-                    f"{error} It is flagged; refund it from its page.",
+                    gettext(
+                        "Order %(number)s cancelled and restocked, but the refund failed: "
+                        "%(error)s It is flagged; refund it from its page."
+                    )
+                    % {"number": order.number, "error": error},
                 )
             else:
                 messages.success(
                     request,
-                    f"Order {order.number} cancelled, restocked and refunded {made.amount}.",
+                    gettext("Order %(number)s cancelled, restocked and refunded %(amount)s.")
+                    % {"number": order.number, "amount": as_text(made.amount)},
                 )
 
     def get_urls(self):
@@ -115,11 +125,19 @@ class OrderAdmin(BaseOrderAdmin):
                 form.add_error(None, str(error))
             else:
                 if made.status == Refund.Status.SUCCEEDED:
-                    messages.success(request, f"Refunded {made.amount}; the shopper is emailed.")
+                    messages.success(
+                        request,
+                        gettext("Refunded %(amount)s; the shopper is emailed.")
+                        % {"amount": as_text(made.amount)},
+                    )
                 else:
                     messages.warning(
                         request,
-                        f"Refund of {as_text(made.amount)} is {made.get_status_display().lower()}.",
+                        gettext("Refund of %(amount)s is %(status)s.")
+                        % {
+                            "amount": as_text(made.amount),
+                            "status": made.get_status_display().lower(),
+                        },
                     )
                 return redirect(reverse("admin:orders_order_change", args=[order.pk]))
         context = {

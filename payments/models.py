@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 MONEY = {"max_digits": 14, "decimal_places": 3, "default_currency": settings.SHOP_CURRENCY}
@@ -82,7 +83,7 @@ class Refund(models.Model):
     order = models.ForeignKey("orders.Order", related_name="refunds", on_delete=models.PROTECT)
     amount = MoneyField(**MONEY)
     reason = models.TextField(blank=True)
-    lines = models.JSONField(default=dict, blank=True, help_text="Order line id → units.")
+    lines = models.JSONField(default=dict, blank=True, help_text=_("Order line id → units."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     idempotency_key = models.CharField(max_length=255, unique=True)
     stripe_refund_id = models.CharField(max_length=255, unique=True, null=True, blank=True)

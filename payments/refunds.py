@@ -15,6 +15,7 @@ import uuid
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 from moneyed import Money
 
 from orders import services as order_services
@@ -58,7 +59,7 @@ def refund(
     )
     if pending.status != Refund.Status.PENDING:
         return pending  # this key was used before: the refund it made, not a second one
-    units, _ = to_stripe_amount(pending.amount)
+    units, _currency = to_stripe_amount(pending.amount)
     try:
         made = gateway.create_refund(
             payment_intent_id=pending.payment.stripe_payment_intent_id,
@@ -73,7 +74,9 @@ def refund(
     except gateway.StripeError as error:
         message = getattr(error, "user_message", None) or str(error)
         _fail(refund_id=pending.pk, message=message)
-        raise RefundError(f"Stripe refused the refund: {message}") from error
+        raise RefundError(
+            _("Stripe refused the refund: %(message)s") % {"message": message}
+        ) from error
     return apply_stripe_refund(made.to_dict(), source=actor)
 
 
@@ -92,7 +95,9 @@ def _record_pending(
             .first()
         )
         if payment is None:
-            raise RefundError(f"Order {order.number} has no payment to refund.")
+            raise RefundError(
+                _("Order %(number)s has no payment to refund.") % {"number": order.number}
+            )
         refundable = payment.refundable
         if lines:
             order_services.check_refund_lines(order, lines)
@@ -100,16 +105,28 @@ def _record_pending(
         elif amount is None:
             amount = refundable
         if amount.currency != payment.amount.currency:
-            raise RefundError(f"Refunds of order {order.number} are in {order.currency}.")
+            raise RefundError(
+                _("Refunds of order %(number)s are in %(currency)s.")
+                % {"number": order.number, "currency": order.currency}
+            )
         if refundable.amount <= 0:
-            raise RefundError(f"Order {order.number} has been refunded in full already.")
+            raise RefundError(
+                _("Order %(number)s has been refunded in full already.") % {"number": order.number}
+            )
         if amount.amount <= 0:
-            raise RefundError("Enter an amount greater than zero to refund.")
+            raise RefundError(_("Enter an amount greater than zero to refund."))
         if amount > refundable:
             raise RefundError(
-                f"You can refund at most {refundable} on order {order.number} "
-                f"(paid {payment.amount}, refunded or being refunded "
-                f"{payment.amount - refundable})."
+                _(
+                    "You can refund at most %(left)s on order %(number)s (paid %(paid)s, "
+                    "refunded or being refunded %(refunded)s)."
+                )
+                % {
+                    "left": as_text(refundable),
+                    "number": order.number,
+                    "paid": as_text(payment.amount),
+                    "refunded": as_text(payment.amount - refundable),
+                }
             )
         to_stripe_amount(amount)  # raises if Stripe could not take this precision
         return Refund.objects.create(

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders import services as order_services
 from orders.models import Order
@@ -48,7 +49,8 @@ def start_payment(*, order_id: int) -> PaymentSession:
         order = Order.objects.select_for_update().get(pk=order_id)
         if not order.is_payable:
             raise PaymentNotPossible(
-                f"Order {order.number} cannot be paid: it is {order.get_status_display().lower()}."
+                _("Order %(number)s cannot be paid: it is %(status)s.")
+                % {"number": order.number, "status": order.get_status_display().lower()}
             )
         amount, currency = to_stripe_amount(order.total)
         for payment in order.payments.filter(status__in=REUSABLE_STATUSES):
@@ -343,7 +345,7 @@ def is_well_formed(event: dict) -> bool:
 def record_and_apply(event: dict, *, replay: bool = False) -> str:
     """Store the verified event, then apply it once, whatever the number of deliveries.
     `replay` applies a stored event again (every handler is idempotent)."""
-    stored, _ = StripeEvent.objects.get_or_create(
+    stored, _created = StripeEvent.objects.get_or_create(
         stripe_id=event["id"],
         defaults={"type": event["type"], "payload": event, "livemode": bool(event.get("livemode"))},
     )

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxEmail(models.Model):
@@ -27,13 +28,15 @@ class OutboxEmail(models.Model):
     )
     kind = models.CharField(max_length=40, choices=Kind.choices)
     reference = models.CharField(max_length=255, blank=True, default="")
-    data = models.JSONField(default=dict, blank=True, help_text="What the template shows.")
-    recipient = models.CharField(max_length=1000, help_text="One address, or several with commas.")
+    data = models.JSONField(default=dict, blank=True, help_text=_("What the template shows."))
+    recipient = models.CharField(
+        max_length=1000, help_text=_("One address, or several with commas.")
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     send_after = models.DateTimeField(
-        null=True, blank=True, help_text="Not sent before this time (a reminder waits)."
+        null=True, blank=True, help_text=_("Not sent before this time (a reminder waits).")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Cart(models.Model):
@@ -14,7 +15,7 @@ class Cart(models.Model):
         on_delete=models.CASCADE,
     )
     in_checkout = models.BooleanField(
-        default=False, help_text="An order placed from this cart is awaiting payment."
+        default=False, help_text=_("An order placed from this cart is awaiting payment.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

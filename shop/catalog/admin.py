@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from shop.admin_money import AmountField
 from shop.catalog import csv_io, options, selectors, services
@@ -59,7 +60,7 @@ class VariantForm(forms.ModelForm):
 
     option_types: list[OptionType] = []  # the product's, set by variant_form_for
 
-    price = AmountField(label="Price", min_value=0, max_digits=14)
+    price = AmountField(label=_("Price"), min_value=0, max_digits=14)
 
     class Meta:
         model = Variant
@@ -87,7 +88,7 @@ def variant_form_for(product: Product | None) -> type[VariantForm]:
     option_types = list(product.option_types.prefetch_related("values")) if product else []
     fields = {
         f"option_{t.code}": forms.ModelChoiceField(
-            queryset=t.values.all(), label=t.name, empty_label="Choose…"
+            queryset=t.values.all(), label=t.name, empty_label=_("Choose…")
         )
         for t in option_types
     }
@@ -110,8 +111,11 @@ class VariantFormSet(forms.BaseInlineFormSet):
                 continue
             if values in seen:
                 raise forms.ValidationError(
-                    f"{form.cleaned_data.get('sku')} and {seen[values]} have the same options: "
-                    "each variant needs its own combination."
+                    gettext(
+                        "%(sku)s and %(other)s have the same options: each variant needs its "
+                        "own combination."
+                    )
+                    % {"sku": form.cleaned_data.get("sku"), "other": seen[values]}
                 )
             seen[values] = form.cleaned_data.get("sku")
 
@@ -140,7 +144,7 @@ class VariantInline(admin.TabularInline):
         kwargs["form"] = variant_form_for(obj)
         return super().get_formset(request, obj, **kwargs)
 
-    @admin.display(description="Reserved")
+    @admin.display(description=_("Reserved"))
     def reserved(self, obj):
         return obj.stock_reserved if obj.pk else 0
 
@@ -192,7 +196,7 @@ class OptionTypeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("values")
 
-    @admin.display(description="Values")
+    @admin.display(description=_("Values"))
     def values_list(self, obj):
         return ", ".join(v.value for v in obj.values.all())
 
@@ -222,7 +226,7 @@ class ProductAdmin(admin.ModelAdmin):
         ("Options", {"fields": ["option_types"]}),
     ]
 
-    @admin.display(description="Variants")
+    @admin.display(description=_("Variants"))
     def variant_count(self, obj):
         return obj.variants.count()
 
@@ -277,19 +281,21 @@ class LowStockFilter(admin.SimpleListFilter):
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8, comma-separated, with a header.")
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8, comma-separated, with a header.")
+    )
 
     def clean(self):
         data = super().clean()
         upload = data.get("file")
         if upload is not None:
             if upload.size > 5 * 1024 * 1024:
-                raise forms.ValidationError("The file is larger than 5 MB; split it.")
+                raise forms.ValidationError(gettext("The file is larger than 5 MB; split it."))
             try:
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError as error:
                 raise forms.ValidationError(
-                    "The file is not UTF-8 text; save it as CSV UTF-8."
+                    gettext("The file is not UTF-8 text; save it as CSV UTF-8.")
                 ) from error
         return data
 
@@ -333,7 +339,7 @@ class VariantAdmin(admin.ModelAdmin):
             "position",
         ]
 
-    @admin.display(description="Price", ordering="price")
+    @admin.display(description=_("Price"), ordering="price")
     def price_shown(self, obj):
         return money_text(obj.price)
 
@@ -373,7 +379,7 @@ class VariantAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="products-and-stock-{day}.csv"'
         return response
 
-    @admin.action(description="Export selected as CSV")
+    @admin.action(description=_("Export selected as CSV"))
     def export_csv(self, request, queryset):
         return self._csv_response(queryset)
 
@@ -394,16 +400,18 @@ class VariantAdmin(admin.ModelAdmin):
             if result.ok:
                 messages.success(
                     request,
-                    "Imported: "
-                    + ngettext("%(n)d variant created", "%(n)d variants created", result.created)
-                    % {"n": result.created}
-                    + f", {result.updated} updated.",
+                    ngettext(
+                        "Imported: %(n)d variant created, %(updated)d updated.",
+                        "Imported: %(n)d variants created, %(updated)d updated.",
+                        result.created,
+                    )
+                    % {"n": result.created, "updated": result.updated},
                 )
                 return redirect("admin:catalog_variant_changelist")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import products and stock",
+            "title": gettext("Import products and stock"),
             "form": form,
             "result": result,
             "columns": csv_io.COLUMNS,

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from imagekit.models import ImageSpecField
@@ -43,17 +44,17 @@ class OptionType(models.Model):
 
     BUTTONS, SWATCHES = "buttons", "swatches"
 
-    name = models.CharField(max_length=60, help_text="As shoppers read it: Size, Colour.")
+    name = models.CharField(max_length=60, help_text=_("As shoppers read it: Size, Colour."))
     code = models.SlugField(
-        max_length=60, unique=True, help_text="In filter links and CSV files: size, colour."
+        max_length=60, unique=True, help_text=_("In filter links and CSV files: size, colour.")
     )
     display = models.CharField(
         max_length=10,
-        choices=[(BUTTONS, "Buttons"), (SWATCHES, "Colour swatches")],
+        choices=[(BUTTONS, _("Buttons")), (SWATCHES, _("Colour swatches"))],
         default=BUTTONS,
-        help_text="How the product page offers the choice.",
+        help_text=_("How the product page offers the choice."),
     )
-    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+    position = models.PositiveIntegerField(default=0, help_text=_("Lower comes first."))
 
     class Meta:
         ordering = ["position", "name"]
@@ -68,10 +69,10 @@ class OptionValue(models.Model):
     swatch = models.CharField(
         max_length=7,
         blank=True,
-        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour such as #2f5d50.")],
-        help_text="For colour swatches: the colour shown, such as #2f5d50.",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour such as #2f5d50."))],
+        help_text=_("For colour swatches: the colour shown, such as #2f5d50."),
     )
-    position = models.PositiveIntegerField(default=0, help_text="Lower comes first.")
+    position = models.PositiveIntegerField(default=0, help_text=_("Lower comes first."))
 
     class Meta:
         ordering = ["option_type__position", "option_type_id", "position", "pk"]
@@ -79,7 +80,7 @@ class OptionValue(models.Model):
             models.UniqueConstraint(
                 fields=["option_type", "value"],
                 name="option_value_unique_per_type",
-                violation_error_message="This option already has that value.",
+                violation_error_message=_("This option already has that value."),
             )
         ]
 
@@ -98,14 +99,16 @@ class Product(models.Model):
     category = models.ForeignKey(Category, related_name="products", on_delete=models.PROTECT)
     description = models.TextField(blank=True)
     is_published = models.BooleanField(
-        default=True, help_text="Unpublished products are hidden from the shop (404)."
+        default=True, help_text=_("Unpublished products are hidden from the shop (404).")
     )
     option_types = models.ManyToManyField(
         OptionType,
         blank=True,
         related_name="products",
-        verbose_name="options",
-        help_text="What its variants differ in. Save, and each variant gets a choice per option.",
+        verbose_name=_("options"),
+        help_text=_(
+            "What its variants differ in. Save, and each variant gets a choice per option."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -116,7 +119,7 @@ class Product(models.Model):
     min_price = models.DecimalField(max_digits=14, decimal_places=3, null=True, editable=False)
     max_price = models.DecimalField(max_digits=14, decimal_places=3, null=True, editable=False)
     units_available = models.IntegerField(
-        default=0, editable=False, help_text="Of its most available variant; 0: sold out."
+        default=0, editable=False, help_text=_("Of its most available variant; 0: sold out.")
     )
     image = models.CharField(max_length=255, blank=True, editable=False)
     image_width = models.PositiveIntegerField(null=True, editable=False)
@@ -192,16 +195,16 @@ class Variant(models.Model):
         validators=[MinMoneyValidator(0)],
     )
     stock_on_hand = models.IntegerField(
-        default=0, help_text="Units on the shelf. Below zero only for backorders (units owed)."
+        default=0, help_text=_("Units on the shelf. Below zero only for backorders (units owed).")
     )
     stock_reserved = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Held by orders awaiting payment."
+        default=0, editable=False, help_text=_("Held by orders awaiting payment.")
     )
     track_stock = models.BooleanField(
-        default=True, help_text="Off for things that never run out (digital goods, services)."
+        default=True, help_text=_("Off for things that never run out (digital goods, services).")
     )
     allow_backorder = models.BooleanField(
-        default=False, help_text="Keep selling when none are left; they ship when restocked."
+        default=False, help_text=_("Keep selling when none are left; they ship when restocked.")
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -214,13 +217,14 @@ class Variant(models.Model):
                 | Q(track_stock=False)
                 | Q(stock_reserved__lte=F("stock_on_hand")),
                 name="variant_reserved_within_on_hand",
-                violation_error_message="Stock on hand cannot be less than what is reserved.",
+                violation_error_message=_("Stock on hand cannot be less than what is reserved."),
             ),
             models.CheckConstraint(
                 condition=Q(allow_backorder=True) | Q(stock_on_hand__gte=0),
                 name="variant_stock_not_negative",
-                violation_error_message="Stock on hand cannot be negative unless backorders "
-                "are allowed.",
+                violation_error_message=_(
+                    "Stock on hand cannot be negative unless backorders are allowed."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(stock_reserved__gte=0), name="variant_reserved_not_negative"
@@ -311,15 +315,15 @@ class ProductImage(models.Model):
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
     alt_text = models.CharField(
-        max_length=200, blank=True, help_text="What the picture shows, for screen readers."
+        max_length=200, blank=True, help_text=_("What the picture shows, for screen readers.")
     )
     option_value = models.ForeignKey(
         OptionValue,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        verbose_name="shown for",
-        help_text="Only with this option chosen (a colour's own photos); empty: always.",
+        verbose_name=_("shown for"),
+        help_text=_("Only with this option chosen (a colour's own photos); empty: always."),
     )
     position = models.PositiveIntegerField(default=0)
 

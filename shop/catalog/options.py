@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from shop.catalog.models import OptionType, OptionValue, Product, Variant, VariantOption
 
@@ -29,13 +30,18 @@ def set_variant_options(*, variant: Variant, values: Iterable[OptionValue]) -> V
         for value in values:
             if value.option_type_id not in types:
                 raise ValidationError(
-                    f"{variant.sku}: {value.option_type} is not an option of "
-                    f"{variant.product.name}."
+                    _("%(sku)s: %(option)s is not an option of %(product)s.")
+                    % {"sku": variant.sku, "option": value.option_type, "product": variant.product}
                 )
             if value.option_type_id in by_type:
                 raise ValidationError(
-                    f"{variant.sku}: one {value.option_type.name.lower()} only, not "
-                    f"{by_type[value.option_type_id]} and {value}."
+                    _("%(sku)s: one %(option)s only, not %(first)s and %(second)s.")
+                    % {
+                        "sku": variant.sku,
+                        "option": value.option_type.name.lower(),
+                        "first": by_type[value.option_type_id],
+                        "second": value,
+                    }
                 )
             by_type[value.option_type_id] = value
         chosen = sorted(by_type.values(), key=lambda v: _type_order(types[v.option_type_id]))
@@ -52,7 +58,8 @@ def set_variant_options(*, variant: Variant, values: Iterable[OptionValue]) -> V
         )
         if same and chosen:
             raise ValidationError(
-                f"{variant.sku}: {same} already is {' / '.join(v.value for v in chosen)}."
+                _("%(sku)s: %(other)s already is %(values)s.")
+                % {"sku": variant.sku, "other": same, "values": " / ".join(v.value for v in chosen)}
             )
         VariantOption.objects.filter(variant=variant).exclude(
             value__in=[v.pk for v in chosen]
@@ -78,7 +85,7 @@ def assign_options(*, variant: Variant, options: Mapping[str, str]) -> Variant:
     with transaction.atomic():
         for position, (name, text) in enumerate(options.items()):
             option_type = option_type_named(str(name), position=position)
-            value, _ = OptionValue.objects.get_or_create(
+            value, _created = OptionValue.objects.get_or_create(
                 option_type=option_type,
                 value=str(text).strip(),
                 defaults={"position": _next_position(option_type)},
@@ -90,7 +97,7 @@ def assign_options(*, variant: Variant, options: Mapping[str, str]) -> Variant:
 
 def option_type_named(name: str, *, position: int = 0) -> OptionType:
     code = slugify(name)[:60] or "option"
-    option_type, _ = OptionType.objects.get_or_create(
+    option_type, _created = OptionType.objects.get_or_create(
         code=code,
         defaults={
             "name": name.strip()[:60].replace("_", " ").capitalize() or "Option",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from shop.catalog import options
 from shop.catalog.listings import refresh_listings, refresh_stock
@@ -21,11 +22,16 @@ def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
     with transaction.atomic():
         variant = Variant.objects.select_for_update().get(pk=variant_id)
         if quantity < 0 and not variant.allow_backorder:
-            raise ValidationError(f"{variant.sku}: stock on hand cannot be negative.")
+            raise ValidationError(
+                _("%(sku)s: stock on hand cannot be negative.") % {"sku": variant.sku}
+            )
         if quantity < variant.stock_reserved and not variant.sells_without_limit:
             raise ValidationError(
-                f"{variant.sku}: cannot set stock to {quantity}; {variant.stock_reserved} "
-                "units are reserved by orders awaiting payment."
+                _(
+                    "%(sku)s: cannot set stock to %(quantity)d; %(reserved)d units are reserved "
+                    "by orders awaiting payment."
+                )
+                % {"sku": variant.sku, "quantity": quantity, "reserved": variant.stock_reserved}
             )
         variant.stock_on_hand = quantity
         variant.save(update_fields=["stock_on_hand"])
