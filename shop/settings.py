@@ -248,6 +248,31 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Media on S3-compatible object storage (django-storages) when a bucket is named, so every web
+# node and worker sees the same images and renditions; the local disk (MEDIA_ROOT) otherwise.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Empty: Amazon S3 itself; else another S3 service (MinIO, R2, a local test one).
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Empty: boto3 finds the credentials itself (AWS_ACCESS_KEY_ID and
+            # AWS_SECRET_ACCESS_KEY in the environment, or the machine's role).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # A CDN or the bucket's public name, for the URLs in pages.
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            # Product images are public: plain URLs (cacheable), not signed ones that expire.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
 # Email: EMAIL_URL (parsed by django-environ, with our scheme names kept), else EMAIL_HOST...,
 # else the console.
 EMAIL_SCHEMES = {
@@ -376,6 +401,21 @@ MESSAGE_STORAGE = "shop.messages.RecentMessagesStorage"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CSRF_FAILURE_VIEW = "shop.errors.csrf_failure"
 
+
+def _media_origins() -> list[str]:
+    """Where images come from when media is on object storage: the page's img-src allows it."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    options = STORAGES["default"]["OPTIONS"]
+    if options["custom_domain"]:
+        return [f"https://{options['custom_domain']}"]
+    if options["endpoint_url"]:
+        return [options["endpoint_url"].rstrip("/")]
+    return [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com", "https://*.amazonaws.com"]
+
+
+MEDIA_ORIGINS = _media_origins()
+
 # Content Security Policy (django-csp): our own scripts and Stripe's, nothing inline, no
 # framing. Stripe's Payment Element and the admin set styles inline; scripts never are.
 CONTENT_SECURITY_POLICY = {
@@ -384,7 +424,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, "https://js.stripe.com"],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", "https://*.stripe.com"]
-        + ([MEDIA_URL] if MEDIA_URL.startswith("http") else []),
+        + ([MEDIA_URL] if MEDIA_URL.startswith("http") else [])
+        + MEDIA_ORIGINS,
         "font-src": [SELF],
         "connect-src": [SELF, "https://api.stripe.com"],
         "frame-src": [SELF, "https://js.stripe.com", "https://hooks.stripe.com"],

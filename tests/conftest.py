@@ -83,6 +83,65 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
 
 
 @pytest.fixture(scope="session")
+def object_storage():
+    """A local S3 endpoint (moto's server) on a free port for the session: an empty bucket
+    and the settings that put the shop's media in it (see shop/settings.py)."""
+    import boto3
+
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS.joinpath("s3.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port)
+        endpoint = f"http://127.0.0.1:{port}"
+        credentials = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+        client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **credentials)
+        client.create_bucket(Bucket="shop-media")
+        # Product images are public, as a shop's bucket (or its CDN) serves them.
+        public_read = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::shop-media/*",
+                }
+            ],
+        }
+        client.put_bucket_policy(Bucket="shop-media", Policy=json.dumps(public_read))
+        yield {
+            "endpoint": endpoint,
+            "bucket": "shop-media",
+            "client": client,
+            "storage": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": "shop-media",
+                    "endpoint_url": endpoint,
+                    "region_name": "us-east-1",
+                    "access_key": "test",
+                    "secret_key": "test",
+                    "location": "media",
+                    "querystring_auth": False,
+                    "file_overwrite": False,
+                    "default_acl": None,
+                },
+            },
+        }
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
 def stripe_emulator():
     """A fresh localstripe on a free port for the whole session; the shop talks to it."""
     port = free_port()
