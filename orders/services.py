@@ -25,6 +25,7 @@ from orders.signals import (
     order_refunded,
     order_shipped,
 )
+from shop import metrics
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
 from shop.cart.selectors import price_cart
@@ -174,6 +175,7 @@ def _place_order(
         message=f"Order placed for {as_text(order.total)}; stock held until "
         f"{timezone.localtime(order.reservation_expires_at):%H:%M %Z}.",
     )
+    metrics.count_on_commit(metrics.ORDERS, event="placed")
     return order
 
 
@@ -258,6 +260,7 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
         order.status = Order.Status.PAID
         order.paid_at = timezone.now()
         order.save(update_fields=["status", "paid_at", "updated_at"])
+        metrics.count_on_commit(metrics.ORDERS, event="paid")
         record_event(
             order=order,
             kind="paid",
@@ -392,6 +395,7 @@ def expire_if_overdue(*, order_id: int, now=None) -> bool:
             order.reservation_expires_at is None or order.reservation_expires_at > now
         ):
             return False  # paid, cancelled or still held while we were looking
+        metrics.count_on_commit(metrics.ORDERS, event="expired")
         _end_unpaid(
             order,
             status=Order.Status.EXPIRED,

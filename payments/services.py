@@ -21,6 +21,7 @@ from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.exceptions import PaymentNotPossible
 from payments.models import Payment, StripeEvent
 from payments.signals import payment_failed, payment_succeeded
+from shop import metrics
 from shop.money import as_text
 
 logger = logging.getLogger(__name__)
@@ -208,6 +209,7 @@ def _log_failure(payment: Payment, intent: dict, error: str, source: str) -> Non
         data={"charge": failed_charge},
     )
     payment_failed.send(sender=Payment, order=payment.order, message=error)
+    metrics.count_on_commit(metrics.PAYMENTS_FAILED)
 
 
 def _charge_id(intent: dict) -> str:

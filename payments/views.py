@@ -16,6 +16,7 @@ from orders import services as order_services
 from orders.selectors import order_for_viewer
 from payments import emulator_bridge, event_shapes, gateway, services
 from payments.exceptions import PaymentNotPossible
+from shop import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -93,12 +94,17 @@ def stripe_webhook(request):
     try:
         event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
     except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError):
+        metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
         return HttpResponseBadRequest("invalid payload or signature")
     problem = event_shapes.problem_with(event)
     if problem:
         logger.warning("Refused a signed but malformed Stripe event: %s", problem)
+        metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
         return HttpResponseBadRequest(f"malformed Stripe event: {problem}")
     result = services.record_and_apply(event)
+    metrics.WEBHOOK_EVENTS.labels(
+        metrics.event_type(event.get("type")), metrics.webhook_outcome(result)
+    ).inc()
     return JsonResponse({"received": True, "result": result})
 
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shop.request_id.RequestIdMiddleware",
+    "shop.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.middleware.RefuseNulMiddleware",
@@ -381,7 +383,11 @@ if not STRIPE_SECRET_KEY.startswith(("sk_", "rk_")) or not STRIPE_WEBHOOK_SECRET
     )
 
 # Security. These are on whenever DEBUG is off; `manage.py check --deploy` reports nothing.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a load balancer that terminates TLS, requests arrive over plain HTTP: the balancer's
+# X-Forwarded-Proto says what the shopper used. Trusted only when TRUST_X_FORWARDED_PROTO is
+# on (and then the balancer must overwrite the header, never pass on a client's).
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -436,23 +442,57 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Metrics (shop/metrics.py): /metrics for Prometheus, with a token or from these networks.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+
+# Errors to Sentry when SENTRY_DSN is set (a no-op otherwise), without personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from shop.error_reports import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
 # Logs: one line per event on the console. Under `make run` (DEBUG) the console says what a
 # newcomer needs: one line per page request, warnings and errors, no library chatter.
 LOG_LEVEL = env.str("LOG_LEVEL", default="") or ("WARNING" if DEBUG else "INFO")
+# "json" (one JSON object per line, for a log collector) by default in production; "plain"
+# under `make run`. Every line carries the request id (shop/request_id.py), in tasks too.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"skip_assets": {"()": "shop.log_filters.SkipAssetRequests"}},
+    "filters": {
+        "skip_assets": {"()": "shop.log_filters.SkipAssetRequests"},
+        "request_id": {"()": "shop.request_id.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"
+            if DEBUG  # `make run`: short lines for a person
+            else "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
         "request": {"format": "  {server_time}  {message}", "style": "{"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        },
         "requests": {
             "class": "logging.StreamHandler",
             "formatter": "request",
-            "filters": ["skip_assets"],
+            "filters": ["skip_assets", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import include, path, reverse
 
 from orders.dashboard import dashboard
+from shop import metrics
 from shop import views as shop_views
 from shop.catalog import seo
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
     path("healthz", shop_views.healthz, name="healthz"),
     path("readyz", shop_views.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path(
         f"{settings.ADMIN_URL}dashboard/",
         admin.site.admin_view(dashboard),

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from orders.models import Order
 from orders.selectors import signed_order_url
+from shop import metrics
 from shop.catalog.selectors import low_stock_variants
 from worker.models import OutboxEmail
 
@@ -190,6 +191,7 @@ def send_once(*, outbox_id: int) -> bool:
         email.sent_at = timezone.now()
         email.last_error = ""
         email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        metrics.count_on_commit(metrics.EMAILS, kind=email.kind, outcome="sent")
         logger.info("Sent %s (%s)", email.kind, message.extra_headers["X-Shop-Email-Id"])
         return True
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from orders import services as order_services
 from payments import services as payment_services
+from shop import metrics
 from worker import emails
 from worker.models import OutboxEmail
 
@@ -32,6 +33,9 @@ def send_email(self, outbox_id: int) -> bool:
         return emails.send_once(outbox_id=outbox_id)
     except (SMTPException, OSError) as error:
         emails.record_failure(outbox_id=outbox_id, error=error)
+        last_try = self.request.retries >= self.max_retries
+        kind = OutboxEmail.objects.filter(pk=outbox_id).values_list("kind", flat=True).first()
+        metrics.EMAILS.labels(kind or "unknown", "failed" if last_try else "retried").inc()
         raise
 
 

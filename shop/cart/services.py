@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from shop import metrics
 from shop.cart.exceptions import CartError
 from shop.cart.models import Cart, CartLine
 from shop.cart.selectors import SESSION_KEY
@@ -44,6 +45,7 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
     if quantity > MAX_LINE_QUANTITY:
         raise CartError(_("You can buy at most %(n)d of one item.") % {"n": MAX_LINE_QUANTITY})
     if quantity > variant.available:
+        metrics.STOCK_REFUSALS.labels("cart").inc()
         if variant.available == 0:
             raise CartError(_("Sorry, %(item)s is sold out.") % {"item": variant})
         raise CartError(
