@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in the demo's emails are built on SHOP_URL: the address `make run` serves on.
 DEMO_SHOP_URL = $(or $(SHOP_URL),http://$(HOST):$(PORT))
 
-.PHONY: install install-run run test lint format worker admin clean bench messages
+.PHONY: install install-run run test lint format worker admin clean bench messages cluster cluster-stop loadtest
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -70,3 +70,16 @@ messages: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || (echo "Installing wrk..." && apt-get install -y -qq wrk >/dev/null)
 	$(PY) bench/load.py --products $(or $(PRODUCTS),2000)
+
+# The shop on many machines, on this one: two gunicorn nodes behind nginx, two Celery
+# workers and beat, PostgreSQL and Redis (the running ones), the Stripe emulator and a local
+# S3 endpoint (deploy/cluster.py). `make loadtest` puts checkouts through it (bench/loadtest.py):
+# DURATION=300 (seconds) RATE=200 (checkouts a minute) by default.
+cluster: $(VENV)/.installed-dev
+	$(PY) deploy/cluster.py start
+
+cluster-stop: $(VENV)/.installed-dev
+	$(PY) deploy/cluster.py stop
+
+loadtest: $(VENV)/.installed-dev
+	$(PY) bench/loadtest.py --seconds $(or $(DURATION),300) --rate $(or $(RATE),200)
