@@ -113,12 +113,10 @@ def run_locust(seconds: int, rate: int, env: dict[str, str]) -> Path:
     return Path(f"{prefix}_stats.csv")
 
 
-def drain(started, timeout: float = 90) -> None:
-    """Until every paid order's confirmation is written (or the time is up)."""
+def _emails_sent(timeout: float) -> None:
+    """Until no email that is due waits to be sent (or the time is up)."""
     from django.utils import timezone
 
-    from orders.models import Order
-    from payments import services as payment_services
     from worker.models import OutboxEmail
 
     deadline = time.monotonic() + timeout
@@ -127,21 +125,22 @@ def drain(started, timeout: float = 90) -> None:
             send_after__gt=timezone.now()
         )
         if not due.exists():
-            break
+            return
         time.sleep(2)
-    # What the reconciliation task does every 5 minutes, at once: a payment whose webhook
-    # was lost with a killed node is asked of Stripe (the shop's own safety net).
+
+
+def drain(started) -> None:
+    """Let the workers send what they owe; then do at once what the reconciliation task does
+    every 5 minutes (ask Stripe about payments still pending: a webhook lost with a killed
+    node is the shop's own safety net's job), and let them send again."""
+    from orders.models import Order
+    from payments import services as payment_services
+
+    _emails_sent(timeout=90)
     for order in Order.objects.filter(status=Order.Status.PENDING_PAYMENT, created_at__gte=started):
         for payment in order.payments.all():
             payment_services.sync_payment_intent(payment=payment, source="loadtest")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        due = OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).exclude(
-            send_after__gt=timezone.now()
-        )
-        if not due.exists():
-            return
-        time.sleep(2)
+    _emails_sent(timeout=60)
 
 
 def judge(before: dict, seconds: int) -> dict:
