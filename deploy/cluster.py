@@ -9,8 +9,9 @@
 Everything listens on 127.0.0.1: nginx on 8100 in front of gunicorn on 8101 and 8102, the
 Stripe emulator on 8120 posting its webhooks to nginx, a local S3 endpoint (moto) on 8130
 holding the media. The processes, their logs and their state live in var/cluster/
-(state.json names what `stop` stops). DATABASE_URL names the database (default
-postgres://…/shop_cluster, created if missing) and REDIS_URL the Redis (default db 3).
+(state.json names what `stop` stops). Each start begins afresh: the `shop_cluster` database
+(beside DATABASE_URL's, or CLUSTER_DATABASE_URL) is made anew from the demo catalog, and the
+Redis database (db 3 of REDIS_URL's Redis, or CLUSTER_REDIS_URL) is emptied.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ BUCKET = "shop-media"
 WEBHOOK_SECRET = "whsec_cluster"
 
 
-def _database_url() -> str:
+def _database_url(*, fresh: bool = False) -> str:
     """CLUSTER_DATABASE_URL, else a `shop_cluster` database beside DATABASE_URL's (or on the
-    local PostgreSQL), created if missing: never the database of `make run` or the tests."""
+    local PostgreSQL): never the database of `make run` or the tests. `fresh`: made anew (each
+    `make cluster` starts from the demo catalog, not from what an earlier load test sold)."""
     import urllib.parse
 
     import psycopg
@@ -46,26 +48,39 @@ def _database_url() -> str:
     if os.environ.get("CLUSTER_DATABASE_URL"):
         return os.environ["CLUSTER_DATABASE_URL"]
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        parts = urllib.parse.urlparse(os.environ["DATABASE_URL"])
-        with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-            if not conn.execute(
-                "select 1 from pg_database where datname = 'shop_cluster'"
-            ).fetchone():
-                conn.execute("create database shop_cluster")
-        return parts._replace(path="/shop_cluster").geturl()
-    for user in ("postgres", "root"):
+        candidates = [urllib.parse.urlparse(os.environ["DATABASE_URL"])]
+    else:
+        candidates = [
+            urllib.parse.urlparse(f"postgres://{user}@127.0.0.1:5432/postgres")
+            for user in ("postgres", "root")
+        ]
+    for parts in candidates:
         try:
             with psycopg.connect(
-                f"postgres://{user}@127.0.0.1:5432/postgres", autocommit=True
+                parts._replace(path="/postgres").geturl(), autocommit=True
             ) as conn:
-                if not conn.execute(
+                exists = conn.execute(
                     "select 1 from pg_database where datname = 'shop_cluster'"
-                ).fetchone():
+                ).fetchone()
+                if exists and fresh:
+                    conn.execute("drop database shop_cluster with (force)")
+                if fresh or not exists:
                     conn.execute("create database shop_cluster")
-                return f"postgres://{user}@127.0.0.1:5432/shop_cluster"
+            return parts._replace(path="/shop_cluster").geturl()
         except psycopg.OperationalError:
             continue
     raise SystemExit("No PostgreSQL on 127.0.0.1:5432 (start it, or set DATABASE_URL)")
+
+
+def _redis_url() -> str:
+    """CLUSTER_REDIS_URL, else database 3 of REDIS_URL's Redis (the local one by default):
+    never the database of `make run` or the tests."""
+    import urllib.parse
+
+    if os.environ.get("CLUSTER_REDIS_URL"):
+        return os.environ["CLUSTER_REDIS_URL"]
+    parts = urllib.parse.urlparse(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    return parts._replace(path="/3").geturl()
 
 
 def environment() -> dict[str, str]:
@@ -76,7 +91,7 @@ def environment() -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": "cluster-only-" + "k" * 40,
         "DATABASE_URL": _database_url(),
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"),
+        "REDIS_URL": _redis_url(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{LB},http://localhost:{LB}",
         "SHOP_URL": "https://shop.cluster.test",
@@ -236,6 +251,13 @@ def _bucket(env: dict[str, str]) -> None:
     client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
 
 
+def _flush_redis(url: str) -> None:
+    """The cluster's Redis database starts empty too (its sessions, cache and queue)."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -245,7 +267,10 @@ def start() -> None:
         stop()
     RUN.mkdir(parents=True, exist_ok=True)
     _ensure_nginx()
+    _database_url(fresh=True)
     env = environment()
+    _flush_redis(env["REDIS_URL"])
+    shutil.rmtree(RUN / "mail", ignore_errors=True)
     launch("s3", env)
     _wait_port(S3)
     _bucket(env)
