@@ -167,12 +167,6 @@ class Product(models.Model):
 
         return card_picture(name=self.image, width=self.image_width, height=self.image_height)
 
-    @property
-    def image_url(self) -> str:
-        from django.core.files.storage import default_storage
-
-        return default_storage.url(self.image) if self.image else ""
-
 
 class Variant(models.Model):
     """A thing that can be bought: one SKU, one price, one stock count.

@@ -99,25 +99,6 @@ def build(
     return result
 
 
-def variant_for(
-    *,
-    variants: list[Variant],
-    option_types: list[OptionType],
-    links: list[tuple[int, int, OptionValue]],
-    wanted: dict[str, int],
-) -> Variant | None:
-    """The variant with exactly these values ({option type code: value id}), if any."""
-    codes = {t.code: t.pk for t in option_types}
-    if set(wanted) != set(codes):
-        return None
-    by_type = {codes[code]: value_id for code, value_id in wanted.items()}
-    values_of: dict[int, dict[int, int]] = {v.pk: {} for v in variants}
-    for variant_id, type_id, value in links:
-        if variant_id in values_of:
-            values_of[variant_id][type_id] = value.pk
-    return next((v for v in variants if values_of[v.pk] == by_type), None)
-
-
 def gallery(
     images: list[ProductImage], selected_values: set[int]
 ) -> list[tuple[ProductImage, bool]]:

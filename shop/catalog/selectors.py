@@ -22,7 +22,7 @@ from django.db.models import Count, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Greatest, Upper
 from django.utils.translation import gettext_lazy as _
 
-from shop.catalog import cache, picker
+from shop.catalog import cache
 from shop.catalog.models import (
     Category,
     OptionType,
@@ -469,14 +469,13 @@ def variant_for_options(
     types = list(OptionType.objects.filter(products=product_id))
     if not types:
         return variants[0] if len(variants) == 1 else None
-    links = option_links(product_id)
-    exact = picker.variant_for(variants=variants, option_types=types, links=links, wanted=wanted)
-    if exact is not None or not nearest:
-        return exact
     values_of: dict[int, dict[str, int]] = {v.pk: {} for v in variants}
     codes = {t.pk: t.code for t in types}
-    for variant_id, type_id, value in links:
+    for variant_id, type_id, value in option_links(product_id):
         values_of[variant_id][codes[type_id]] = value.pk
+    exact = next((v for v in variants if values_of[v.pk] == wanted), None)
+    if exact is not None or not nearest:
+        return exact
 
     def score(variant: Variant) -> tuple:
         shared = tuple(values_of[variant.pk].get(t.code) == wanted.get(t.code) for t in types)

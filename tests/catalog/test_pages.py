@@ -163,3 +163,22 @@ def _catalog_id():
     from shop.catalog.models import Category
 
     return Category.objects.get(slug="all").pk
+
+
+def test_choosing_a_combination_that_is_not_made_shows_the_nearest_one(client):
+    from shop.catalog.models import OptionValue
+
+    product = ProductFactory(slug="tee")
+    VariantFactory(product=product, sku="TEE-S-F", options={"size": "S", "colour": "Forest"})
+    VariantFactory(product=product, sku="TEE-M-F", options={"size": "M", "colour": "Forest"})
+    VariantFactory(product=product, sku="TEE-S-S", options={"size": "S", "colour": "Sand"})
+    value = {v.value: v.pk for v in OptionValue.objects.all()}
+    url = reverse("catalog:choose", args=["tee"])
+
+    exact = client.post(url, {"option_size": value["S"], "option_colour": value["Sand"]})
+    nearest = client.post(url, {"option_size": value["M"], "option_colour": value["Sand"]})
+    junk = client.post(url, {"option_size": "x", "option_colour": "9" * 30, "quantity": "-5"})
+
+    assert exact["Location"] == "/p/tee/?variant=TEE-S-S&quantity=1"
+    assert nearest["Location"] == "/p/tee/?variant=TEE-M-F&quantity=1"  # the size kept
+    assert junk.status_code == 302 and "variant=" in junk["Location"]
