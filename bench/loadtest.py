@@ -4,10 +4,11 @@
     python bench/loadtest.py --seconds 60 --rate 60
 
 Locust (bench/locustfile.py) sends browsers and guest buyers to nginx; a few hot products
-have little stock, so they sell out during the run. Halfway through, one web node and one
-worker are killed (SIGKILL) and started again. When Locust stops, the queue is given time to
-drain, then the run is judged from the database and the emails actually written, not from
-Locust's counters alone. It prints each step's p50/p95/p99 and errors, then one line:
+have little stock, so they sell out during the run (the others have plenty). Halfway
+through, one web node and one worker are killed (SIGKILL) and started again. When Locust
+stops, the queue is given time to drain, then the run is judged from the database and the
+emails actually written, not from Locust's counters alone. It prints each step's
+p50/p95/p99 and errors, then one line:
 
     checkouts_per_min=… p99_ms=… errors=… oversold=… paid_not_fulfilled=… emails_missing=…
     emails_doubled=…
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 import cluster  # noqa: E402  (deploy/cluster.py)
 
 HOT_STOCK = 6  # units per variant of each hot product
+PLENTY = 100_000  # units per variant of every other product: only the hot ones run out
 
 
 def _django(env: dict[str, str]) -> None:
@@ -46,7 +48,8 @@ def _django(env: dict[str, str]) -> None:
 
 
 def prepare() -> dict:
-    """Hot products with little stock; what was on the shelves and sold before the run."""
+    """Hot products with little stock, the others with plenty (a shop ready for a rush: only
+    the hot ones sell out); what was on the shelves and sold before the run."""
     from django.db import transaction
     from django.db.models import F
 
@@ -60,7 +63,10 @@ def prepare() -> dict:
             Variant.objects.filter(product=product, track_stock=True).update(
                 stock_on_hand=F("stock_reserved") + HOT_STOCK
             )
-        refresh_stock(product_ids=[p.pk for p in hot])
+        Variant.objects.filter(track_stock=True).exclude(product__in=hot).update(
+            stock_on_hand=F("stock_reserved") + PLENTY
+        )
+        refresh_stock(product_ids=[p.pk for p in products])
     from django.core.cache import cache
 
     cache.clear()
@@ -91,9 +97,9 @@ def chaos(at: float, log: list) -> None:
 
 def run_locust(seconds: int, rate: int, env: dict[str, str]) -> Path:
     pace, hot_share = 18.0, 0.15
-    # Buyers of a sold-out hot product leave without checking out: enough buyers that the
-    # others still make `rate` checkouts a minute.
-    buyers = max(1, math.ceil(rate * pace / 60 / (1 - hot_share)))
+    # Each buyer starts a checkout every `pace` seconds (one buying a sold-out hot product
+    # buys another instead): `rate` checkouts a minute, as long as a checkout takes less.
+    buyers = max(1, math.ceil(rate * pace / 60))
     browsers = max(1, buyers // 3)
     prefix = cluster.RUN / "locust"
     command = [

@@ -19,7 +19,7 @@ from django.utils import timezone
 from orders.exceptions import OutOfStock
 from orders.models import Order, Reservation
 from shop import metrics
-from shop.catalog.listings import SHOWN_STOCK, refresh_stock
+from shop.catalog import listings
 from shop.catalog.models import Variant
 from shop.catalog.selectors import variants_for_update
 
@@ -33,16 +33,18 @@ def _in_stock(variants) -> dict[int, int]:
 
 
 def _listings_follow(variants, before: dict[int, int]) -> None:
-    """The products' listing stock follows, in the same transaction; cached pages are
-    rebuilt if a shopper could see the change (a count at or under SHOWN_STOCK, or sold out)."""
+    """The products' listing stock follows, in the same transaction; the cached pages a
+    shopper could see the change on are rebuilt: every listing when a variant sells out or
+    comes back, its product's page when a count at or under SHOWN_STOCK changes."""
     variants = list(variants)
-    visible = any(
-        v.track_stock
-        and not v.allow_backorder
-        and min(before.get(v.pk, 0), v.in_stock) <= SHOWN_STOCK
-        for v in variants
-    )
-    refresh_stock(product_ids={v.product_id for v in variants}, visible=visible)
+    limited = [v for v in variants if v.track_stock and not v.allow_backorder]
+    if any((before.get(v.pk, 0) > 0) != (v.in_stock > 0) for v in limited):
+        visible = listings.EVERYWHERE
+    elif any(min(before.get(v.pk, 0), v.in_stock) <= listings.SHOWN_STOCK for v in limited):
+        visible = listings.PRODUCT_PAGES
+    else:
+        visible = listings.NOWHERE
+    listings.refresh_stock(product_ids={v.product_id for v in variants}, visible=visible)
 
 
 def _release_expired(variants: dict[int, Variant], now: datetime) -> None:
@@ -92,7 +94,9 @@ def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> Non
     before = _in_stock(tracked.values())
     for pk, variant in tracked.items():
         variant.stock_reserved += quantities[pk]
-        variant.save(update_fields=["stock_reserved"])
+    # One statement for any number of lines (the rows are locked; the CHECK constraints
+    # still refuse a count that would oversell).
+    Variant.objects.bulk_update(list(tracked.values()), ["stock_reserved"])
     Reservation.objects.bulk_create(
         Reservation(order=order, variant_id=pk, quantity=quantities[pk], expires_at=until)
         for pk in tracked
@@ -124,13 +128,12 @@ def commit(*, order: Order) -> None:
         metrics.STOCK_REFUSALS.labels("payment").inc()
         raise OutOfStock(short)
     before = _in_stock(variants.values())
-    for pk, variant in variants.items():
-        if not variant.track_stock:
-            continue
-        variant.stock_on_hand -= wanted[pk]
-        if pk in held:
-            variant.stock_reserved -= held[pk].quantity
-        variant.save(update_fields=["stock_on_hand", "stock_reserved"])
+    tracked = [v for v in variants.values() if v.track_stock]
+    for variant in tracked:
+        variant.stock_on_hand -= wanted[variant.pk]
+        if variant.pk in held:
+            variant.stock_reserved -= held[variant.pk].quantity
+    Variant.objects.bulk_update(tracked, ["stock_on_hand", "stock_reserved"])
     Reservation.objects.filter(order=order).update(state=Reservation.State.COMMITTED)
     _listings_follow((v for v in variants.values() if v.track_stock), before)
 

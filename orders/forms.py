@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from orders import regions
 from orders.countries import COUNTRIES
 from orders.models import ShippingMethod
+from shop import widgets
 
 REGION_HELP = format_lazy(
     _("Needed for addresses in {countries}."),
@@ -37,7 +38,7 @@ class RegionField(forms.ChoiceField):
         super().__init__(
             choices=regions.choices(),
             required=False,
-            widget=forms.Select(attrs={"autocomplete": "address-level1", "data-region": ""}),
+            widget=widgets.Select(attrs={"autocomplete": "address-level1", "data-region": ""}),
             **kwargs,
         )
 
@@ -46,7 +47,7 @@ def country_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Country"),
         choices=[("", _("Choose a country")), *COUNTRIES],
-        widget=forms.Select(attrs={"autocomplete": "country", "data-country": ""}),
+        widget=widgets.Select(attrs={"autocomplete": "country", "data-country": ""}),
     )
 
 

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from moneyed import Money
@@ -289,6 +290,16 @@ class Order(models.Model):
     @property
     def is_payable(self) -> bool:
         return self.status == self.Status.PENDING_PAYMENT
+
+    @property
+    def hold_ran_out(self) -> bool:
+        """Unpaid past its stock hold, as last read (services.expire_if_overdue decides under
+        the row lock): pages take the lock only then."""
+        return (
+            self.is_payable
+            and self.reservation_expires_at is not None
+            and self.reservation_expires_at <= timezone.now()
+        )
 
     @property
     def is_paid(self) -> bool:

@@ -64,6 +64,7 @@ def checkout(request):
         {
             "form": form,
             "priced": priced,
+            "cart_quantity": priced.quantity,  # the header's badge, without asking again
             "totals": totals.compute(priced=priced),
         },
     )
@@ -148,6 +149,7 @@ def review(request):
         "orders/review.html",
         {
             "priced": priced,
+            "cart_quantity": priced.quantity,  # the header's badge, without asking again
             "totals": amounts,
             "details": details,
             "country_name": dict(COUNTRIES).get(address.get("country", ""), address.get("country")),
@@ -225,6 +227,6 @@ def detail(request, number):
         selectors.remember_order_in_session(request, order)
         return redirect(order)
     order = selectors.order_for_viewer(request, number)
-    if order.is_payable and services.expire_if_overdue(order_id=order.pk):
+    if order.hold_ran_out and services.expire_if_overdue(order_id=order.pk):
         order.refresh_from_db()
     return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all()})

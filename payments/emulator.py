@@ -79,8 +79,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.data_file is not None:
         args.data_file.parent.mkdir(parents=True, exist_ok=True)
         resources.store.try_load_from_disk()
+    # Like the endpoint the README has merchants add in Stripe's dashboard: only the events
+    # the shop handles (Stripe, and localstripe, would otherwise post every event there is).
+    from payments.event_shapes import SUBSCRIBED_EVENTS
+
     for index, url in enumerate(args.webhook_url):
-        webhooks.register_webhook(f"shop{index}", url, args.webhook_secret, None)
+        webhooks.register_webhook(f"shop{index}", url, args.webhook_secret, list(SUBSCRIBED_EVENTS))
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -12,6 +12,19 @@ from typing import Any
 
 MAX_ID = 255
 
+# The events the shop's webhook endpoint subscribes to (payments/services.py handles each; the
+# README's deployment steps list them for the Stripe dashboard, and the emulator sends only
+# these to the URLs it is started with). Any other event is stored and ignored.
+SUBSCRIBED_EVENTS = (
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+    "payment_intent.processing",
+    "charge.refunded",
+    "charge.dispute.created",
+    "charge.dispute.closed",
+)
+
 
 def _contains_nul(value: Any) -> bool:
     if isinstance(value, str):

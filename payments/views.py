@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 def pay(request, number):
     """The payment page: Stripe's Payment Element for this order's PaymentIntent."""
     order = order_for_viewer(request, number)
-    if order.is_payable and order_services.expire_if_overdue(order_id=order.pk):
+    if order.hold_ran_out and order_services.expire_if_overdue(order_id=order.pk):
         messages.info(
             request,
             _(
@@ -76,7 +76,8 @@ def payment_return(request, number):
     order = order_for_viewer(request, number)
     intent_id = request.GET.get("payment_intent", "")
     payment = order.payments.filter(stripe_payment_intent_id=intent_id).first()
-    if payment is not None:
+    # Already final (the webhook was first): Stripe would only tell us what we know.
+    if payment is not None and payment.status not in services.FINAL_STATUSES:
         try:
             services.sync_payment_intent(payment=payment, source="return page")
         except gateway.StripeError:

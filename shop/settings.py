@@ -112,6 +112,9 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Django's backend, with a health check that asks the server only when the connection's
+    # socket says something happened (shop/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "shop.db.postgresql"
     # Typo tolerance in search: a word is a match from half its trigrams on (pg_trgm's
     # default, 0.6, misses "stonware" for Stoneware).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
@@ -267,6 +270,8 @@ if AWS_STORAGE_BUCKET_NAME:
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
             # A CDN or the bucket's public name, for the URLs in pages.
             "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            # The custom domain's scheme ("http:" only for a local test endpoint).
+            "url_protocol": env.str("AWS_S3_URL_PROTOCOL", default="https:"),
             "location": env.str("AWS_LOCATION", default="media"),
             # Product images are public: plain URLs (cacheable), not signed ones that expire.
             "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
@@ -414,7 +419,7 @@ def _media_origins() -> list[str]:
         return []
     options = STORAGES["default"]["OPTIONS"]
     if options["custom_domain"]:
-        return [f"https://{options['custom_domain']}"]
+        return [f"{options['url_protocol']}//{options['custom_domain']}"]
     if options["endpoint_url"]:
         return [options["endpoint_url"].rstrip("/")]
     return [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com", "https://*.amazonaws.com"]

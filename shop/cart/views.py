@@ -43,8 +43,9 @@ def _back_to_choice(request, variant_id: int, quantity: int):
 
 
 def detail(request):
-    cart = selectors.cart_for_request(request)
-    return render(request, "cart/detail.html", {"priced": selectors.price_cart(cart)})
+    priced = selectors.price_cart(selectors.cart_for_request(request))
+    # The header's badge from the lines just priced (shop/context_processors.py).
+    return render(request, "cart/detail.html", {"priced": priced, "cart_quantity": priced.quantity})
 
 
 @require_POST

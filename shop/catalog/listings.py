@@ -158,12 +158,16 @@ def _refresh_batch(ids: list[int]) -> None:
 # The product page shows "Only N left" at this many units or fewer, and cards say sold out at
 # 0: stock changes above it change nothing a shopper sees.
 SHOWN_STOCK = 5
+# Where a stock change shows (refresh_stock's `visible`): on every page that lists the
+# products (a variant sold out or back), on their own product pages only (a low count
+# changing), or nowhere (plenty left either way).
+EVERYWHERE, PRODUCT_PAGES, NOWHERE = "everywhere", "product pages", "nowhere"
 
 
-def refresh_stock(*, product_ids: Iterable[int], visible: bool = True) -> None:
+def refresh_stock(*, product_ids: Iterable[int], visible: str = EVERYWHERE) -> None:
     """Only `units_available`, in one statement: what a reservation, sale or restock changes.
-    `visible`: whether the change shows on a page (see SHOWN_STOCK); if not, cached pages
-    are kept.
+    `visible`: where the change shows (EVERYWHERE, PRODUCT_PAGES or NOWHERE): the cached
+    pages that would show it are rebuilt, the others kept.
 
     Lock order, with orders/allocation.py: Variant rows first (the caller holds them), then
     Product rows in primary-key order; the admin and the CSV import lock a product's variants
@@ -194,10 +198,14 @@ def refresh_stock(*, product_ids: Iterable[int], visible: bool = True) -> None:
     Product.objects.filter(pk__in=ids).update(
         units_available=Coalesce(Subquery(available), Value(0))
     )
-    if visible:
-        # Cached pages are rebuilt only when a shopper would see a difference: under a rush
-        # of checkouts for plentiful stock, the catalog stays in the cache.
+    # Cached pages are rebuilt only when a shopper would see a difference: under a rush of
+    # checkouts for plentiful stock the catalog stays in the cache, and while one product
+    # runs low only its own page is rebuilt.
+    if visible == EVERYWHERE:
         transaction.on_commit(cache.bump_catalog_version)
+    elif visible == PRODUCT_PAGES:
+        slugs = list(Product.objects.filter(pk__in=ids).values_list("slug", flat=True))
+        transaction.on_commit(lambda: cache.bump_product_versions(slugs))
 
 
 def refresh_all() -> int:

@@ -34,8 +34,11 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 600
 
 
-def render_catalog_page(request, *, name: str, body_template: str, context, extra=None):
-    """`context()` returns the body's context with a "title"; it runs only on a cache miss."""
+def render_catalog_page(
+    request, *, name: str, body_template: str, context, extra=None, versions=()
+):
+    """`context()` returns the body's context with a "title"; it runs only on a cache miss.
+    `versions`: keys of versions the page depends on besides the catalog's (a product's own)."""
 
     def build() -> dict:
         data = context()
@@ -80,8 +83,9 @@ def render_catalog_page(request, *, name: str, body_template: str, context, extr
         name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, "messages")
     )
     try:
-        found = django_cache.get_many([cache.VERSION_KEY, key, f"{key}:whole"])
-        version = found.get(cache.VERSION_KEY) or cache.catalog_version()
+        keys = [cache.VERSION_KEY, *versions]
+        found = django_cache.get_many([*keys, key, f"{key}:whole"])
+        version = [found.get(k) or cache.version_of(k) for k in keys]
     except Exception:  # the cache is down: the page is built as if there were none
         logger.warning("Catalog cache unavailable; rendering %s afresh", name)
         return _respond(request, _page(request, build(), extra))

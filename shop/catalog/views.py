@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shop.cart.services import MAX_LINE_QUANTITY
+from shop.catalog import cache, picker, selectors, seo
 from shop.catalog import images as images_module
-from shop.catalog import picker, selectors, seo
 from shop.catalog.forms import ListingForm, option_choices
 from shop.catalog.pages import render_catalog_page
 from shop.catalog.presenters import listing_context
@@ -174,7 +174,11 @@ def product(request, slug):
         }
 
     return render_catalog_page(
-        request, name="product", body_template="catalog/_product_body.html", context=context
+        request,
+        name="product",
+        body_template="catalog/_product_body.html",
+        context=context,
+        versions=[cache.product_version_key(slug)],
     )
 
 

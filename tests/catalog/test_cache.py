@@ -166,3 +166,42 @@ def test_a_category_added_in_the_admin_shows_on_the_next_request(
     assert response.status_code == 302
     assert "Garden" in client.get(reverse("catalog:home")).content.decode()
     assert client.get(reverse("catalog:category", args=["garden"])).status_code == 200
+
+
+def test_a_rush_on_a_low_stock_product_rebuilds_its_page_and_no_other(
+    cached, lamp, client, shipping_method, django_capture_on_commit_callbacks
+):
+    """Each sale of a product that is running low changes its "Only N left": its own page is
+    rebuilt, while the other products' pages and the listings stay in the cache until a
+    variant sells out."""
+    from tests.conftest import make_cart, place
+
+    desk = VariantFactory(
+        product=ProductFactory(name="Oak Desk", slug="oak-desk", category=lamp.product.category),
+        price=("90.00", "USD"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_stock_on_hand(variant_id=lamp.pk, quantity=4)
+        services.set_stock_on_hand(variant_id=desk.pk, quantity=4)
+    lamp.refresh_from_db()
+    lamp_page = reverse("catalog:product", args=["brass-lamp"])
+    others = [reverse("catalog:product", args=["oak-desk"]), *PAGES[:3]]
+    assert "Only 4 left" in client.get(lamp_page).content.decode()
+    for url in others:
+        client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        place(make_cart((lamp, 1)), shipping_method)
+
+    assert "Only 3 left" in client.get(lamp_page).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        for url in others:
+            assert client.get(url).status_code == 200
+    assert len(captured) == 0, [q["sql"] for q in captured]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        place(make_cart((lamp, 3)), shipping_method)  # the last ones: sold out everywhere
+
+    assert "Sold out" in client.get(lamp_page).content.decode()
+    category = client.get(reverse("catalog:category", args=["lights"])).content.decode()
+    assert category.count("Sold out") == 1 and "In stock" in category

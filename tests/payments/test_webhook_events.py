@@ -290,3 +290,17 @@ def test_an_expired_orders_payment_intent_is_cancelled_so_it_cannot_be_paid(
     with pytest.raises(emulator_bridge.BridgeError):
         emulator_bridge.confirm_with_card(client_secret=session.client_secret, **GOOD_CARD)
     assert _status(order) == Order.Status.EXPIRED
+
+
+def test_the_subscribed_events_are_the_handled_ones_and_the_readme_lists_them():
+    """The events the emulator sends and merchants subscribe to are exactly those the shop
+    handles: a handler nobody subscribes to would never run."""
+    from pathlib import Path
+
+    from payments.event_shapes import SUBSCRIBED_EVENTS
+
+    assert set(SUBSCRIBED_EVENTS) == set(services.HANDLERS)
+    readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text()
+    setup = readme[readme.index("add a webhook endpoint") :][:600]
+    for event_type in SUBSCRIBED_EVENTS:
+        assert f"`{event_type}`" in setup
