@@ -104,7 +104,9 @@ def run_locust(seconds: int, rate: int, env: dict[str, str]) -> Path:
     prefix = cluster.RUN / "locust"
     command = [
         sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-        "--headless", "-u", str(buyers + browsers), "-r", str(max(1, (buyers + browsers) // 10)),
+        # Users start evenly over one pace, so that checkouts are spread over time instead
+        # of arriving in waves every `pace` seconds.
+        "--headless", "-u", str(buyers + browsers), "-r", f"{(buyers + browsers) / pace:.2f}",
         "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{cluster.LB}",
         "--csv", str(prefix), "--only-summary", "--stop-timeout", "15", "--loglevel", "WARNING",
     ]  # fmt: skip

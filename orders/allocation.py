@@ -74,7 +74,10 @@ def _short(variant: Variant, wanted: int) -> bool:
     )
 
 
-@transaction.atomic
+# Each function is one transaction of its own, or part of its caller's without a savepoint
+# (two round trips saved): an error fails the caller's whole transaction, as it should; the
+# one caller that carries on after OutOfStock (orders.services.mark_paid) takes a savepoint.
+@transaction.atomic(savepoint=False)
 def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> None:
     """Hold `quantities` (variant id -> units) for the order, or raise OutOfStock.
 
@@ -104,7 +107,7 @@ def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> Non
     _listings_follow(tracked.values(), before)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def commit(*, order: Order) -> None:
     """Turn the order's holds into sold units (on hand goes down), or raise OutOfStock.
 
@@ -138,7 +141,7 @@ def commit(*, order: Order) -> None:
     _listings_follow((v for v in variants.values() if v.track_stock), before)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def restore(*, order: Order) -> None:
     """Put a paid order's units back on the shelf (cancelled or returned before shipping).
     The caller holds the order's row lock."""
@@ -154,7 +157,7 @@ def restore(*, order: Order) -> None:
     _listings_follow((v for v in variants.values() if v.track_stock), before)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def release(*, order: Order) -> None:
     """Give back every unit the order still holds. The caller holds the order's row lock."""
     active = list(Reservation.objects.filter(order=order, state=Reservation.State.ACTIVE))

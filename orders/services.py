@@ -212,7 +212,9 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
     the hold ran out and the stock is gone, or the amount is wrong, the order is flagged for
     the merchant instead and the caller decides about refunding.
     """
-    with transaction.atomic():
+    # Part of the payment's transaction when there is one, without a savepoint of its own:
+    # nothing here is caught and carried on from but the stock (its own savepoint below).
+    with transaction.atomic(savepoint=False):
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.is_paid or order.status == Order.Status.REFUNDED:
             return PaymentOutcome.ALREADY_PAID

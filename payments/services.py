@@ -94,7 +94,9 @@ STATUS_EVENTS = {
 }
 
 
-def apply_payment_intent(intent: dict, *, source: str, event_created: int | None = None) -> str:
+def apply_payment_intent(
+    intent: dict, *, source: str, event_created: int | None = None, payment: Payment | None = None
+) -> str:
     """Bring our records in line with a PaymentIntent as Stripe reported it. Idempotent.
 
     `event_created` is the `created` time of the webhook event that carried it (None for a
@@ -102,7 +104,8 @@ def apply_payment_intent(intent: dict, *, source: str, event_created: int | None
     a final state (succeeded, canceled) is never replaced, and an event older than the last
     one applied changes nothing.
     """
-    payment = Payment.objects.filter(stripe_payment_intent_id=intent["id"]).first()
+    if payment is None or payment.stripe_payment_intent_id != intent["id"]:
+        payment = Payment.objects.filter(stripe_payment_intent_id=intent["id"]).first()
     if payment is None:
         payment = _adopt_payment_intent(intent)
     if payment is None:
@@ -262,7 +265,7 @@ def _adopt_payment_intent(intent: dict) -> Payment | None:
 def sync_payment_intent(*, payment: Payment, source: str) -> str:
     """Ask Stripe for the PaymentIntent and apply what it says (return page, reconciliation)."""
     intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
-    return apply_payment_intent(intent.to_dict(), source=source)
+    return apply_payment_intent(intent.to_dict(), source=source, payment=payment)
 
 
 def _on_payment_intent(event: dict) -> str:
@@ -347,13 +350,22 @@ def is_well_formed(event: dict) -> bool:
 def record_and_apply(event: dict, *, replay: bool = False) -> str:
     """Store the verified event, then apply it once, whatever the number of deliveries.
     `replay` applies a stored event again (every handler is idempotent)."""
-    stored, _created = StripeEvent.objects.get_or_create(
-        stripe_id=event["id"],
-        defaults={"type": event["type"], "payload": event, "livemode": bool(event.get("livemode"))},
+    # Stored first, on its own (an insert that does nothing for a delivery we already
+    # have), so that it is kept even when applying it fails.
+    StripeEvent.objects.bulk_create(
+        [
+            StripeEvent(
+                stripe_id=event["id"],
+                type=event["type"],
+                payload=event,
+                livemode=bool(event.get("livemode")),
+            )
+        ],
+        ignore_conflicts=True,
     )
     try:
         with transaction.atomic():
-            stored = StripeEvent.objects.select_for_update().get(pk=stored.pk)
+            stored = StripeEvent.objects.select_for_update().get(stripe_id=event["id"])
             if stored.processed_at is not None and not replay:
                 return "duplicate"
             handler = HANDLERS.get(stored.type)
@@ -365,7 +377,7 @@ def record_and_apply(event: dict, *, replay: bool = False) -> str:
             return result
     except Exception as error:
         # Kept for the replay command; the webhook answers 500 and Stripe delivers it again.
-        StripeEvent.objects.filter(pk=stored.pk).update(error=repr(error)[:2000])
+        StripeEvent.objects.filter(stripe_id=event["id"]).update(error=repr(error)[:2000])
         raise
 
 

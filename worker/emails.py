@@ -51,14 +51,25 @@ def still_true(email: OutboxEmail) -> bool:
 def owe_email(
     *, order, kind: str, reference: str = "", data: dict | None = None, send_after=None
 ) -> OutboxEmail:
-    """Record that an email is owed (idempotent). Call inside the transaction that caused it."""
-    email, _created = OutboxEmail.objects.get_or_create(
-        order=order,
-        kind=kind,
-        reference=reference,
-        defaults={"recipient": order.email, "data": data or {}, "send_after": send_after},
+    """Record that an email is owed (idempotent). Call inside the transaction that caused it.
+
+    An insert that does nothing if the email is already owed (the unique constraint decides,
+    even between two transactions at once), then the row: two round trips, where
+    get_or_create takes four with its savepoint."""
+    OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(
+                order=order,
+                kind=kind,
+                reference=reference,
+                recipient=order.email,
+                data=data or {},
+                send_after=send_after,
+            )
+        ],
+        ignore_conflicts=True,
     )
-    return email
+    return OutboxEmail.objects.get(order=order, kind=kind, reference=reference)
 
 
 # A reminder that comes less than this long after the failure, or this close to the end of

@@ -56,6 +56,6 @@ def test_the_checkout_path_runs_fixed_queries(client, shipping_method, lines):
         "checkout": 6,
         "details": 8,
         "review": 6,
-        "place": 28,
+        "place": 26,
         "order page": 4,
     }
