@@ -54,13 +54,16 @@ def start_payment(*, order_id: int) -> PaymentSession:
                 % {"number": order.number, "status": order.get_status_display().lower()}
             )
         amount, currency = to_stripe_amount(order.total)
-        for payment in order.payments.filter(status__in=REUSABLE_STATUSES):
+        payments = list(order.payments.all())  # one query: the reusable ones, and how many
+        for payment in payments:
+            if payment.status not in REUSABLE_STATUSES:
+                continue
             intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
             if intent.status in REUSABLE_STATUSES and intent.amount == amount:
                 return PaymentSession(payment=payment, client_secret=intent.client_secret)
             payment.status = intent.status
             payment.save(update_fields=["status", "updated_at"])
-        attempt = order.payments.count() + 1
+        attempt = len(payments) + 1
         intent = gateway.create_payment_intent(
             amount=amount,
             currency=currency,
