@@ -16,6 +16,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Stripe for under a second; two per core plus one keeps the CPU busy while some wait.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
+# The application is loaded (and warmed, shop/wsgi.py) in the master before it listens: a
+# node that starts or restarts takes connections only once it can answer them, and its
+# workers fork ready, sharing the loaded code.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in ("0", "")
 # A request that takes longer is stuck: the worker is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM (a deploy, a scale-in) workers finish the requests they have, up to this long.

@@ -85,8 +85,11 @@ def _redis_url() -> str:
 
 def environment() -> dict[str, str]:
     """What every node and worker runs with: production settings, local services."""
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {
-        **os.environ,
+        # Bytecode kept, as on a deployed machine: a restarted node does not compile the
+        # shop's code again (some shells here turn that off).
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "shop.settings",
         "DEBUG": "0",
         "SECRET_KEY": "cluster-only-" + "k" * 40,
