@@ -15,7 +15,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: a request is either quick (pages from the cache, small queries) or waits on
 # Stripe for under a second; two per core plus one keeps the CPU busy while some wait.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# GUNICORN_THREADS above 1: threaded workers instead (each process serves that many requests at
+# once, so one waiting on Stripe or the database does not hold a whole process).
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
 # The application is loaded (and warmed, shop/wsgi.py) in the master before it listens: a
 # node that starts or restarts takes connections only once it can answer them, and its
 # workers fork ready, sharing the loaded code.

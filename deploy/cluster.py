@@ -188,6 +188,7 @@ def _extra_env(name: str) -> dict[str, str]:
         return {
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": os.environ.get("CLUSTER_WEB_WORKERS", "3"),
+            "GUNICORN_THREADS": os.environ.get("CLUSTER_WEB_THREADS", "1"),
             "PROMETHEUS_MULTIPROC_DIR": str(RUN / f"metrics-{name}"),
             "GUNICORN_ACCESSLOG": str(RUN / f"{name}-access.log"),
         }
