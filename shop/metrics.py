@@ -35,6 +35,8 @@ from prometheus_client import (
     multiprocess,
 )
 
+from payments.event_shapes import SUBSCRIBED_EVENTS
+
 REQUEST_SECONDS = Histogram(
     "shop_http_request_duration_seconds",
     "Time to answer a request, by view.",
@@ -76,15 +78,7 @@ def count_on_commit(counter, amount: float = 1, **labels) -> None:
 
 
 # The event types the shop handles; any other is counted as "other" (labels stay few).
-EVENT_TYPES = {
-    "payment_intent.succeeded",
-    "payment_intent.payment_failed",
-    "payment_intent.canceled",
-    "payment_intent.processing",
-    "charge.refunded",
-    "charge.dispute.created",
-    "charge.dispute.closed",
-}
+EVENT_TYPES = set(SUBSCRIBED_EVENTS)
 
 
 def webhook_outcome(result: str) -> str:

@@ -196,6 +196,20 @@ ADDRESS = {
 }
 
 
+def checkout_details(shipping_method, **changes) -> dict:
+    """What a guest types on the checkout page (a London address)."""
+    return {
+        "email": "ada@example.com",
+        "name": "Ada Lovelace",
+        "line1": "1 Main St",
+        "city": "London",
+        "postcode": "SW1A 1AA",
+        "country": "GB",
+        "shipping_method": shipping_method.pk,
+        **changes,
+    }
+
+
 def make_cart(*items) -> Cart:
     """A cart holding (variant, quantity) pairs."""
     cart = Cart.objects.create()

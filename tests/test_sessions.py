@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import checkout_details
 from tests.factories import VariantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,15 +34,7 @@ def test_a_new_session_is_one_insert_and_a_changed_one_one_update(store, shippin
     shopper = Client()
     with CaptureQueriesContext(connection) as created:
         shopper.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
-    details = {
-        "email": "ada@example.com",
-        "name": "Ada Lovelace",
-        "line1": "1 Main St",
-        "city": "London",
-        "postcode": "SW1A 1AA",
-        "country": "GB",
-        "shipping_method": shipping_method.pk,
-    }
+    details = checkout_details(shipping_method)
     with CaptureQueriesContext(connection) as changed:
         assert shopper.post(reverse("orders:checkout"), details).status_code == 302
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import checkout_details
 from tests.factories import VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +31,7 @@ def test_the_checkout_path_runs_fixed_queries(client, shipping_method, lines):
     counts = {}
     counts["cart"], _ = _queries(client, "get", reverse("cart:detail"))
     counts["checkout"], _ = _queries(client, "get", reverse("orders:checkout"))
-    details = {
-        "email": "ada@example.com",
-        "name": "Ada Lovelace",
-        "line1": "1 Main St",
-        "city": "London",
-        "postcode": "SW1A 1AA",
-        "country": "GB",
-        "shipping_method": shipping_method.pk,
-    }
+    details = checkout_details(shipping_method)
     counts["details"], response = _queries(client, "post", reverse("orders:checkout"), details)
     assert response["Location"] == reverse("orders:review")
     counts["review"], response = _queries(client, "get", reverse("orders:review"))
