@@ -72,29 +72,14 @@ class Buyer(FastHttpUser):
         slug = (
             random.choice(HOT) if HOT and random.random() < HOT_SHARE else random.choice(PRODUCTS)
         )
-        page = self.client.get(f"/p/{slug}/", name="product")
-        fields = dict(FIELD.findall(page.text))
-        if "variant" not in fields and slug in HOT:
-            # Sold out: the shopper buys something else instead (so buyers keep checking out
-            # at the rate asked, before and after the hot products are gone).
+        for _attempt in range(3):
+            if self.add_to_cart(slug):
+                break
+            # Sold out (the page offers nothing, or the cart refused the last unit): the
+            # shopper buys something else instead, so buyers keep checking out at the rate
+            # asked, before and after the hot products are gone.
             slug = random.choice([p for p in PRODUCTS if p not in HOT] or PRODUCTS)
-            page = self.client.get(f"/p/{slug}/", name="product")
-            fields = dict(FIELD.findall(page.text))
-        csrf = CSRF.search(page.text)
-        if not csrf or "variant" not in fields:
-            return  # sold out: the page offers nothing to add
-        added = self.post(
-            "/cart/add/",
-            {
-                "csrfmiddlewaretoken": csrf.group(1),
-                "product": fields["product"],
-                "variant": fields["variant"],
-                "quantity": "1",
-                "next": f"/p/{slug}/",
-            },
-            name="add to cart",
-        )
-        if "/cart/" not in added:  # refused (sold out since): back to the product
+        else:
             return
         self.client.get("/cart/", name="cart")
         page = self.client.get("/checkout/", name="checkout")
@@ -165,6 +150,26 @@ class Buyer(FastHttpUser):
         while 'data-testid="order-status">Paid' not in order.text and time.monotonic() < deadline:
             time.sleep(1)
             order = self.client.get(f"/orders/{number.group(1)}/", name="order page")
+
+    def add_to_cart(self, slug: str) -> bool:
+        """One of the product's variants into the cart: False when it is sold out."""
+        page = self.client.get(f"/p/{slug}/", name="product")
+        fields = dict(FIELD.findall(page.text))
+        csrf = CSRF.search(page.text)
+        if not csrf or "variant" not in fields:
+            return False  # sold out: the page offers nothing to add
+        added = self.post(
+            "/cart/add/",
+            {
+                "csrfmiddlewaretoken": csrf.group(1),
+                "product": fields["product"],
+                "variant": fields["variant"],
+                "quantity": "1",
+                "next": f"/p/{slug}/",
+            },
+            name="add to cart",
+        )
+        return "/cart/" in added  # refused (sold out since): back to the product
 
     def post(self, path: str, fields: dict, *, name: str) -> str:
         """POST a form without following its redirect: where it sends the shopper ("" when it

@@ -23,6 +23,10 @@ class BridgeError(Exception):
         self.kind = kind
 
 
+# A PaymentIntent in one of these states has been confirmed already.
+CONFIRMED = ("processing", "requires_capture", "requires_action", "succeeded")
+
+
 def _intent_for(client_secret: str) -> stripe.PaymentIntent:
     intent_id = client_secret.split("_secret_")[0]
     if not intent_id.startswith("pi_"):
@@ -40,6 +44,10 @@ def confirm_with_card(
     *, client_secret: str, number: str, exp_month: int, exp_year: int, cvc: str
 ) -> dict:
     intent = _intent_for(client_secret)
+    if intent.status in CONFIRMED:
+        # Sent again (a load balancer resending it after the node that had it died, a
+        # double click): already confirmed, so the same answer and no second charge.
+        return _summary(intent)
     client = gateway.client()
     try:
         method = client.v1.payment_methods.create(

@@ -2,6 +2,7 @@
 `make loadtest` (60 seconds, 60 checkouts a minute, one web node and one worker killed
 halfway), judged from the database and the emails written."""
 
+import csv
 import re
 import subprocess
 import sys
@@ -43,6 +44,16 @@ def test_checkouts_through_two_nodes_and_a_kill_keep_every_invariant():
     assert figures["paid_not_fulfilled"] == "0"
     assert figures["emails_missing"] == "0"
     assert figures["emails_doubled"] == "0"
-    assert figures["errors"] == "0"
+    # The only failures allowed: a POST that is not safe to resend (adding to a cart) in
+    # flight on the node when it was killed, at most one per worker of that node; nginx
+    # resends every other request to the surviving node.
+    with (ROOT / "var" / "cluster" / "locust_failures.csv").open() as f:
+        failures = list(csv.DictReader(f))
+    assert all(
+        (row["Method"], row["Name"], row["Error"])
+        == ("POST", "add to cart", "LocustBadStatusCode(code=502)")
+        for row in failures
+    ), failures
+    assert int(figures["errors"]) == sum(int(row["Occurrences"]) for row in failures) <= 3
     assert float(figures["checkouts_per_min"]) >= 30  # most buyers got through the kill
     assert run.returncode == 0

@@ -90,6 +90,18 @@ def test_card_payment_is_applied_by_the_signed_webhook(stripe_webhooks, shipping
     assert (payment.card_brand, payment.card_last4) == ("visa", "4242")
 
 
+def test_a_confirmation_sent_again_answers_the_same_and_charges_once(session):
+    """The load balancer resends it when the node that had it died (deploy/nginx.conf)."""
+    intent_id = session.payment.stripe_payment_intent_id
+    first = emulator_bridge.confirm_with_card(client_secret=session.client_secret, **GOOD_CARD)
+    charge = gateway.retrieve_payment_intent(intent_id).latest_charge
+
+    again = emulator_bridge.confirm_with_card(client_secret=session.client_secret, **GOOD_CARD)
+
+    assert first == again == {"id": intent_id, "status": "succeeded"}
+    assert gateway.retrieve_payment_intent(intent_id).latest_charge == charge  # no second one
+
+
 def test_the_order_page_shows_the_date_card_delivery_and_way_back(
     session, order, client, django_capture_on_commit_callbacks
 ):
