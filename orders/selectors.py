@@ -16,12 +16,16 @@ SESSION_KEY = "orders"
 LINK_SALT = "orders.link"
 
 
+def order_key(order: Order) -> str:
+    """The key that lets whoever holds it see the order (a guest has no account) until it
+    expires after ORDER_LINK_MAX_AGE_DAYS: in every email's link, and given to API clients."""
+    return signing.TimestampSigner(salt=LINK_SALT).sign(order.number).split(":", 1)[1]
+
+
 def signed_order_url(order: Order) -> str:
-    """The absolute link to the order for emails: it lets whoever holds it see the order
-    (a guest has no account) until it expires after ORDER_LINK_MAX_AGE_DAYS."""
-    token = signing.TimestampSigner(salt=LINK_SALT).sign(order.number).split(":", 1)[1]
+    """The absolute link to the order for emails (with its key)."""
     path = reverse("orders:detail", kwargs={"number": order.number})
-    return f"{settings.SHOP_URL.rstrip('/')}{path}?key={token}"
+    return f"{settings.SHOP_URL.rstrip('/')}{path}?key={order_key(order)}"
 
 
 def order_number_from_key(number: str, key: str) -> bool:
@@ -53,6 +57,19 @@ def order_for_viewer(request, number: str, *, for_update: bool = False) -> Order
     if order.user_id is not None and user.is_authenticated and order.user_id == user.pk:
         return order
     if order.number in request.session.get(SESSION_KEY, []):
+        return order
+    raise Http404("No such order")
+
+
+def order_for_caller(*, user, number: str, key: str = "") -> Order:
+    """The order if this API caller may see it: with its key, or as its signed-in owner.
+    Anyone else gets a 404 (Http404), never a hint that the order exists."""
+    order = Order.objects.filter(number=number[:16]).first()
+    if order is None:
+        raise Http404("No such order")
+    if key and order_number_from_key(order.number, key[:200]):
+        return order
+    if order.user_id is not None and user.is_authenticated and order.user_id == user.pk:
         return order
     raise Http404("No such order")
 

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.headless",  # the API's sign-in for apps (/_allauth/)
+    "allauth.usersessions",  # the sessions an app's tokens stand for, listed and ended
+    "corsheaders",
+    "ninja",  # the API's documentation page, served from our own static files
     "shop.catalog",
     "shop.cart",
     "accounts",
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -345,6 +350,33 @@ MERCHANT_EMAILS = env.list("MERCHANT_EMAILS", default=[])
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
 ADMIN_URL = (env.str("ADMIN_URL", default="") or "admin/").strip("/") + "/"
 PRODUCTS_PER_PAGE = 12
+
+# The API (shop/api/): throttles per network address and per signed-in shopper, counted in
+# the shared cache; the largest page a list gives; the origins whose pages may call it from
+# a browser (CORS; none by default: apps and servers need no CORS).
+API_THROTTLE_PER_IP = env.str("API_THROTTLE_PER_IP", default="300/m")
+API_THROTTLE_PER_USER = env.str("API_THROTTLE_PER_USER", default="600/m")
+API_MAX_PAGE_SIZE = 100
+# How many proxies in front of the shop append to X-Forwarded-For (nginx: 1); 0 trusts only
+# the connection's address.
+NINJA_NUM_PROXIES = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NINJA_NUM_PROXIES
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api/v1|_allauth)/.*$"
+CORS_ALLOW_CREDENTIALS = True  # a listed origin's page may use its shopper's session
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "x-csrftoken",
+    "x-requested-with",
+    "x-session-token",
+)
+CORS_EXPOSE_HEADERS = ("retry-after", "x-request-id")
+# The API's sign-in (allauth.headless): the shop's pages stay (not headless only); apps get
+# session tokens; the specification of allauth's own endpoints is served at /_allauth/.
+HEADLESS_ONLY = False
+HEADLESS_SERVE_SPECIFICATION = True
 DEFAULT_CURRENCY = SHOP_CURRENCY  # django-money's default for new Money fields
 CURRENCIES = (SHOP_CURRENCY,)
 

@@ -8,6 +8,7 @@ from django.urls import include, path, reverse
 
 from orders.dashboard import dashboard
 from shop import metrics
+from shop.api.main import api
 from shop import views as shop_views
 from shop.catalog import seo
 
@@ -39,6 +40,8 @@ urlpatterns = [
         name="admin_dashboard",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/v1/", api.urls),
+    path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("cart/", include("shop.cart.urls")),

@@ -14,6 +14,9 @@ class Cart(models.Model):
         related_name="carts",
         on_delete=models.CASCADE,
     )
+    # The API's key to the cart (an app's or another frontend's guest): made on first use
+    # through the API, never for a cart only the pages know.
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     in_checkout = models.BooleanField(
         default=False, help_text=_("An order placed from this cart is awaiting payment.")
     )

@@ -3,6 +3,8 @@ the shopper when the change cannot be made, leaving the cart as it was."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
@@ -51,6 +53,30 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
         raise CartError(
             _("Sorry, only %(n)d of %(item)s left.") % {"n": variant.available, "item": variant}
         )
+
+
+def issue_token(cart: Cart) -> Cart:
+    """Give the cart its API token if it has none (a random 256-bit value, URL-safe)."""
+    if not cart.token:
+        token = secrets.token_urlsafe(32)
+        Cart.objects.filter(pk=cart.pk, token__isnull=True).update(token=token)
+        cart.token = Cart.objects.values_list("token", flat=True).get(pk=cart.pk)
+    return cart
+
+
+def cart_for_api(user) -> Cart:
+    """A cart for the API: a signed-in user's own (created on first use), or a new guest cart;
+    with its token."""
+    if getattr(user, "is_authenticated", False):
+        cart = Cart.objects.filter(user=user).first()
+        if cart is None:
+            try:
+                with transaction.atomic():
+                    cart, _created = Cart.objects.get_or_create(user=user)
+            except IntegrityError:  # a parallel request created it first
+                cart = Cart.objects.get(user=user)
+        return issue_token(cart)
+    return Cart.objects.create(token=secrets.token_urlsafe(32))
 
 
 def add_line(

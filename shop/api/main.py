@@ -1,0 +1,177 @@
+"""The API's one instance: auth, throttles, the error shape, the schema and its docs page."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.throttling import SimpleRateThrottle
+
+from shop.api import account, cart, catalog, orders
+from shop.api.auth import SHOPPER
+from shop.api.errors import ApiError
+
+logger = logging.getLogger(__name__)
+
+
+class _FromSettings(SimpleRateThrottle):
+    """A rate read from a setting on every request (so it can change without a restart of
+    the tests), counted in the shared cache (Redis when REDIS_URL is set): every web node
+    counts against the same limit."""
+
+    setting = ""
+
+    def __init__(self) -> None:
+        super().__init__(rate=getattr(settings, self.setting))
+
+    def allow_request(self, request) -> bool:
+        rate = getattr(settings, self.setting)
+        if rate != self.rate:
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+
+class PerAddress(_FromSettings):
+    """Every caller, by network address (API_THROTTLE_PER_IP)."""
+
+    scope = "api-ip"
+    setting = "API_THROTTLE_PER_IP"
+
+    def get_cache_key(self, request):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PerUser(_FromSettings):
+    """Each signed-in shopper, wherever they call from (API_THROTTLE_PER_USER)."""
+
+    scope = "api-user"
+    setting = "API_THROTTLE_PER_USER"
+
+    def get_cache_key(self, request):
+        user = getattr(getattr(request, "auth", None), "user", None)
+        if not getattr(user, "is_authenticated", False):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": user.pk}
+
+
+DESCRIPTION = """The shop's whole shopping flow as JSON, for apps and other frontends: the
+catalog, search, the cart, checkout, orders and their payment, a signed-in shopper's orders and
+addresses. The same rules as the shop's pages apply, from the same code.
+
+**Authentication.** Every operation may be called as a guest: a cart is reached by its token
+(from creating it), an order by its key (from placing it). Signed-in shoppers are recognised
+either by the session token of allauth's headless API (apps: sign up, verify the email, sign
+in and two-factor at `/_allauth/app/v1/`, then send `X-Session-Token`), or by the shop's
+session cookie (browsers; a request that changes anything then needs the `X-CSRFToken`
+header). A signed-in shopper's cart is theirs only; another shopper's cart, order or address
+is a 404.
+
+**Errors** have one shape, with a code per problem: `{"errors": [{"code": "sold_out",
+"message": "Sorry, only 2 of Mug left.", "field": "quantity"}]}`.
+
+**Money** is `{"amount": "12.50", "currency": "USD", "minor": 1250}`.
+
+**Limits.** Requests are throttled per network address and per signed-in shopper (429, with
+`Retry-After`); lists are paged, at most 100 items a page.
+"""
+
+
+class ShopAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The schema, with the guest's "no credentials" written as OpenAPI's empty
+        requirement ({}), and its pseudo-scheme left out."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                if isinstance(operation, dict) and "security" in operation:
+                    operation["security"] = [
+                        {} if "Guest" in requirement else requirement
+                        for requirement in operation["security"]
+                    ]
+        schemes = schema.get("components", {}).get("securitySchemes", {})
+        schemes.pop("Guest", None)
+        if "BrowserSession" in schemes:
+            schemes["BrowserSession"]["description"] = (
+                "The shop's session cookie of a signed-in browser; changes need X-CSRFToken."
+            )
+        if "SessionToken" in schemes:
+            schemes["SessionToken"]["description"] = (
+                "The session token of allauth's headless API (/_allauth/app/v1/auth/login)."
+            )
+        return schema
+
+
+api = ShopAPI(
+    title=f"{settings.SHOP_NAME} API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=SHOPPER,
+    throttle=[PerAddress(), PerUser()],
+    openapi_url="/schema/",
+    docs_url="/docs/",
+)
+api.add_router("", catalog.router)
+api.add_router("", cart.router)
+api.add_router("", orders.router)
+api.add_router("", account.router)
+
+
+def _problems(request, status: int, problems: list[dict]):
+    return api.create_response(request, {"errors": problems}, status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, error: ApiError):
+    return _problems(request, error.status, error.problems)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, error: ValidationError):
+    problems = []
+    for item in error.errors:
+        location = [str(part) for part in item.get("loc", ())]
+        # ("body", "body", "address", "city") / ("query", "page") / ("path", "line_id")
+        while location and location[0] in ("body", "query", "path", "header", "cookie"):
+            location = location[1:]
+        problems.append(
+            {
+                "code": str(item.get("type", "invalid")),
+                "message": str(item.get("msg", "This value is not valid.")),
+                "field": ".".join(location) or None,
+            }
+        )
+    return _problems(request, 422, problems or [{"code": "invalid", "message": "Not valid."}])
+
+
+@api.exception_handler(Http404)
+def _not_found(request, error):
+    return _problems(request, 404, [{"code": "not_found", "message": "Not found.", "field": None}])
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request, error):
+    return _problems(
+        request, 401, [{"code": "not_signed_in", "message": "Please sign in.", "field": None}]
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, error: HttpError):
+    status = error.status_code
+    code = {
+        400: "bad_request",
+        401: "not_signed_in",
+        403: "forbidden",
+        405: "method_not_allowed",
+        429: "throttled",
+    }.get(status, "error")
+    if status == 429:
+        message = "Too many requests; please wait a little and try again."
+    else:
+        message = str(error.message) if hasattr(error, "message") else str(error)
+    return _problems(request, status, [{"code": code, "message": message, "field": None}])
