@@ -8,8 +8,8 @@ from django.urls import include, path, reverse
 
 from orders.dashboard import dashboard
 from shop import metrics
-from shop.api.main import api
 from shop import views as shop_views
+from shop.api.main import api
 from shop.catalog import seo
 
 
