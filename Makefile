@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in the demo's emails are built on SHOP_URL: the address `make run` serves on.
 DEMO_SHOP_URL = $(or $(SHOP_URL),http://$(HOST):$(PORT))
 
-.PHONY: install install-run run test lint format worker admin clean bench messages cluster cluster-stop loadtest
+.PHONY: install install-run run test lint format worker admin clean bench messages cluster cluster-stop loadtest openapi
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -83,3 +83,7 @@ cluster-stop: $(VENV)/.installed-dev
 
 loadtest: $(VENV)/.installed-dev
 	$(PY) bench/loadtest.py --seconds $(or $(DURATION),300) --rate $(or $(RATE),200)
+
+# The API's OpenAPI schema, committed (tests/api checks it is current): run after changing it.
+openapi: $(VENV)/.installed-dev
+	DEBUG=1 $(PY) manage.py openapi

@@ -7,7 +7,7 @@ import math
 from django.conf import settings
 from django.http import QueryDict
 from ninja import Field as In
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from accounts import services
 from accounts.forms import AddressForm
@@ -97,7 +97,7 @@ def add_address(request, body: SavedAddressIn):
     if Address.objects.filter(user=user).count() >= 100:
         raise ApiError(422, "too_many", "An address book holds at most 100 addresses.")
     address = services.save_address(user=user, data=form.cleaned_data)
-    return 201, _address(address)
+    return Status(201, _address(address))
 
 
 @router.delete(
@@ -114,4 +114,4 @@ def delete_address(request, address_id: int):
         services.delete_address(user=user, address_id=address_id)
     except Address.DoesNotExist:
         raise not_found("That address") from None
-    return 204, None
+    return Status(204, None)

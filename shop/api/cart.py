@@ -8,7 +8,7 @@ import hashlib
 from django.db import transaction
 from django.http import QueryDict
 from ninja import Field as In
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from orders import services as order_services
 from orders import totals, vouchers
@@ -143,7 +143,7 @@ def create_cart(request, body: CartIn | None = None):
         cart = services.cart_for_api(request.auth.user)
         for index, line in enumerate(body.lines if body else []):
             _add(cart, line, field=f"lines.{index}.")
-    return 201, cart_out(cart)
+    return Status(201, cart_out(cart))
 
 
 def _add(cart: Cart, line: LineIn, *, field: str = "") -> None:
@@ -185,7 +185,7 @@ def add_line(request, token: str, body: LineIn):
     be bought now."""
     cart = _cart(request, token)
     _add(cart, body)
-    return 201, cart_out(cart)
+    return Status(201, cart_out(cart))
 
 
 @router.patch(
@@ -380,4 +380,4 @@ def place_order(request, token: str, body: PlaceOrderIn):
         raise ApiError(422, "voucher_refused", str(error), "voucher_code") from None
     except CheckoutError as error:
         raise ApiError(409, "out_of_stock", str(error)) from None
-    return 201, order_out(order)
+    return Status(201, order_out(order))

@@ -47,19 +47,12 @@ def _category(category) -> dict:
 def categories(request):
     """Every category, parents before their children, in the shop's order."""
     tree = selectors.category_tree()
-    ordered, seen = [], set()
-
-    def visit(parent_id):
-        for category in sorted(
-            (c for c in tree.categories.values() if c.parent_id == parent_id),
-            key=lambda c: (c.position, c.name),
-        ):
-            if category.pk not in seen:
-                seen.add(category.pk)
-                ordered.append(_category(category))
-                visit(category.pk)
-
-    visit(None)
+    ordered: list[dict] = []
+    stack = list(reversed(tree.children.get(None, [])))
+    while stack and len(ordered) < len(tree.categories):  # depth first, in display order
+        category = tree.categories[stack.pop()]
+        ordered.append(_category(category))
+        stack.extend(reversed(tree.children.get(category.pk, [])))
     return ordered
 
 

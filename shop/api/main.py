@@ -106,7 +106,7 @@ class ShopAPI(NinjaAPI):
 
 
 api = ShopAPI(
-    title=f"{settings.SHOP_NAME} API",
+    title="Storefront API",
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api",
