@@ -103,17 +103,36 @@ CART_LINKS = {
     },
     "ShippingMethods": TO_SHIPPING,
 }
+CHECKOUT_BODY_GB = {
+    "email": "ada@example.com",
+    "address": {
+        "name": "Ada Lovelace",
+        "line1": "1 High Street",
+        "line2": "",
+        "city": "London",
+        "postcode": "SW1A 1AA",
+        "region": "",
+        "country": "GB",
+        "phone": "",
+    },
+    "voucher_code": "",
+}
 CHECKOUT_BODY = {
     "email": "ada@example.com",
     "address": {
         "name": "Ada Lovelace",
         "line1": "1 High Street",
+        "line2": "",
         "city": "London",
         "postcode": "SW1A 1AA",
+        "region": "",
         "country": "$response.body#/country",
+        "phone": "",
     },
     "shipping_method_id": "$response.body#/methods/0/id",
+    "voucher_code": "",
 }
+
 SHIPPING_LINKS = {
     "Quote": {
         "operationId": "quote",
@@ -133,7 +152,21 @@ SHIPPING_LINKS = {
     response={201: CartOut, **COMMON},
     summary="Create a cart",
     operation_id="create_cart",
-    openapi_extra={"responses": {201: {"links": CART_LINKS}}},
+    openapi_extra={
+        "responses": {
+            201: {
+                "links": {
+                    **CART_LINKS,
+                    "PlaceOrder": {
+                        "operationId": "place_order",
+                        "parameters": {"token": _token()},
+                        "requestBody": {**CHECKOUT_BODY_GB, "checkout_token": "quick-checkout"},
+                        "x-schemathesis": {"merge_body": False},
+                    },
+                }
+            }
+        }
+    },
 )
 def create_cart(request, body: CartIn | None = None):
     """A new guest cart, or a signed-in shopper's own cart (the same one every time), with the
@@ -259,6 +292,12 @@ def shipping_methods(request, token: str, where: Query[Destination]):
     return {"token": cart.token, "country": where.country, "methods": answer}
 
 
+def _first_method_to(country: str) -> int | None:
+    """The first active shipping method that ships there (the checkout page's first choice)."""
+    methods = ShippingMethod.objects.filter(is_active=True).prefetch_related("rates")
+    return next((m.pk for m in methods if m.ships_to(country)), None)
+
+
 # The checkout form's fields, and where they are in the API's body.
 FIELDS = {"email": "email", "shipping_method": "shipping_method_id"}
 
@@ -271,8 +310,9 @@ def _checkout(request, token: str, body: CheckoutIn):
         raise ApiError(409, "cart_empty", "Your cart is empty.")
     if priced.blocking_problems:
         raise ApiError(409, "cart_blocked", " ".join(priced.blocking_problems))
+    method_id = body.shipping_method_id or _first_method_to(body.address.country)
     data = QueryDict(mutable=True)
-    data.update({"email": body.email, "shipping_method": str(body.shipping_method_id)})
+    data.update({"email": body.email, "shipping_method": str(method_id or "")})
     data.update(body.address.model_dump())
     form = CheckoutForm(data)
     if not form.is_valid():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.http import QueryDict
 from ninja import Field as In
 from ninja import Query, Router, Schema
@@ -22,7 +23,7 @@ from shop.api.schemas import (
 from shop.catalog import images as images_module
 from shop.catalog import selectors
 from shop.catalog.forms import ListingForm
-from shop.catalog.models import UNLIMITED
+from shop.catalog.models import UNLIMITED, Variant
 from shop.catalog.selectors import PRICE_BANDS
 
 router = Router(tags=["catalog"])
@@ -88,6 +89,7 @@ def _card(product) -> dict:
         "price_to": money_or_none(None if product.max_price is None else _money(product.max_price)),
         "in_stock": product.units_available > 0,
         "image": picture.src if picture else None,
+        "variant_id": product.first_variant_id,
     }
 
 
@@ -109,7 +111,14 @@ def _money(amount):
                     "GetProduct": {
                         "operationId": "product",
                         "parameters": {"slug": "$response.body#/items/0/slug"},
-                    }
+                    },
+                    "QuickAdd": {
+                        "operationId": "create_cart",
+                        "requestBody": {
+                            "lines": [{"variant_id": "$response.body#/items/0/variant_id"}]
+                        },
+                        "x-schemathesis": {"merge_body": False},
+                    },
                 }
             }
         }
@@ -149,7 +158,10 @@ def products(request, query: Query[ProductQuery]):
     start = (query.page - 1) * query.page_size
     items = []
     if start < counts.total:
-        ordered = selectors.ordered(filters.queryset(base), sort, rank)
+        first = Variant.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
+        ordered = selectors.ordered(filters.queryset(base), sort, rank).annotate(
+            first_variant_id=Subquery(first.values("pk")[:1])
+        )
         items = [_card(p) for p in ordered[start : start + query.page_size]]
     return {
         "count": counts.total,

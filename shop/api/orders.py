@@ -85,6 +85,21 @@ def _order(request, number: str, key: str) -> Order:
     response={200: OrderOut, **COMMON},
     summary="An order and its status",
     operation_id="order",
+    openapi_extra={
+        "responses": {
+            200: {
+                "links": {
+                    "StartPayment": {
+                        "operationId": "start_payment",
+                        "parameters": {
+                            "number": "$response.body#/number",
+                            "key": "$response.body#/key",
+                        },
+                    }
+                }
+            }
+        }
+    },
 )
 def order(request, number: str, access: Query[OrderKey]):
     """An order, to its signed-in owner or to whoever holds its key (anyone else: 404)."""

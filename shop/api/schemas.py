@@ -68,6 +68,10 @@ class ProductCardOut(Schema):
     price_to: MoneyOut | None
     in_stock: bool
     image: str | None = Field(description="A mid-sized JPEG rendition of the first image.")
+    variant_id: int | None = Field(
+        description="Its first variant, for a quick add from a listing (a product with "
+        "options is better chosen on its own page)."
+    )
 
 
 class FacetValueOut(Schema):
@@ -198,7 +202,12 @@ class AddressOut(Schema):
 class CheckoutIn(Schema):
     email: str = Field(max_length=254, examples=["ada@example.com"])
     address: AddressIn
-    shipping_method_id: int = Field(ge=1, le=2**62)
+    shipping_method_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**62,
+        description="One of the cart's shipping methods; none: the first that ships there.",
+    )
     voucher_code: str = Field("", max_length=40)
 
 

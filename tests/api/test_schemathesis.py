@@ -1,0 +1,118 @@
+"""Schemathesis against the live schema (/api/v1/schema/, fetched from the running app):
+every operation with generated input, then stateful scenarios that follow the schema's links
+from a product to a cart, its shipping methods, the order and its payment. No answer may be a
+5xx, and every answer must match the schema (status code, content type, body)."""
+
+from __future__ import annotations
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck
+from moneyed import Money
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.factories import ProductFactory, ShippingMethodFactory, VariantFactory
+
+pytestmark = [pytest.mark.api, pytest.mark.django_db]
+
+# What must hold for every answer. Business refusals (a 409 for stock, a 404 for a cart that
+# is not yours) are answers the schema documents, so "positive data must be accepted" checks
+# do not apply.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+SETTINGS = hypothesis.settings(
+    deadline=None,
+    derandomize=True,  # the same examples every run: a failure in CI can be replayed
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+EXERCISED: set[str] = set()
+
+
+@pytest.fixture
+def in_test_transaction():
+    """Requests through the WSGI app keep the test's database connection open (Django's test
+    client does the same): at the end of a request Django would close it, transaction and
+    all."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def catalog(db, in_test_transaction):
+    """A small catalog: products in stock and a shipping method."""
+    ShippingMethodFactory(name="Standard")
+    for index in range(3):
+        VariantFactory(
+            product=ProductFactory(name=f"Linen shirt {index}"),
+            price=Money("25.00", "USD"),
+            stock_on_hand=100_000,  # any quantity the schema allows (up to 999) can be had
+        )
+
+
+# The schema as the running app serves it (no database needed to build it).
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+@pytest.fixture
+def api_schema(catalog):
+    return schema
+
+
+@schema.parametrize()
+@hypothesis.settings(SETTINGS, max_examples=25)
+def test_every_operation_answers_within_its_schema(case, catalog):
+    EXERCISED.add(f"{case.method} {case.path}")
+    case.call_and_validate(checks=CHECKS)
+
+
+def test_stateful_walks_from_a_product_to_a_placed_order(api_schema, stripe_emulator):
+    """Links (see shop/api/): products -> create_cart (its first item's variant) or product ->
+    create_cart; create_cart -> shipping_methods -> quote / place_order, or -> place_order;
+    place_order -> order -> start_payment. The purchase itself, paid, is the example client's
+    (tests/api/test_example_client.py)."""
+    reached: set[str] = set()
+
+    class Workflow(api_schema.as_state_machine()):
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            reached.add(f"{case.operation.label} {response.status_code}")
+            case.validate_response(response, checks=CHECKS)
+
+    Workflow.run(
+        settings=hypothesis.settings(
+            SETTINGS, max_examples=300, stateful_step_count=12, phases=[hypothesis.Phase.generate]
+        )
+    )
+    # The walk got through the whole purchase, not only the refusals.
+    for step in ("POST /api/v1/carts 201", "POST /api/v1/carts/{token}/order 201"):
+        assert step in reached, sorted(reached)
+    print(f"stateful steps reached: {len(reached)}")
+
+
+def test_every_operation_was_exercised(api_schema):
+    """Run last in this module: the parametrized test covered every operation."""
+    operations = {
+        f"{result.ok().method.upper()} {result.ok().path}"
+        for result in api_schema.get_all_operations()
+    }
+    if not EXERCISED:
+        pytest.skip("run with the parametrized test")
+    assert {o.upper() for o in EXERCISED} >= {o.upper() for o in operations}
+    print(f"schemathesis exercised {len(operations)} operations")
