@@ -342,3 +342,69 @@ def test_every_operation_documents_its_errors():
         for method, operation in operations.items():
             assert operation.get("summary"), (method, path)
             assert {"404", "422", "429"} <= {str(s) for s in operation["responses"]}, path
+
+
+def test_an_app_with_two_factor_gets_its_token_only_after_the_code(db):
+    from tests.factories import totp_code
+
+    user = UserFactory(email="careful@example.com", mfa=True)
+    app = Client()
+    first = app.post(
+        "/_allauth/app/v1/auth/login",
+        json.dumps({"email": user.email, "password": "correct horse battery"}),
+        content_type="application/json",
+    )
+    assert first.status_code == 401
+    pending = first.json()
+    assert any(
+        f["id"] == "mfa_authenticate" and f.get("is_pending") for f in pending["data"]["flows"]
+    )
+    token = pending["meta"]["session_token"]
+    assert Client(headers={"X-Session-Token": token}).get(f"{API}/me/orders").status_code == 401
+
+    second = app.post(
+        "/_allauth/app/v1/auth/2fa/authenticate",
+        json.dumps({"code": totp_code()}),
+        content_type="application/json",
+        headers={"X-Session-Token": token},
+    )
+    assert second.status_code == 200, second.content
+    signed_in = Client(headers={"X-Session-Token": second.json()["meta"]["session_token"]})
+    assert signed_in.get(f"{API}/me/orders").status_code == 200
+
+
+def test_an_app_signs_up_and_is_asked_to_verify_the_email(db, mailoutbox):
+    response = Client().post(
+        "/_allauth/app/v1/auth/signup",
+        json.dumps({"email": "new@example.com", "password": "a long enough passphrase 42"}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 401  # not signed in until the address is confirmed
+    flows = response.json()["data"]["flows"]
+    assert any(f["id"] == "verify_email" and f.get("is_pending") for f in flows)
+
+
+def test_my_orders_and_a_product_cost_the_same_queries_whatever_their_size(shopper, method):
+    browser = Client()
+    browser.force_login(shopper)
+    small, big = ProductFactory(), ProductFactory()
+    VariantFactory(product=small)
+    for _ in range(6):
+        VariantFactory(product=big)
+
+    def count(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get(f"{API}{path}").status_code == 200
+        return len(queries)
+
+    assert count(f"/products/{small.slug}") == count(f"/products/{big.slug}")
+    variant = VariantFactory(stock_on_hand=50)
+    token = post(browser, "/carts", {"lines": [{"variant_id": variant.pk}]}).json()["token"]
+    post(browser, f"/carts/{token}/order", checkout(method, checkout_token="first-order"))
+    one = count("/me/orders")
+    for index in range(4):
+        post(browser, f"/carts/{token}/lines", {"variant_id": variant.pk})
+        post(browser, f"/carts/{token}/order", checkout(method, checkout_token=f"again-{index}x"))
+    assert Order.objects.filter(user=shopper).count() == 5
+    assert count("/me/orders") == one
