@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from django.conf import settings
 from django.http import QueryDict
 from ninja import Field as In
@@ -15,7 +13,7 @@ from accounts.models import Address
 from orders import selectors
 from shop.api.auth import signed_in
 from shop.api.errors import COMMON, ApiError, not_found
-from shop.api.schemas import MoneyOut, OrderPageOut, SavedAddressIn, SavedAddressOut
+from shop.api.schemas import MoneyOut, OrderPageOut, SavedAddressIn, SavedAddressOut, page_of
 
 router = Router(tags=["account"])
 
@@ -35,27 +33,20 @@ def my_orders(request, paging: Query[PageQuery]):
     """The signed-in shopper's orders, newest first (two queries whatever the page size)."""
     user = signed_in(request)
     orders = selectors.orders_of_user(user)
-    count = orders.count()
-    pages = max(1, math.ceil(count / paging.page_size))
-    start = (paging.page - 1) * paging.page_size
     page = orders.only("number", "status", "created_at", "total", "total_currency", "currency")
-    return {
-        "count": count,
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "pages": pages,
-        "next_page": paging.page + 1 if paging.page < pages else None,
-        "items": [
-            {
-                "number": o.number,
-                "status": o.status,
-                "status_text": o.get_status_display(),
-                "created_at": o.created_at,
-                "total": MoneyOut.of(o.total),
-            }
-            for o in (page[start : start + paging.page_size] if start < count else [])
-        ],
-    }
+    return page_of(
+        page,
+        count=orders.count(),
+        page=paging.page,
+        page_size=paging.page_size,
+        item=lambda o: {
+            "number": o.number,
+            "status": o.status,
+            "status_text": o.get_status_display(),
+            "created_at": o.created_at,
+            "total": MoneyOut.of(o.total),
+        },
+    )
 
 
 def _address(address: Address) -> dict:

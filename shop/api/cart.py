@@ -118,19 +118,9 @@ CHECKOUT_BODY_GB = {
     "voucher_code": "",
 }
 CHECKOUT_BODY = {
-    "email": "ada@example.com",
-    "address": {
-        "name": "Ada Lovelace",
-        "line1": "1 High Street",
-        "line2": "",
-        "city": "London",
-        "postcode": "SW1A 1AA",
-        "region": "",
-        "country": "$response.body#/country",
-        "phone": "",
-    },
+    **CHECKOUT_BODY_GB,
+    "address": {**CHECKOUT_BODY_GB["address"], "country": "$response.body#/country"},
     "shipping_method_id": "$response.body#/methods/0/id",
-    "voucher_code": "",
 }
 
 SHIPPING_LINKS = {

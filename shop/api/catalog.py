@@ -4,8 +4,6 @@ when cached, a product six."""
 
 from __future__ import annotations
 
-import math
-
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.http import QueryDict
@@ -19,6 +17,7 @@ from shop.api.schemas import (
     ProductOut,
     ProductPageOut,
     money_or_none,
+    page_of,
 )
 from shop.catalog import images as images_module
 from shop.catalog import selectors
@@ -154,22 +153,14 @@ def products(request, query: Query[ProductQuery]):
     sort = form.value("sort") or ("relevance" if text else "name")
     if sort == "relevance" and not text:
         sort = "name"
-    pages = max(1, math.ceil(counts.total / query.page_size))
-    start = (query.page - 1) * query.page_size
-    items = []
-    if start < counts.total:
-        first = Variant.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
-        ordered = selectors.ordered(filters.queryset(base), sort, rank).annotate(
-            first_variant_id=Subquery(first.values("pk")[:1])
-        )
-        items = [_card(p) for p in ordered[start : start + query.page_size]]
+    first = Variant.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
+    ordered = selectors.ordered(filters.queryset(base), sort, rank).annotate(
+        first_variant_id=Subquery(first.values("pk")[:1])
+    )
     return {
-        "count": counts.total,
-        "page": query.page,
-        "page_size": query.page_size,
-        "pages": pages,
-        "next_page": query.page + 1 if query.page < pages else None,
-        "items": items,
+        **page_of(
+            ordered, count=counts.total, page=query.page, page_size=query.page_size, item=_card
+        ),
         "facets": {
             "total": counts.total,
             "in_stock": counts.in_stock,

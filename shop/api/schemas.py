@@ -37,6 +37,20 @@ def money_or_none(value: Money | None) -> dict | None:
     return None if value is None else MoneyOut.of(value)
 
 
+def page_of(rows, *, count: int, page: int, page_size: int, item) -> dict:
+    """One page of a list (`rows` sliced only when the page has any), with its position."""
+    pages = max(1, -(-count // page_size))
+    start = (page - 1) * page_size
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "pages": pages,
+        "next_page": page + 1 if page < pages else None,
+        "items": [item(row) for row in rows[start : start + page_size]] if start < count else [],
+    }
+
+
 # --- catalog ------------------------------------------------------------------------------
 
 
