@@ -22,7 +22,8 @@ MESSAGES = {
 
 
 def _api(request, status: int):
-    if not request.path_info.startswith(API_PREFIXES):
+    path = getattr(request, "path_info", "") or ""
+    if not path.startswith(API_PREFIXES):
         return None
     code, message = MESSAGES[status]
     return JsonResponse(

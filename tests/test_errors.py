@@ -125,3 +125,13 @@ def test_healthz_answers_without_the_database(client, django_assert_num_queries)
 def test_readyz_checks_the_database_and_migrations(client):
     response = client.get("/readyz")
     assert response.status_code == 200 and response.content == b"ready\n"
+
+
+def test_the_api_answers_errors_in_its_json_shape_not_with_a_page(client):
+    unknown = client.get("/api/v1/no-such-thing")
+    nul = client.get("/api/v1/products?q=a%00b")
+
+    for response, code in ((unknown, "not_found"), (nul, "bad_request")):
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["errors"][0]["code"] == code
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
