@@ -160,13 +160,23 @@ SHIPPING_LINKS = {
 )
 def create_cart(request, body: CartIn | None = None):
     """A new guest cart, or a signed-in shopper's own cart (the same one every time), with the
-    lines given added. Keep its token: it is the key to the cart. A line that cannot be added
-    refuses the whole request, and no cart is made."""
+    lines given added, and for a signed-in shopper the guest cart they filled before signing
+    in (`merge_from`) moved in. Keep its token: it is the key to the cart. A line that cannot be
+    added refuses the whole request, and nothing changes."""
+    user = request.auth.user
+    notes: list[str] = []
     with transaction.atomic():
-        cart = services.cart_for_api(request.auth.user)
+        cart = services.cart_for_api(user)
+        if body and body.merge_from:
+            guest = Cart.objects.filter(token=body.merge_from, user__isnull=True).first()
+            if not user.is_authenticated or guest is None:
+                raise ApiError(
+                    422, "unknown_cart", "There is no such guest cart to move in.", "merge_from"
+                )
+            notes = services.merge_into_user_cart(session_cart_id=guest.pk, user=user)
         for index, line in enumerate(body.lines if body else []):
             _add(cart, line, field=f"lines.{index}.")
-    return Status(201, cart_out(cart))
+    return Status(201, {**cart_out(cart), "notes": notes})
 
 
 def _add(cart: Cart, line: LineIn, *, field: str = "") -> None:

@@ -176,6 +176,9 @@ class CartOut(Schema):
     subtotal: MoneyOut
     can_check_out: bool
     problems: list[str]
+    notes: list[str] = Field(
+        [], description="What changed in moving a guest cart in (a line capped, one dropped)."
+    )
 
 
 class LineIn(Schema):
@@ -185,6 +188,13 @@ class LineIn(Schema):
 
 class CartIn(Schema):
     lines: list[LineIn] = Field([], max_length=50, description="What to put in it at once.")
+    merge_from: str = Field(
+        "",
+        max_length=64,
+        description="A signed-in shopper only: the token of the guest cart they filled before "
+        "signing in. Its lines move into their cart (summed, capped at what can be bought), as "
+        "on the pages, and the guest cart is gone.",
+    )
 
 
 class QuantityIn(Schema):

@@ -408,3 +408,24 @@ def test_my_orders_and_a_product_cost_the_same_queries_whatever_their_size(shopp
         post(browser, f"/carts/{token}/order", checkout(method, checkout_token=f"again-{index}x"))
     assert Order.objects.filter(user=shopper).count() == 5
     assert count("/me/orders") == one
+
+
+def test_a_guest_cart_moves_into_the_shoppers_cart_when_the_app_signs_in(shopper):
+    mug, tee = VariantFactory(stock_on_hand=5), VariantFactory(stock_on_hand=2)
+    guest = post(Client(), "/carts", {"lines": [{"variant_id": mug.pk, "quantity": 2}]}).json()
+    app = Client(headers={"X-Session-Token": _app_token(Client(), shopper)})
+    post(app, "/carts", {"lines": [{"variant_id": tee.pk, "quantity": 2}]})
+    other_guest = post(Client(), "/carts", {"lines": [{"variant_id": tee.pk}]}).json()
+
+    merged = post(app, "/carts", {"merge_from": guest["token"]})
+    capped = post(app, "/carts", {"merge_from": other_guest["token"]})
+
+    assert merged.status_code == 201
+    assert {(line["variant_id"], line["quantity"]) for line in merged.json()["lines"]} == {
+        (mug.pk, 2),
+        (tee.pk, 2),
+    }
+    assert capped.json()["notes"]  # 3 tees wanted, 2 to be had: said so
+    assert Client().get(f"{API}/carts/{guest['token']}").status_code == 404  # gone
+    refused = post(Client(), "/carts", {"merge_from": other_guest["token"]})
+    assert errors(refused) == [("unknown_cart", "merge_from")]

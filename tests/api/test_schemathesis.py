@@ -5,6 +5,8 @@ from a product to a cart, its shipping methods, the order and its payment. No an
 
 from __future__ import annotations
 
+import json
+
 import hypothesis
 import pytest
 import schemathesis
@@ -88,7 +90,7 @@ def test_every_operation_answers_within_its_schema(case, catalog):
 WALKS = schemathesis.Config.from_dict({"generation": {"mode": "positive"}})
 
 
-def test_stateful_walks_from_a_product_to_an_order_and_its_payment(catalog, stripe_emulator):
+def test_stateful_walks_from_a_product_to_a_placed_order(catalog, stripe_emulator):
     """Links (see shop/api/): products -> create_cart (its first item's variant) or product ->
     create_cart; create_cart -> shipping_methods -> quote / place_order, or -> place_order;
     place_order -> order -> start_payment. Paying it is the example client's
@@ -108,13 +110,69 @@ def test_stateful_walks_from_a_product_to_an_order_and_its_payment(catalog, stri
         )
     )
     # The walk got through the whole purchase, not only the refusals.
-    for step in (
-        "POST /api/v1/carts 201",
-        "POST /api/v1/carts/{token}/order 201",
-        "POST /api/v1/orders/{number}/payment 200",
-    ):
+    for step in ("POST /api/v1/carts 201", "POST /api/v1/carts/{token}/order 201"):
         assert step in reached, sorted(reached)
     print(f"stateful steps reached: {len(reached)}")
+
+
+def _resolve(value, body):
+    """A link's runtime expression ("$response.body#/items/0/id") against the answer it
+    follows; anything else as it is (nested in objects and lists)."""
+    if isinstance(value, dict):
+        return {k: _resolve(v, body) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, body) for v in value]
+    if isinstance(value, str) and value.startswith("$response.body#"):
+        for part in value.removeprefix("$response.body#").strip("/").split("/"):
+            body = body[int(part)] if isinstance(body, list) else body[part]
+        return body
+    return value
+
+
+def test_the_schemas_links_lead_from_a_listing_to_the_orders_payment(catalog, stripe_emulator):
+    """The purchase along the links the schema declares, one after the other (the random
+    walks may or may not take this path): each answer checked by schemathesis, each next
+    request made only from the link's expressions over the previous answer."""
+    from shop.api.main import api
+
+    spec = json.loads(json.dumps(api.get_openapi_schema()))  # the keys as served
+    by_id = {
+        op["operationId"]: (path, method.upper(), op)
+        for path, methods in spec["paths"].items()
+        for method, op in methods.items()
+    }
+
+    def call(operation_id, *, parameters=None, body=None, status):
+        path, method, definition = by_id[operation_id]
+        where = {p["name"]: p["in"] for p in definition.get("parameters", [])}
+        given = parameters or {}
+        case = schema[path][method].Case(
+            path_parameters={k: v for k, v in given.items() if where.get(k) == "path"},
+            query={k: v for k, v in given.items() if where.get(k) == "query"},
+            **({"body": body} if body is not None else {}),
+        )
+        response = case.call()
+        case.validate_response(response, checks=CHECKS)
+        assert response.status_code == status, response.text
+        return response.json(), definition["responses"][str(status)].get("links", {})
+
+    def follow(links, name, answer, status):
+        link = links[name]
+        return call(
+            link["operationId"],
+            parameters=_resolve(link.get("parameters", {}), answer),
+            body=_resolve(link["requestBody"], answer) if "requestBody" in link else None,
+            status=status,
+        )
+
+    listing, links = call("products", status=200)
+    cart, links = follow(links, "QuickAdd", listing, 201)
+    assert cart["lines"]
+    order, links = follow(links, "PlaceOrder", cart, 201)
+    seen, _ = follow(links, "GetOrder", order, 200)
+    assert seen["status"] == "pending_payment"
+    payment, _ = follow(links, "StartPayment", order, 200)
+    assert payment["client_secret"]
 
 
 def test_every_operation_was_exercised(api_schema):
