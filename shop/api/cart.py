@@ -183,7 +183,7 @@ def _add(cart: Cart, line: LineIn, *, field: str = "") -> None:
     try:
         services.add_line(cart=cart, variant_id=line.variant_id, quantity=line.quantity)
     except CartError as error:
-        if "not available" in str(error):
+        if error.code == "unknown_variant":
             raise ApiError(422, "unknown_variant", str(error), f"{field}variant_id") from None
         raise _refused(error, f"{field}quantity") from None
 
@@ -201,9 +201,7 @@ def cart(request, token: str):
 
 
 def _refused(error: CartError, field: str | None = None) -> ApiError:
-    text = str(error)
-    code = "sold_out" if ("sold out" in text or " left" in text) else "cart_refused"
-    return ApiError(409, code, text, field)
+    return ApiError(409, error.code, str(error), field)
 
 
 @router.post(
@@ -234,7 +232,7 @@ def change_line(request, token: str, line_id: int, body: QuantityIn):
     try:
         services.set_quantity(cart=cart, line_id=line_id, quantity=body.quantity)
     except CartError as error:
-        if "no longer in your cart" in str(error):
+        if error.code == "unknown_line":
             raise not_found("That line") from None
         raise _refused(error, "quantity") from None
     return cart_out(cart)

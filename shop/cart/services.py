@@ -43,15 +43,18 @@ def get_or_create_cart(request) -> Cart:
 
 def _check_quantity(variant: Variant, quantity: int) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise CartError(_("Quantity must be a whole number of at least 1."))
+        raise CartError(_("Quantity must be a whole number of at least 1."), "invalid_quantity")
     if quantity > MAX_LINE_QUANTITY:
-        raise CartError(_("You can buy at most %(n)d of one item.") % {"n": MAX_LINE_QUANTITY})
+        raise CartError(
+            _("You can buy at most %(n)d of one item.") % {"n": MAX_LINE_QUANTITY}, "too_many"
+        )
     if quantity > variant.available:
         metrics.STOCK_REFUSALS.labels("cart").inc()
         if variant.available == 0:
-            raise CartError(_("Sorry, %(item)s is sold out.") % {"item": variant})
+            raise CartError(_("Sorry, %(item)s is sold out.") % {"item": variant}, "sold_out")
         raise CartError(
-            _("Sorry, only %(n)d of %(item)s left.") % {"n": variant.available, "item": variant}
+            _("Sorry, only %(n)d of %(item)s left.") % {"n": variant.available, "item": variant},
+            "sold_out",
         )
 
 
@@ -104,7 +107,7 @@ def add_to_cart(*, request, variant_id: int, quantity: int, product_id: int | No
 
 def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise CartError(_("Quantity must be a whole number of at least 1."))
+        raise CartError(_("Quantity must be a whole number of at least 1."), "invalid_quantity")
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -120,9 +123,9 @@ def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLi
 def _add_line(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
     variant = _variant_with_line(mine, variant_id)
     if variant is None:
-        raise CartError(_("That product is not available."))
+        raise CartError(_("That product is not available."), "unknown_variant")
     if product_id is not None and variant.product_id != product_id:
-        raise CartError(_("That option does not belong to this product."))
+        raise CartError(_("That option does not belong to this product."), "wrong_product")
     current = variant.in_cart or 0
     _check_quantity(variant, current + quantity)
     if variant.line_id is None:
@@ -186,12 +189,12 @@ def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
             .first()
         )
         if line is None:
-            raise CartError(_("That item is no longer in your cart."))
+            raise CartError(_("That item is no longer in your cart."), "unknown_line")
         if quantity == 0:
             line.delete()
             return None
         if not line.variant.product.is_published:
-            raise CartError(f"{line.variant} is no longer sold.")
+            raise CartError(f"{line.variant} is no longer sold.", "not_sold")
         _check_quantity(line.variant, quantity)
         line.quantity = quantity
         line.save(update_fields=["quantity"])
@@ -201,7 +204,7 @@ def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
 def remove_line(*, cart: Cart, line_id: int) -> None:
     deleted, _counts = CartLine.objects.filter(cart=cart, pk=line_id).delete()
     if not deleted:
-        raise CartError(_("That item is no longer in your cart."))
+        raise CartError(_("That item is no longer in your cart."), "unknown_line")
 
 
 def set_in_checkout(*, cart_id: int, in_checkout: bool) -> None:
