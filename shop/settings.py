@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "allauth.headless",  # the API's sign-in for apps (/_allauth/)
     "allauth.usersessions",  # the sessions an app's tokens stand for, listed and ended
     "corsheaders",
-    "ninja",  # the API's documentation page, served from our own static files
     "shop.catalog",
     "shop.cart",
     "accounts",

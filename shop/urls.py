@@ -10,6 +10,7 @@ from django.urls import include, path, re_path, reverse
 from orders.dashboard import dashboard
 from shop import metrics
 from shop import views as shop_views
+from shop.api import docs as api_docs
 from shop.api.main import api
 from shop.catalog import seo
 
@@ -47,6 +48,7 @@ urlpatterns = [
         name="admin_dashboard",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/v1/docs/", api_docs.docs, name="api_docs"),
     path("api/v1/", api.urls),
     re_path(r"^_allauth/(?:app|browser)/v1/(?:account|auth)/phone(?:/.*)?$", no_phone_numbers),
     path("_allauth/", include("allauth.headless.urls")),

@@ -113,7 +113,7 @@ api = ShopAPI(
     auth=SHOPPER,
     throttle=[PerAddress(), PerUser()],
     openapi_url="/schema/",
-    docs_url="/docs/",
+    docs_url=None,  # the shop's own page (shop/api/docs.py): accessible, in its layout
 )
 api.add_router("", catalog.router)
 api.add_router("", cart.router)

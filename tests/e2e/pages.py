@@ -121,6 +121,7 @@ PAGES = {
     "sign-up": lambda page, base: page.goto(base + "/accounts/signup/"),
     "password-reset": lambda page, base: page.goto(base + "/accounts/password/reset/"),
     "not-found": lambda page, base: page.goto(base + "/no-such-page/"),
+    "api-docs": lambda page, base: page.goto(base + "/api/v1/docs/"),
     "pay": _to_payment,
     "pay-3d-secure-dialog": three_d_secure,
     "order": lambda page, base: (
@@ -271,6 +272,7 @@ EXPECTED_HEADINGS = {
     "sign-up": "Sign up",
     "password-reset": "Reset your password",
     "not-found": "We could not find that page",
+    "api-docs": "Storefront API 1.0.0",
     "pay": "Pay $15.00",
     "pay-3d-secure-dialog": "Pay $15.00",
     "order": "Order",
