@@ -44,14 +44,17 @@ def test_checkouts_through_two_nodes_and_a_kill_keep_every_invariant():
     assert figures["paid_not_fulfilled"] == "0"
     assert figures["emails_missing"] == "0"
     assert figures["emails_doubled"] == "0"
-    # The only failures allowed: a POST that is not safe to resend (adding to a cart) in
-    # flight on the node when it was killed, at most one per worker of that node; nginx
+    # The only failures allowed come from requests in flight on the node when it was killed,
+    # at most one per worker of that node: a POST that is not safe to resend (adding to a
+    # cart), or an answer the node had begun to send (nginx has passed its headers on, so it
+    # cannot resend it elsewhere: the shopper's browser shows a cut page and reloads). nginx
     # resends every other request to the surviving node.
     with (ROOT / "var" / "cluster" / "locust_failures.csv").open() as f:
         failures = list(csv.DictReader(f))
     assert all(
         (row["Method"], row["Name"], row["Error"])
         == ("POST", "add to cart", "LocustBadStatusCode(code=502)")
+        or (row["Method"] == "GET" and "Incomplete response" in row["Error"])
         for row in failures
     ), failures
     assert int(figures["errors"]) == sum(int(row["Occurrences"]) for row in failures) <= 3
