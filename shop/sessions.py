@@ -49,8 +49,8 @@ def _forget_stale_copies(cache) -> None:
 
 
 def _cache_away(error: Exception, doing: str) -> None:
-    if isinstance(error, CacheUnavailable):
-        logger.warning("Session cache unavailable (%s); using the database", doing)
+    if isinstance(error, CacheUnavailable):  # said once per outage by shop/redis_cache.py
+        logger.debug("Session cache unavailable (%s); using the database", doing)
     else:
         logger.exception("Session cache failed (%s); using the database", doing)
 

@@ -25,7 +25,7 @@ def queue_email(outbox_id: int) -> None:
     from worker.tasks import send_email
 
     if _broker_is_down():
-        logger.warning("Redis is down: email %s waits in the outbox for the sweep", outbox_id)
+        logger.warning("Redis is down: email %s waits; the periodic sweep will retry", outbox_id)
         return
     try:
         send_email.delay(outbox_id)
@@ -35,13 +35,14 @@ def queue_email(outbox_id: int) -> None:
 
 
 def _broker_is_down() -> bool:
-    """The broker is the shop's Redis and it failed a moment ago (shop/redis_cache.py's
-    breaker): queueing now would only wait on it."""
+    """The broker is the shop's Redis and it does not answer (shop/redis_cache.py: a breaker
+    open since a recent failure, or a PING within the cache's short timeouts): queueing now
+    would only wait on it, for a second or more."""
     from worker.celery import app
 
     if app.conf.task_always_eager or app.conf.broker_url != settings.REDIS_URL:
         return False
-    return redis_cache.redis_is_down()
+    return redis_cache.redis_is_down() or not redis_cache.redis_answers()
 
 
 def _broker_failed(error: Exception) -> None:
