@@ -11,7 +11,8 @@ happens, never a read and then a write (which lets concurrent requests through t
   cache's lock.
 
 allauth's limits (sign-in, sign-up, password reset) keep their own history under a lock
-they take with `cache.add`; they count in `allauth_cache`: the shared cache, or while Redis is
+they take with `cache.add`, and it remembers used two-factor codes with `cache.add`; both use
+`allauth_cache` (accounts/apps.py): the shared cache, or while Redis is
 away the database cache (`FallbackCache` over the `ratelimits-database` alias). So the sixth
 wrong password in a minute is refused with or without Redis.
 
@@ -163,9 +164,9 @@ class FallbackCache(BaseCache):
 
 
 class _AllauthCache:
-    """What allauth's rate limits count in: the `ratelimits` alias when configured (with
-    Redis: the FallbackCache), otherwise the default cache. Resolved at each call, so
-    settings changed by tests take effect."""
+    """Where allauth's rate limits and used two-factor codes live: the `ratelimits` alias
+    when configured (with Redis: the FallbackCache), otherwise the default cache. Resolved
+    at each call, so settings changed by tests take effect."""
 
     def __getattr__(self, name: str):
         alias = "ratelimits" if "ratelimits" in settings.CACHES else "default"

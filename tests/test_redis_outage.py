@@ -30,7 +30,7 @@ from tests.conftest import (
     payment_intent_event,
     wait_for_port,
 )
-from tests.factories import UserFactory, VariantFactory
+from tests.factories import UserFactory, VariantFactory, totp_code
 from worker.models import OutboxEmail
 
 pytestmark = [pytest.mark.webhooks, pytest.mark.django_db(transaction=True)]
@@ -233,3 +233,21 @@ def test_the_shop_sells_and_signs_in_with_redis_down_and_the_emails_go_once_it_i
     assert not owed.exclude(status=OutboxEmail.Status.SENT).exists()
     confirmations = sorted(m.to[0] for m in mailoutbox)
     assert confirmations == sorted(o.email for o in orders)
+
+
+def test_two_factor_sign_in_works_and_refuses_a_replayed_code_with_redis_down(redis):
+    user = UserFactory(email="careful@example.com", mfa=True)
+    redis.stop()
+
+    browser = Client()
+    first = browser.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert first.url == reverse("mfa_authenticate")
+    code = totp_code()
+    browser.post(reverse("mfa_authenticate"), {"code": code})
+    assert "_auth_user_id" in browser.session
+
+    other = Client()
+    other.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    replay = other.post(reverse("mfa_authenticate"), {"code": code})
+    assert "Incorrect code" in replay.content.decode()
+    assert "_auth_user_id" not in other.session
