@@ -31,10 +31,11 @@ logger = logging.getLogger("django.contrib.sessions")
 
 
 # Keys of sessions changed in the database while the cache could not be told: their cached
-# copy may be older. Deleted from the cache before it is next read (per process, bounded:
-# past the bound the cache is not read until they are gone).
+# copy may be older (if Redis comes back with its data). Deleted from the cache before it is
+# next read. Per process and bounded (about 6 MB at most): past the bound, more keys are not
+# remembered, and their old copies, if any, last until they expire with the session.
 _stale_keys: set[str] = set()
-_STALE_LIMIT = 10_000
+_STALE_LIMIT = 100_000
 _stale_lock = threading.Lock()
 
 
