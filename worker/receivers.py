@@ -9,6 +9,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from orders.signals import email_requested, order_expired, order_paid, order_refunded, order_shipped
 from payments.signals import payment_failed, payment_succeeded
@@ -46,9 +47,11 @@ def _broker_is_down() -> bool:
 
 
 def _broker_failed(error: Exception) -> None:
+    """A broker that could not be reached is the shop's Redis down: skip it for a while."""
     from worker.celery import app
 
-    if app.conf.broker_url == settings.REDIS_URL:
+    unreachable = isinstance(error, (KombuOperationalError, *redis_cache.UNREACHABLE))
+    if unreachable and app.conf.broker_url == settings.REDIS_URL:
         redis_cache.note_redis_failure(error)
 
 
