@@ -11,10 +11,10 @@ happens, never a read and then a write (which lets concurrent requests through t
   cache's lock.
 
 allauth's limits (sign-in, sign-up, password reset) keep their own history under a lock
-they take with `cache.add`, and it remembers used two-factor codes with `cache.add`; both use
-`allauth_cache` (accounts/apps.py): the shared cache, or while Redis is
-away the database cache (`FallbackCache` over the `ratelimits-database` alias). So the sixth
-wrong password in a minute is refused with or without Redis.
+they take with `cache.add`, and allauth remembers used two-factor codes with `cache.add`;
+both go to `allauth_cache` (accounts/apps.py): the shared cache, or while Redis is away the
+database cache (`FallbackCache` over the `ratelimits-database` alias). So the sixth wrong
+password in a minute is refused, and a used code stays used, with or without Redis.
 
 A window's count starts again when Redis goes or comes back (counts do not move between the
 two stores): at worst one more window's worth of requests during an outage.
@@ -47,7 +47,7 @@ class Verdict:
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """ "300/m" -> (300, 60): requests, and the window in seconds."""
+    """Requests and the window in seconds: "300/m" -> (300, 60)."""
     amount, _, period = rate.partition("/")
     return int(amount), PERIODS[period.strip().lower()]
 
