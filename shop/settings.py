@@ -133,8 +133,26 @@ AUTH_USER_MODEL = "accounts.User"
 
 # Redis: broker, result backend, cache and sessions when set; otherwise all in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
+# With Redis away, no request waits on it: connecting and replies give up within these
+# seconds, and after a failure Redis is skipped for REDIS_BREAKER_SECONDS (shop/redis_cache.py;
+# README, "When Redis is down").
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "shop.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "shop.redis_cache.RedisCache", "LOCATION": REDIS_URL},
+        # allauth's rate limits: Redis, or the database while Redis is away (shop/ratelimits.py).
+        "ratelimits": {
+            "BACKEND": "shop.ratelimits.FallbackCache",
+            "OPTIONS": {"PRIMARY": "default", "FALLBACK": "ratelimits-database"},
+        },
+        "ratelimits-database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "shop_cache_fallback",  # made by shop's migration
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
     SESSION_ENGINE = "shop.sessions"  # cached_db with fewer round trips (shop/sessions.py)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -135,3 +135,16 @@ def test_the_api_answers_errors_in_its_json_shape_not_with_a_page(client):
         assert response["Content-Type"] == "application/json"
         assert response.json()["errors"][0]["code"] == code
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_readyz_says_redis_is_down_without_taking_the_node_out(client, settings):
+    from tests.conftest import free_port
+
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    settings.REDIS_URL = dead
+    settings.CACHES = {"default": {"BACKEND": "shop.redis_cache.RedisCache", "LOCATION": dead}}
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.content.decode().startswith("ready, degraded: redis unreachable")

@@ -65,3 +65,35 @@ def test_a_key_already_taken_is_drawn_again(store, monkeypatch):
 
     assert fresh.session_key == "b" * 32
     assert Session.objects.count() == 2
+
+
+def test_a_session_changed_while_the_cache_was_away_is_not_read_from_its_old_copy(
+    store, monkeypatch
+):
+    """The database has every session; a copy the cache could not update is dropped from
+    the cache before it is read again (shop/sessions.py)."""
+    from django.core.cache import cache
+
+    from shop import sessions
+    from shop.redis_cache import CacheUnavailable
+
+    session = sessions.SessionStore()
+    session["cart"] = "old"
+    session.create()
+    key = session.session_key
+    assert cache.get(session.cache_key)["cart"] == "old"
+
+    def away(*args, **kwargs):
+        raise CacheUnavailable("Redis is down")
+
+    with monkeypatch.context() as outage:
+        for method in ("get", "set", "delete", "delete_many"):
+            outage.setattr(cache, method, away)
+        during = sessions.SessionStore(key)
+        assert during["cart"] == "old"  # read from the database
+        during["cart"] = "new"
+        during.save()
+
+    assert cache.get(session.cache_key)["cart"] == "old"  # the cache never heard
+    assert sessions.SessionStore(key)["cart"] == "new"
+    assert cache.get(session.cache_key)["cart"] == "new"

@@ -6,11 +6,14 @@ there (so it exists if and only if the change committed) and queues the task on 
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from orders.signals import email_requested, order_expired, order_paid, order_refunded, order_shipped
 from payments.signals import payment_failed, payment_succeeded
+from shop import redis_cache
 from shop.money import money
 from worker import emails
 from worker.models import OutboxEmail
@@ -22,10 +25,34 @@ Kind = OutboxEmail.Kind
 def queue_email(outbox_id: int) -> None:
     from worker.tasks import send_email
 
+    if _broker_is_down():
+        logger.warning("Redis is down: email %s waits; the periodic sweep will retry", outbox_id)
+        return
     try:
         send_email.delay(outbox_id)
-    except Exception:  # broker down: the outbox row stays pending and the sweep sends it
+    except Exception as error:  # broker down: the outbox row stays pending and the sweep sends it
+        _broker_failed(error)
         logger.exception("Could not queue email %s; the periodic sweep will retry", outbox_id)
+
+
+def _broker_is_down() -> bool:
+    """The broker is the shop's Redis and it does not answer (shop/redis_cache.py: a breaker
+    open since a recent failure, or a PING within the cache's short timeouts): queueing now
+    would only wait on it, for a second or more."""
+    from worker.celery import app
+
+    if app.conf.task_always_eager or app.conf.broker_url != settings.REDIS_URL:
+        return False
+    return redis_cache.redis_is_down() or not redis_cache.redis_answers()
+
+
+def _broker_failed(error: Exception) -> None:
+    """A broker that could not be reached is the shop's Redis down: skip it for a while."""
+    from worker.celery import app
+
+    unreachable = isinstance(error, (KombuOperationalError, *redis_cache.UNREACHABLE))
+    if unreachable and app.conf.broker_url == settings.REDIS_URL:
+        redis_cache.note_redis_failure(error)
 
 
 def _owe(order, kind, reference="", data=None):
@@ -63,9 +90,12 @@ def describe_card_later(sender, payment, **kwargs):
     def queue():
         from worker.tasks import describe_payment_card
 
+        if _broker_is_down():
+            return  # the order page shows no card, nothing else is lost
         try:
             describe_payment_card.delay(payment.pk)
-        except Exception:  # broker down: the order page shows no card, nothing else is lost
+        except Exception as error:  # broker down: the order page shows no card
+            _broker_failed(error)
             logger.exception("Could not queue the card description of payment %s", payment.pk)
 
     transaction.on_commit(queue)

@@ -4,58 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.throttling import SimpleRateThrottle
 
 from shop.api import account, cart, catalog, orders
 from shop.api.auth import SHOPPER
 from shop.api.errors import ApiError
+from shop.api.throttles import PerAddress, PerUser
 
 logger = logging.getLogger(__name__)
-
-
-class _FromSettings(SimpleRateThrottle):
-    """A rate read from a setting on every request (so it can change without a restart of
-    the tests), counted in the shared cache (Redis when REDIS_URL is set): every web node
-    counts against the same limit."""
-
-    setting = ""
-
-    def __init__(self) -> None:
-        super().__init__(rate=getattr(settings, self.setting))
-
-    def allow_request(self, request) -> bool:
-        rate = getattr(settings, self.setting)
-        if rate != self.rate:
-            self.rate = rate
-            self.num_requests, self.duration = self.parse_rate(rate)
-        return super().allow_request(request)
-
-
-class PerAddress(_FromSettings):
-    """Every caller, by network address (API_THROTTLE_PER_IP)."""
-
-    scope = "api-ip"
-    setting = "API_THROTTLE_PER_IP"
-
-    def get_cache_key(self, request):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class PerUser(_FromSettings):
-    """Each signed-in shopper, wherever they call from (API_THROTTLE_PER_USER)."""
-
-    scope = "api-user"
-    setting = "API_THROTTLE_PER_USER"
-
-    def get_cache_key(self, request):
-        user = getattr(getattr(request, "auth", None), "user", None)
-        if not getattr(user, "is_authenticated", False):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": user.pk}
 
 
 DESCRIPTION = """The shop's whole shopping flow as JSON, for apps and other frontends: the
