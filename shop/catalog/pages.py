@@ -5,8 +5,9 @@ layout (header with the cart badge and sign-in state, messages). The body is ren
 without the request: no context processor runs, so nothing of the shopper can get into it
 by construction, and its CSRF token is a placeholder swapped for the shopper's own token
 afterwards. With CATALOG_CACHE on (Redis), the body and its title are cached under the
-catalog version and the full URL, so a cached page costs no SQL and any catalog change a
-shopper could see shows on the next request (shop/catalog/cache.py).
+catalog version and the page's canonical URL (its path and the parameters it reads, in one
+spelling, so junk query strings cannot fill the cache): a cached page costs no SQL and any
+catalog change a shopper could see shows on the next request (shop/catalog/cache.py).
 
 Responses say `Cache-Control: no-cache` and carry an ETag (ConditionalGetMiddleware), so
 browsers and a CDN revalidate cheaply and get a 304 while nothing changed.
@@ -20,7 +21,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -35,10 +36,26 @@ TIMEOUT = 600
 
 
 def render_catalog_page(
-    request, *, name: str, body_template: str, context, extra=None, versions=()
+    request,
+    *,
+    name: str,
+    body_template: str,
+    context,
+    query: QueryDict | None,
+    extra=None,
+    versions=(),
 ):
     """`context()` returns the body's context with a "title"; it runs only on a cache miss.
+    `query`: the query parameters the page reads, in one spelling (shop/catalog/forms.py's
+    `canonical`), or None when one is not valid. The page is built from it and cached under
+    it, so a made-up parameter, a duplicate or another order shares one entry instead of adding
+    one. A page with an invalid value, or whose context says `"cacheable": False` (a value that
+    matched nothing: an unknown variant, a page past the last), is rendered and not stored.
     `versions`: keys of versions the page depends on besides the catalog's (a product's own)."""
+    if query is not None:
+        # From here on everything reads the canonical query: the context, the links and
+        # hidden fields the body writes, the cache key. Nothing else of the URL gets in.
+        request.GET = query
 
     def build() -> dict:
         data = context()
@@ -66,16 +83,17 @@ def render_catalog_page(
                 "SHOP_NAME": settings.SHOP_NAME,
             },
         )
-        return {"title": data["title"], "html": body, "head": head}
+        cacheable = data.get("cacheable", True)
+        return {"title": data["title"], "html": body, "head": head, "cacheable": cacheable}
 
-    if not cache.enabled():
+    if not cache.enabled() or query is None:
         return _respond(request, _page(request, build(), extra))
 
     # One round trip for the catalog version, the body and the whole page: each keeps the
     # version it was built under, and is built again when they differ. (The version is read
     # before the database, and bumped only after a change commits, so nothing built from
     # older rows carries a newer version.)
-    url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    url = hashlib.sha256(f"{request.path}?{query.urlencode()}".encode()).hexdigest()
     key = f"catalog:page:{name}:{translation.get_language()}:{url}"
     # A visitor without a session or messages sees exactly what every such visitor sees:
     # the whole page is cached for them, not just its body.
@@ -95,6 +113,8 @@ def render_catalog_page(
     body = found.get(key)
     if body is None or body.get("version") != version:
         body = {**build(), "version": version}
+        if not body["cacheable"]:
+            return _respond(request, _page(request, body, extra))
         _store(key, body)
     html = _page(request, body, extra)
     if anonymous:

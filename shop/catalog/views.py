@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from shop.cart.services import MAX_LINE_QUANTITY
 from shop.catalog import cache, picker, selectors, seo
 from shop.catalog import images as images_module
-from shop.catalog.forms import ListingForm, option_choices
+from shop.catalog.forms import ListingForm, canonical, option_choices
 from shop.catalog.pages import render_catalog_page
 from shop.catalog.presenters import listing_context
 
@@ -29,7 +29,11 @@ def home(request):
         }
 
     return render_catalog_page(
-        request, name="home", body_template="catalog/_home_body.html", context=context
+        request,
+        name="home",
+        body_template="catalog/_home_body.html",
+        context=context,
+        query=canonical({}),
     )
 
 
@@ -53,6 +57,9 @@ def _listing(request, *, base, tree, category=None, query="", rank=None):
     paginator.__dict__["count"] = counts.total  # counted with the filters' counts
     page = paginator.get_page(form.value("page", 1))
     return {
+        # A sub-category or page that does not exist shows something else: not kept.
+        "cacheable": (sub is not None or not form.value("cat"))
+        and page.number == form.value("page", 1),
         "page": page,
         "form": form,
         "sort": sort,
@@ -89,7 +96,11 @@ def category(request, slug):
         }
 
     return render_catalog_page(
-        request, name="category", body_template="catalog/_category_body.html", context=context
+        request,
+        name="category",
+        body_template="catalog/_category_body.html",
+        context=context,
+        query=ListingForm(request.GET).canonical_query(search=False),
     )
 
 
@@ -119,6 +130,7 @@ def search(request):
         name="search",
         body_template="catalog/_search_body.html",
         context=context,
+        query=ListingForm(request.GET).canonical_query(search=True),
         extra={"query": query},
     )
 
@@ -171,6 +183,7 @@ def product(request, slug):
             "variants_json": picker.as_json(choices, option_types),
             "gallery": gallery,
             "quantity": quantity,
+            "cacheable": not sku or any(v.sku == sku for v in variants),
         }
 
     return render_catalog_page(
@@ -178,6 +191,7 @@ def product(request, slug):
         name="product",
         body_template="catalog/_product_body.html",
         context=context,
+        query=canonical({"variant": sku, "quantity": quantity if quantity != 1 else None}),
         versions=[cache.product_version_key(slug)],
     )
 
