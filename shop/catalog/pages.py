@@ -15,13 +15,14 @@ browsers and a CDN revalidate cheaply and get a 304 while nothing changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -35,27 +36,38 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 600
 
 
+def reads_query(canonical_query):
+    """A catalog view's decorator: the view, its page and the cache key see only the query
+    `canonical_query(request.GET)` returns, the parameters the page reads in one spelling
+    (shop/catalog/forms.py's `canonical`). A made-up parameter, a duplicate or another order
+    then reaches neither the page nor the key: it shares the page's one cache entry instead of
+    adding one. When it returns None (a value is not valid), the view sees the query as sent
+    and its page, which shows the problem, is not cached. A parameter a view reads must be in
+    its canonical query, or the view never sees it."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def view_of_the_canonical_query(request, *args, **kwargs):
+            query = canonical_query(request.GET)
+            if query is not None:
+                request.GET = query
+            request.catalog_query = query
+            return view(request, *args, **kwargs)
+
+        return view_of_the_canonical_query
+
+    return decorator
+
+
 def render_catalog_page(
-    request,
-    *,
-    name: str,
-    body_template: str,
-    context,
-    query: QueryDict | None,
-    extra=None,
-    versions=(),
+    request, *, name: str, body_template: str, context, extra=None, versions=()
 ):
     """`context()` returns the body's context with a "title"; it runs only on a cache miss.
-    `query`: the query parameters the page reads, in one spelling (shop/catalog/forms.py's
-    `canonical`), or None when one is not valid. The page is built from it and cached under
-    it, so a made-up parameter, a duplicate or another order shares one entry instead of adding
-    one. A page with an invalid value, or whose context says `"cacheable": False` (a value that
-    matched nothing: an unknown variant, a page past the last), is rendered and not stored.
+    A page is cached only when its view declares the query it reads (`reads_query`) and the
+    query is valid; and not when its context says `"cacheable": False` (a value that matched
+    nothing: an unknown variant or sub-category, a page past the last).
     `versions`: keys of versions the page depends on besides the catalog's (a product's own)."""
-    if query is not None:
-        # From here on everything reads the canonical query: the context, the links and
-        # hidden fields the body writes, the cache key. Nothing else of the URL gets in.
-        request.GET = query
+    query = getattr(request, "catalog_query", None)
 
     def build() -> dict:
         data = context()

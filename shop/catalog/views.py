@@ -11,10 +11,11 @@ from shop.cart.services import MAX_LINE_QUANTITY
 from shop.catalog import cache, picker, selectors, seo
 from shop.catalog import images as images_module
 from shop.catalog.forms import ListingForm, canonical, option_choices
-from shop.catalog.pages import render_catalog_page
+from shop.catalog.pages import reads_query, render_catalog_page
 from shop.catalog.presenters import listing_context
 
 
+@reads_query(lambda data: canonical({}))
 def home(request):
     def context():
         products = selectors.purchasable(selectors.listed_products())
@@ -29,11 +30,7 @@ def home(request):
         }
 
     return render_catalog_page(
-        request,
-        name="home",
-        body_template="catalog/_home_body.html",
-        context=context,
-        query=canonical({}),
+        request, name="home", body_template="catalog/_home_body.html", context=context
     )
 
 
@@ -78,6 +75,7 @@ def _ancestors(tree, category) -> list[int]:
     return ids
 
 
+@reads_query(lambda data: ListingForm(data).canonical_query(search=False))
 def category(request, slug):
     def context():
         tree = selectors.category_tree()
@@ -96,14 +94,11 @@ def category(request, slug):
         }
 
     return render_catalog_page(
-        request,
-        name="category",
-        body_template="catalog/_category_body.html",
-        context=context,
-        query=ListingForm(request.GET).canonical_query(search=False),
+        request, name="category", body_template="catalog/_category_body.html", context=context
     )
 
 
+@reads_query(lambda data: ListingForm(data).canonical_query(search=True))
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
 
@@ -130,7 +125,6 @@ def search(request):
         name="search",
         body_template="catalog/_search_body.html",
         context=context,
-        query=ListingForm(request.GET).canonical_query(search=True),
         extra={"query": query},
     )
 
@@ -141,6 +135,14 @@ def suggest(request):
     return JsonResponse({"suggestions": selectors.suggestions(query)})
 
 
+def _product_query(data):
+    quantity = _quantity(data.get("quantity"))
+    return canonical(
+        {"variant": data.get("variant", "")[:64], "quantity": quantity if quantity != 1 else None}
+    )
+
+
+@reads_query(_product_query)
 def product(request, slug):
     """The product page; `?variant=SKU` chooses the variant (shared links, no JavaScript),
     `?quantity=N` keeps what a shopper asked for when adding failed."""
@@ -191,7 +193,6 @@ def product(request, slug):
         name="product",
         body_template="catalog/_product_body.html",
         context=context,
-        query=canonical({"variant": sku, "quantity": quantity if quantity != 1 else None}),
         versions=[cache.product_version_key(slug)],
     )
 
