@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import moneyed
+
 MAX_ID = 255
 # What our amount columns hold (14 digits, 3 after the point) in any currency's minor unit;
 # Stripe's own limit is 8 digits for most currencies, 12 for a few we do not sell in.
@@ -105,7 +107,14 @@ def _is_id_or_object(value: Any) -> bool:
 
 
 def _is_currency(value: Any) -> bool:
-    return isinstance(value, str) and len(value) == 3 and value.isascii() and value.isalpha()
+    """An ISO 4217 code that Money knows (an unknown one would fail half-way through)."""
+    return (
+        isinstance(value, str)
+        and len(value) == 3
+        and value.isascii()
+        and value.isalpha()
+        and value.upper() in moneyed.CURRENCIES
+    )
 
 
 def _optional(value: Any, check) -> bool:

@@ -92,6 +92,9 @@ def test_a_malformed_payment_intent_event_is_refused_and_stores_nothing(client, 
         ("charge.refunded", {"id": "ch_1", "payment_intent": {"id": "pi_1"}}),
         ("charge.dispute.created", {"id": "dp_1", "amount": "12"}),
         ("charge.dispute.closed", {"id": "dp_1", "charge": 5}),
+        ("charge.dispute.created", {"id": "dp_1", "charge": "ch_1", "amount": 10**30}),
+        ("charge.dispute.created", {"id": "dp_1", "charge": "ch_1", "currency": "zzz"}),
+        ("charge.dispute.created", {"id": "dp_1", "charge": "ch_\ud800"}),
     ],
 )
 def test_malformed_charge_and_dispute_events_are_refused(client, event_type, obj):
@@ -145,6 +148,7 @@ ODD_SHAPES = {
     "huge metadata value": _set(["data", "object", "metadata", "note"], "x" * 1_000_000),
     "NUL in the type": _set(["type"], "payment_intent.succeeded\x00"),
     "NUL in the currency": _set(["data", "object", "currency"], "us\x00"),
+    "a currency that does not exist": _set(["data", "object", "currency"], "zzz"),
     "a nested map in metadata": _set(["data", "object", "metadata"], {"a": {"b": "c"}}),
     "too many metadata keys": _set(
         ["data", "object", "metadata"], {f"k{i}": "v" for i in range(51)}
