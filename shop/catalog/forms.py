@@ -79,11 +79,9 @@ class ListingForm(forms.Form):
         if not self.is_valid():
             return None
         values = dict(self.cleaned_data)
-        if values.get("price"):  # a band (what the filter panel sends) wins over the bounds
-            values["price"] = f"{values.pop('price_min'):f}-" + (
-                f"{values.pop('price_max'):f}" if values["price_max"] is not None else ""
-            )
-            values.pop("price_max", None)
+        if values.get("price"):  # a band (what the filter panel sends) sets both bounds (clean)
+            low, high = values.pop("price_min"), values.pop("price_max")
+            values["price"] = f"{low:f}-" + ("" if high is None else f"{high:f}")
         if not search:
             values.pop("q", None)
         if values.get("page") == 1:
