@@ -70,13 +70,27 @@ logger_class = Logger
 
 # Metrics from every worker (shop/metrics.py): the folder starts empty with the node, and a
 # worker that exits leaves its gauges behind for prometheus-client to drop.
-def on_starting(server):
+def prepare_metrics_folder() -> None:
+    """Make the folder and empty it, once per node.
+
+    This runs as gunicorn reads this file, before it loads the application: with preload_app
+    the master imports shop.metrics while it is set up, before any server hook (on_starting
+    included) runs, and prometheus-client opens its files in the folder as the metrics are
+    created, so a folder made by a hook came too late (FileNotFoundError). The folder is not
+    emptied again when gunicorn rereads this file (SIGHUP) or a new master takes over
+    (SIGUSR2): the running workers' files are still counted then.
+    """
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-        for name in os.listdir(folder):
-            if name.endswith(".db"):
-                os.remove(os.path.join(folder, name))
+    if not folder or os.environ.get("SHOP_METRICS_FOLDER_PREPARED") == folder:
+        return
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+    os.environ["SHOP_METRICS_FOLDER_PREPARED"] = folder
+
+
+prepare_metrics_folder()
 
 
 def child_exit(server, worker):

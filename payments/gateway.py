@@ -73,14 +73,18 @@ def list_events(*, created_gte: int):
 
 def construct_event(payload: bytes, signature: str) -> dict:
     """Verify the signature and its timestamp (Stripe's 5 minutes' tolerance), then parse.
-    Raises stripe.SignatureVerificationError or ValueError (not a JSON object)."""
+    Raises stripe.SignatureVerificationError or ValueError (not UTF-8, not a JSON object,
+    nested deeper than the parser's recursion allows)."""
     stripe.WebhookSignature.verify_header(
         payload.decode("utf-8") if isinstance(payload, bytes) else payload,
         signature,
         settings.STRIPE_WEBHOOK_SECRET,
         stripe.Webhook.DEFAULT_TOLERANCE,
     )
-    event = json.loads(payload)
+    try:
+        event = json.loads(payload)
+    except RecursionError as error:  # json.loads recurses once per level of nesting
+        raise ValueError("the body is nested too deeply") from error
     if not isinstance(event, dict):
         raise ValueError("the body is not a JSON object")
     return event

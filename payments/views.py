@@ -92,6 +92,11 @@ def payment_return(request, number):
 @csrf_exempt  # Stripe cannot send a CSRF token; the signature is what we trust.
 @require_POST
 def stripe_webhook(request):
+    # Stripe sends JSON. Any other body is refused unread: a form's fields have been read
+    # already (by the NUL check), so its raw body is no longer there to verify.
+    if request.content_type != "application/json":
+        metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
+        return HttpResponseBadRequest("the body is not JSON")
     try:
         event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
     except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError):

@@ -457,8 +457,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 MESSAGE_STORAGE = "shop.messages.RecentMessagesStorage"
-# A load balancer checks these over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# A load balancer checks these, and Prometheus scrapes each node's /metrics, over plain HTTP
+# inside the network (/metrics stays behind METRICS_TOKEN or METRICS_ALLOWED_NETWORKS).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 CSRF_FAILURE_VIEW = "shop.errors.csrf_failure"
 
 

@@ -2,9 +2,15 @@
 metrics behind a token or an allowed network; health checks without the page machinery;
 errors to Sentry without personal data."""
 
+import http.client
 import json
 import logging
+import os
+import subprocess
+import sys
+import time
 import types
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,7 +19,7 @@ from prometheus_client import REGISTRY
 from orders import services as order_services
 from shop import error_reports, metrics
 from shop.request_id import RequestIdFilter, RequestIdMiddleware, current
-from tests.conftest import make_cart, place
+from tests.conftest import ROOT, free_port, make_cart, place
 from tests.factories import VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +166,114 @@ def test_the_webhook_outcomes_are_few():
     assert metrics.webhook_outcome("paid") == "applied"
     assert metrics.event_type("payment_intent.succeeded") == "payment_intent.succeeded"
     assert metrics.event_type("customer.created") == "other"
+
+
+def test_metrics_over_plain_http_are_not_redirected_but_still_guarded(client, settings):
+    """Prometheus scrapes each node directly, over plain HTTP inside the network, as the load
+    balancer checks /healthz: a redirect to HTTPS would be a failed scrape."""
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    settings.METRICS_TOKEN = ""
+    page = client.get(reverse("catalog:home"))
+    allowed = client.get(reverse("metrics"))
+    foreign = client.get(reverse("metrics"), REMOTE_ADDR="203.0.113.9")
+    settings.METRICS_TOKEN = "s3cret-token"
+    with_token = client.get(
+        reverse("metrics"), REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-token"
+    )
+    wrong_token = client.get(reverse("metrics"), HTTP_AUTHORIZATION="Bearer guess")
+
+    assert page.status_code == 301 and page["Location"].startswith("https://")
+    assert allowed.status_code == 200 and b"shop_http_request_duration_seconds" in allowed.content
+    assert with_token.status_code == 200
+    assert foreign.status_code == 404 and wrong_token.status_code == 404
+
+
+def _get(port: int, path: str, **headers) -> tuple[int, bytes]:
+    """One plain-HTTP GET, redirects not followed."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def _node_environment(tmp_path, port: int) -> dict[str, str]:
+    """A production node's settings (DEBUG off, so HTTPS redirects on), not the test suite's."""
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "shop.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "a-node-of-the-test-suite-" + "x" * 40,
+        "SHOP_URL": "https://shop.test",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # No query is made; a file of its own keeps the node off the suite's databases.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'node.sqlite3'}",
+        "METRICS_TOKEN": "node-token",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "not-yet" / "metrics"),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_GRACEFUL_TIMEOUT": "3",
+    }
+
+
+def test_a_node_starts_with_a_metrics_folder_that_does_not_exist_yet(tmp_path):
+    port = free_port()
+    environment = _node_environment(tmp_path, port)
+    log = (tmp_path / "gunicorn.log").open("w")
+    node = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "shop.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while node.poll() is None and time.monotonic() < deadline:
+            try:
+                health = _get(port, "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert node.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
+
+        scraped = _get(port, "/metrics", Authorization="Bearer node-token")
+
+        assert health == (200, b"ok\n")  # over plain HTTP, DEBUG off: not redirected
+        assert scraped[0] == 200, scraped
+        # Counted by a worker, in a file of the folder the node made, added up by /metrics.
+        assert (
+            b'shop_http_request_duration_seconds_count{method="GET",status="200",view="healthz"}'
+            in scraped[1]
+        )
+        assert any(Path(environment["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"))
+        # (Refusals are the shop's 404 page, which needs collectstatic's manifest: the test
+        # above checks them.)
+    finally:
+        node.terminate()
+        node.wait(timeout=30)
+        log.close()
+
+
+def test_the_metrics_folder_is_emptied_when_a_node_starts_and_not_when_it_reloads(
+    tmp_path, monkeypatch
+):
+    import runpy
+
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    (folder / "counter_123.db").write_bytes(b"from the node's last run")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    monkeypatch.delenv("SHOP_METRICS_FOLDER_PREPARED", raising=False)
+
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # gunicorn reads its settings: a start
+    emptied = sorted(p.name for p in folder.iterdir())
+    (folder / "counter_456.db").write_bytes(b"a worker of this run")
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # SIGHUP: the settings read again
+
+    assert emptied == []
+    assert [p.name for p in folder.iterdir()] == ["counter_456.db"]

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from shop.catalog.selectors import SORTS, Filters
@@ -72,9 +73,48 @@ class ListingForm(forms.Form):
             category_ids=category_ids,
         )
 
+    def canonical_query(self, *, search: bool) -> QueryDict | None:
+        """The query in one spelling (see `canonical`), or None when a value is not valid: the
+        page then shows the problem and is not cached. A category page has no `q`."""
+        if not self.is_valid():
+            return None
+        values = dict(self.cleaned_data)
+        if values.get("price"):  # a band (what the filter panel sends) sets both bounds (clean)
+            low, high = values.pop("price_min"), values.pop("price_max")
+            values["price"] = f"{low:f}-" + ("" if high is None else f"{high:f}")
+        if not search:
+            values.pop("q", None)
+        if values.get("page") == 1:
+            values.pop("page")
+        return canonical(values)
+
     @property
     def problems(self) -> list[str]:
         return [error for errors in self.errors.values() for error in errors]
+
+
+def canonical(values: dict) -> QueryDict:
+    """A page's query in one spelling: only the parameters the page reads, names sorted, each
+    value written one way (a number without leading zeros or trailing decimals, a checkbox as
+    "1", a list's values sorted, once each), empty ones left out. URLs that mean the same
+    page give the same query, which is what catalog pages are built from and cached under
+    (shop/catalog/pages.py): a made-up parameter or another spelling adds no cache entry."""
+    query = QueryDict(mutable=True)
+    for name in sorted(values):
+        value = values[name]
+        if value is None or value is False or value in ("", []):
+            continue
+        if value is True:
+            spelled = ["1"]
+        elif isinstance(value, Decimal):
+            spelled = [format(value.normalize() + 0, "f")]
+        elif isinstance(value, (list, tuple)):
+            spelled = sorted({str(v) for v in value})
+        else:
+            spelled = [str(value)]
+        query.setlist(name, spelled)
+    query._mutable = False
+    return query
 
 
 OPTION_FIELD = re.compile(r"^option_([\w-]{1,60})$")

@@ -5,8 +5,9 @@ layout (header with the cart badge and sign-in state, messages). The body is ren
 without the request: no context processor runs, so nothing of the shopper can get into it
 by construction, and its CSRF token is a placeholder swapped for the shopper's own token
 afterwards. With CATALOG_CACHE on (Redis), the body and its title are cached under the
-catalog version and the full URL, so a cached page costs no SQL and any catalog change a
-shopper could see shows on the next request (shop/catalog/cache.py).
+catalog version and the page's canonical URL (its path and the parameters it reads, in one
+spelling, so junk query strings cannot fill the cache): a cached page costs no SQL and any
+catalog change a shopper could see shows on the next request (shop/catalog/cache.py).
 
 Responses say `Cache-Control: no-cache` and carry an ETag (ConditionalGetMiddleware), so
 browsers and a CDN revalidate cheaply and get a 304 while nothing changed.
@@ -14,6 +15,7 @@ browsers and a CDN revalidate cheaply and get a 304 while nothing changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from types import SimpleNamespace
@@ -34,11 +36,38 @@ logger = logging.getLogger(__name__)
 TIMEOUT = 600
 
 
+def reads_query(canonical_query):
+    """A catalog view's decorator: the view, its page and the cache key see only the query
+    `canonical_query(request.GET)` returns, the parameters the page reads in one spelling
+    (shop/catalog/forms.py's `canonical`). A made-up parameter, a duplicate or another order
+    then reaches neither the page nor the key: it shares the page's one cache entry instead of
+    adding one. When it returns None (a value is not valid), the view sees the query as sent
+    and its page, which shows the problem, is not cached. A parameter a view reads must be in
+    its canonical query, or the view never sees it."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def view_of_the_canonical_query(request, *args, **kwargs):
+            query = canonical_query(request.GET)
+            if query is not None:
+                request.GET = query
+            request.catalog_query = query
+            return view(request, *args, **kwargs)
+
+        return view_of_the_canonical_query
+
+    return decorator
+
+
 def render_catalog_page(
     request, *, name: str, body_template: str, context, extra=None, versions=()
 ):
     """`context()` returns the body's context with a "title"; it runs only on a cache miss.
+    A page is cached only when its view declares the query it reads (`reads_query`) and the
+    query is valid; and not when its context says `"cacheable": False` (a value that matched
+    nothing: an unknown variant or sub-category, a page past the last).
     `versions`: keys of versions the page depends on besides the catalog's (a product's own)."""
+    query = getattr(request, "catalog_query", None)
 
     def build() -> dict:
         data = context()
@@ -66,16 +95,17 @@ def render_catalog_page(
                 "SHOP_NAME": settings.SHOP_NAME,
             },
         )
-        return {"title": data["title"], "html": body, "head": head}
+        cacheable = data.get("cacheable", True)
+        return {"title": data["title"], "html": body, "head": head, "cacheable": cacheable}
 
-    if not cache.enabled():
+    if not cache.enabled() or query is None:
         return _respond(request, _page(request, build(), extra))
 
     # One round trip for the catalog version, the body and the whole page: each keeps the
     # version it was built under, and is built again when they differ. (The version is read
     # before the database, and bumped only after a change commits, so nothing built from
     # older rows carries a newer version.)
-    url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    url = hashlib.sha256(f"{request.path}?{query.urlencode()}".encode()).hexdigest()
     key = f"catalog:page:{name}:{translation.get_language()}:{url}"
     # A visitor without a session or messages sees exactly what every such visitor sees:
     # the whole page is cached for them, not just its body.
@@ -95,6 +125,8 @@ def render_catalog_page(
     body = found.get(key)
     if body is None or body.get("version") != version:
         body = {**build(), "version": version}
+        if not body["cacheable"]:
+            return _respond(request, _page(request, body, extra))
         _store(key, body)
     html = _page(request, body, extra)
     if anonymous:

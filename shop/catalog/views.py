@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 from shop.cart.services import MAX_LINE_QUANTITY
 from shop.catalog import cache, picker, selectors, seo
 from shop.catalog import images as images_module
-from shop.catalog.forms import ListingForm, option_choices
-from shop.catalog.pages import render_catalog_page
+from shop.catalog.forms import ListingForm, canonical, option_choices
+from shop.catalog.pages import reads_query, render_catalog_page
 from shop.catalog.presenters import listing_context
 
 
+@reads_query(lambda data: canonical({}))
 def home(request):
     def context():
         products = selectors.purchasable(selectors.listed_products())
@@ -53,6 +54,9 @@ def _listing(request, *, base, tree, category=None, query="", rank=None):
     paginator.__dict__["count"] = counts.total  # counted with the filters' counts
     page = paginator.get_page(form.value("page", 1))
     return {
+        # A sub-category or page that does not exist shows something else: not kept.
+        "cacheable": (sub is not None or not form.value("cat"))
+        and page.number == form.value("page", 1),
         "page": page,
         "form": form,
         "sort": sort,
@@ -71,6 +75,7 @@ def _ancestors(tree, category) -> list[int]:
     return ids
 
 
+@reads_query(lambda data: ListingForm(data).canonical_query(search=False))
 def category(request, slug):
     def context():
         tree = selectors.category_tree()
@@ -93,6 +98,7 @@ def category(request, slug):
     )
 
 
+@reads_query(lambda data: ListingForm(data).canonical_query(search=True))
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
 
@@ -129,6 +135,14 @@ def suggest(request):
     return JsonResponse({"suggestions": selectors.suggestions(query)})
 
 
+def _product_query(data):
+    quantity = _quantity(data.get("quantity"))
+    return canonical(
+        {"variant": data.get("variant", "")[:64], "quantity": quantity if quantity != 1 else None}
+    )
+
+
+@reads_query(_product_query)
 def product(request, slug):
     """The product page; `?variant=SKU` chooses the variant (shared links, no JavaScript),
     `?quantity=N` keeps what a shopper asked for when adding failed."""
@@ -171,6 +185,7 @@ def product(request, slug):
             "variants_json": picker.as_json(choices, option_types),
             "gallery": gallery,
             "quantity": quantity,
+            "cacheable": not sku or any(v.sku == sku for v in variants),
         }
 
     return render_catalog_page(

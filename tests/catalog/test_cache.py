@@ -1,6 +1,9 @@
 """Catalog pages from the cache: nothing of one shopper reaches another, and a change a
 shopper could see shows on the next request."""
 
+import re
+import secrets
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -205,3 +208,99 @@ def test_a_rush_on_a_low_stock_product_rebuilds_its_page_and_no_other(
     assert "Sold out" in client.get(lamp_page).content.decode()
     category = client.get(reverse("catalog:category", args=["lights"])).content.decode()
     assert category.count("Sold out") == 1 and "In stock" in category
+
+
+def _entries() -> set[str]:
+    """The keys in the test suite's cache (a LocMemCache)."""
+    return set(cache._cache)
+
+
+def _without_token(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def _junk() -> str:
+    return f"{secrets.token_hex(3)}={secrets.token_hex(4)}&utm_{secrets.token_hex(2)}="
+
+
+LISTINGS = [
+    *PAGES,
+    reverse("catalog:category", args=["lights"]) + "?sort=price&in_stock=1",
+    reverse("catalog:search") + "?q=lamp&price=0-50",
+]
+
+
+@pytest.mark.parametrize("url", LISTINGS)
+def test_made_up_query_parameters_add_no_cache_entries(cached, lamp, url):
+    """Anyone could otherwise push the cache out of memory with random query strings."""
+    stranger = Client()
+    page = stranger.get(url)  # the page itself, cached
+    before = _entries()
+    assert any(key.endswith(":whole") for key in before)
+
+    for _ in range(25):
+        junk = stranger.get(url + ("&" if "?" in url else "?") + _junk())
+        assert junk.status_code == 200
+        assert _without_token(junk) == _without_token(page)  # from the page's own entry
+
+    assert _entries() == before
+
+
+INVALID_OR_UNKNOWN = [
+    reverse("catalog:category", args=["lights"]) + "?page=abc",
+    reverse("catalog:category", args=["lights"]) + "?sort=cheapest",
+    reverse("catalog:category", args=["lights"]) + "?price_min=ten",
+    reverse("catalog:category", args=["lights"]) + "?price_min=9&price_max=1",
+    reverse("catalog:category", args=["lights"]) + "?o=nocolon",
+    reverse("catalog:category", args=["lights"]) + "?page=999",  # past the last page
+    reverse("catalog:category", args=["lights"]) + "?cat=made-up",
+    reverse("catalog:search") + "?q=lamp&page=-1",
+    reverse("catalog:product", args=["brass-lamp"]) + "?variant=NO-SUCH-SKU",
+]
+
+
+@pytest.mark.parametrize("url", INVALID_OR_UNKNOWN)
+def test_values_that_are_invalid_or_match_nothing_are_shown_but_not_cached(cached, lamp, url):
+    client = Client()
+    for warm_up in (url.split("?")[0], PAGES[1]):  # its versions and the category tree
+        client.get(warm_up)
+    before = _entries()
+
+    assert client.get(url).status_code == 200
+
+    assert _entries() - before == set()
+
+
+SAME_FILTERS = [
+    (
+        "?sort=price&in_stock=1&price=0-50",
+        "?price=00-50&in_stock=on&utm_source=x&sort=name&sort=price&page=1",
+    ),
+    ("?o=size:M&o=color:Red", "?o=color:Red&o=size:M&o=size:M&page=01"),
+    ("?price_min=10&price_max=50", "?price_max=50.00&price_min=010&q=ignored-here"),
+]
+
+
+@pytest.mark.parametrize("first, second", SAME_FILTERS)
+def test_the_same_filters_in_another_spelling_hit_the_same_entry(cached, lamp, first, second):
+    url = reverse("catalog:category", args=["lights"])
+    stranger = Client()
+    page = stranger.get(url + first)
+    before = _entries()
+
+    with CaptureQueriesContext(connection) as captured:
+        again = stranger.get(url + second)
+
+    assert _without_token(again) == _without_token(page)
+    assert len(captured) == 0, [q["sql"] for q in captured]
+    assert _entries() == before
+
+
+def test_a_made_up_parameter_never_reaches_the_page_another_shopper_gets(cached, lamp):
+    url = reverse("catalog:category", args=["lights"])
+    Client().get(url + '?sort=price&evil="><script>x</script>&in_stock=1')
+
+    page = Client().get(url + "?in_stock=1&sort=price").content.decode()
+
+    assert "evil" not in page and "<script>x" not in page
+    assert 'name="in_stock" value="1"' in page  # the real filter is kept in the sort form
