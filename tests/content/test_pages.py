@@ -73,3 +73,15 @@ def test_the_demo_command_loads_the_pages(client):
     call_command("load_demo", no_images=True, verbosity=0)
     for slug in FIVE:
         assert client.get(f"/pages/{slug}/").status_code == 200
+
+
+def test_the_merchant_writes_a_page_in_the_admin_and_it_is_online(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:content_page_add"),
+        {"title": "Shipping", "slug": "shipping", "body": "Free over $100.", "is_published": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "<p>Free over $100.</p>" in client.get("/pages/shipping/").content.decode()
