@@ -91,7 +91,8 @@
       input.removeAttribute("aria-activedescendant");
       list.hidden = items.length === 0;
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
-      status.textContent = items.length ? (input.dataset.suggestCount || "{count}").replace("{count}", items.length) : "";
+      var said = items.length === 1 ? input.dataset.suggestOne : input.dataset.suggestMany;
+      status.textContent = items.length ? (said || "{count}").replace("{count}", items.length) : "";
     }
 
     input.addEventListener("input", function () {

@@ -30,6 +30,8 @@ def test_search_suggests_products_with_photo_and_price_and_the_keyboard_opens_on
     expect(box).to_have_attribute("role", "combobox")
     expect(box).to_have_attribute("aria-expanded", "true")
     expect(box).to_have_attribute("aria-controls", listbox.get_attribute("id"))
+    # Screen readers hear how many there are (a status message beside the box).
+    expect(page.get_by_role("status").filter(has_text="One product suggested")).to_have_count(1)
 
     box.press("ArrowDown")
     expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
