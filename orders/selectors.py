@@ -74,6 +74,22 @@ def order_for_caller(*, user, number: str, key: str = "") -> Order:
     raise Http404("No such order")
 
 
+def usual_country(user) -> str:
+    """The country a checkout starts with: where a signed-in shopper's last order went (their
+    default address, when they have one, comes first in the checkout itself), else the shop's
+    own country."""
+    if user.is_authenticated:
+        last = (
+            Order.objects.filter(user=user)
+            .exclude(shipping_country="")
+            .values_list("shipping_country", flat=True)
+            .first()
+        )
+        if last:
+            return last
+    return settings.SHOP_COUNTRY
+
+
 def orders_of_user(user) -> QuerySet[Order]:
     return Order.objects.filter(user=user).order_by("-created_at")
 

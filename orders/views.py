@@ -51,6 +51,8 @@ def checkout(request):
             return redirect("orders:review")
     else:
         initial = dict(saved.get("address", {})) or _default_address(request.user)
+        if not initial.get("country"):
+            initial["country"] = selectors.usual_country(request.user)
         initial["email"] = saved.get("email") or (
             request.user.email if request.user.is_authenticated else ""
         )

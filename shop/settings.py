@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "shop.catalog",
     "shop.cart",
+    "shop.content",
     "accounts",
     "orders",
     "payments",
@@ -344,6 +345,8 @@ DEV_EMAIL_DIR = BASE_DIR / "var" / "emails"
 SHOP_NAME = env.str("SHOP_NAME", default="") or "Northwind Goods"
 MFA_TOTP_ISSUER = SHOP_NAME
 SHOP_CURRENCY = (env.str("SHOP_CURRENCY", default="") or "USD").upper()
+# Where the shop is: the country a checkout starts with (ISO 3166-1 alpha-2).
+SHOP_COUNTRY = (env.str("SHOP_COUNTRY", default="") or "US").upper()
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="") or f"{SHOP_NAME} <shop@example.com>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)

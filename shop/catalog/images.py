@@ -52,6 +52,11 @@ def card_picture(*, name: str, width: int | None, height: int | None) -> Picture
     return _picture(ProductImage(image=name), width, height, "")
 
 
+def thumbnail_url(name: str) -> str:
+    """The smallest rendition of an image (search suggestions), or "" without one."""
+    return ProductImage(image=name).webp_320.url if name else ""
+
+
 def _picture(image: ProductImage, width: int | None, height: int | None, alt: str) -> Picture:
     width, height = width or 960, height or 960  # unknown (a file not read yet): square
     webp, jpeg = [], []

@@ -45,6 +45,7 @@ CARD_FIELDS = [
     "image_height",
     "image_alt",
     "facet_values",
+    "option_cards",
     "search_text",
 ]
 
@@ -102,12 +103,23 @@ def _refresh_batch(ids: list[int]) -> None:
     ):
         variants[variant["product_id"]].append(variant)
     first_images: dict[int, tuple[str, int | None, int | None, str]] = {}
-    for product_id, *image in (
+    value_images: dict[int, dict[str, list]] = defaultdict(dict)
+    for product_id, *image, code, value in (
         ProductImage.objects.filter(product_id__in=ids)
         .order_by("product_id", "position", "pk")
-        .values_list("product_id", "image", "width", "height", "alt_text")
+        .values_list(
+            "product_id",
+            "image",
+            "width",
+            "height",
+            "alt_text",
+            "option_value__option_type__code",
+            "option_value__value",
+        )
     ):
         first_images.setdefault(product_id, tuple(image))
+        if code:
+            value_images[product_id].setdefault(f"{code}:{value}", image[:3])
 
     documents = []
     for product in products:
@@ -123,6 +135,10 @@ def _refresh_batch(ids: list[int]) -> None:
             {f"{key}:{value}" for v in own for key, value in (v["options"] or {}).items()}
         )
         product.facet_values = values
+        product.option_cards = {
+            "variants": [[v["sku"], v["options"] or {}] for v in own if v["options"]],
+            "images": value_images.get(product.pk, {}),
+        }
         categories = " ".join(_category_names(product.category))
         options = " ".join(
             sorted({str(value) for v in own for value in (v["options"] or {}).values()})

@@ -128,6 +128,10 @@ class Product(models.Model):
     facet_values = models.JSONField(
         default=list, blank=True, editable=False, help_text='Option values, e.g. "colour:Sand".'
     )
+    # For cards on a listing filtered by option values: the variants' SKUs and values in
+    # their order, and each value's own first photo ({"variants": [[sku, {code: value}]],
+    # "images": {"colour:Sand": [name, width, height]}}).
+    option_cards = models.JSONField(default=dict, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
 
@@ -135,7 +139,13 @@ class Product(models.Model):
 
     # Columns only listings and search read: queries that join a product to a variant (the
     # cart, checkout) leave them behind.
-    SEARCH_FIELDS = ("search_vector", "search_text", "facet_values", "description")
+    SEARCH_FIELDS = (
+        "search_vector",
+        "search_text",
+        "facet_values",
+        "description",
+        "option_cards",
+    )
 
     class Meta:
         ordering = ["name"]

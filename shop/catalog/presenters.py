@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from shop.catalog.images import card_picture
 from shop.catalog.selectors import PRICE_BANDS, CategoryTree, Facets, Filters
 from shop.catalog.templatetags.shop_tags import money as format_money
 
@@ -90,7 +91,14 @@ def listing_context(*, request, tree: CategoryTree, scope, sub, filters: Filters
         for option_type, values in sorted(counts.options.items())
     ]
     keep = {k: v for k, v in request.GET.lists() if k not in ("page",)}
+    applied = _applied(
+        keep,
+        category=next((c for c in categories if c["checked"]), None),
+        band=next((b for b in bands if b["checked"]), None),
+        filters=filters,
+    )
     return {
+        "applied_filters": applied,
         "filters": filters,
         "facets": counts,
         "price_bands": bands,
@@ -98,3 +106,56 @@ def listing_context(*, request, tree: CategoryTree, scope, sub, filters: Filters
         "filter_options": options,
         "page_query": urlencode(keep, doseq=True),
     }
+
+
+def _applied(keep: dict, *, category, band, filters: Filters) -> list[dict]:
+    """The filters that are on, each with a link that removes it alone (a chip)."""
+
+    def without(*names: str, value: str | None = None) -> str:
+        left = {}
+        for key, values in keep.items():
+            if key in names:
+                values = [v for v in values if value is not None and v != value]
+            if values:
+                left[key] = values
+        return "?" + urlencode(left, doseq=True)
+
+    applied = []
+    if category:
+        applied.append({"label": category["name"], "url": without("cat")})
+    if band:
+        applied.append({"label": band["label"], "url": without("price", "price_min", "price_max")})
+    elif filters.price_min is not None or filters.price_max is not None:
+        applied.append({"label": _("Price"), "url": without("price", "price_min", "price_max")})
+    if filters.in_stock:
+        applied.append({"label": _("In stock only"), "url": without("in_stock")})
+    for code, values in sorted(filters.options.items()):
+        for value in values:
+            applied.append(
+                {
+                    "label": f"{code.replace('_', ' ').capitalize()}: {value}",
+                    "url": without("o", value=f"{code}:{value}"),
+                }
+            )
+    return applied
+
+
+def show_chosen_options(products, options: dict[str, list[str]]) -> None:
+    """On a listing filtered by option values ("colour:Forest"), each card opens the first
+    variant having a chosen value of every filtered option the product has, and shows that
+    value's own photo: the colour chosen in the filters is the colour the shopper sees, on
+    the card and on the product page (`?variant=SKU`). Reads only the product's columns."""
+    if not options:
+        return
+    for product in products:
+        cards = product.option_cards or {}
+        for sku, values in cards.get("variants", []):
+            if all(values.get(code, chosen[0]) in chosen for code, chosen in options.items()):
+                product.card_sku = sku
+                for code in options:
+                    image = cards.get("images", {}).get(f"{code}:{values.get(code)}")
+                    if image:
+                        name, width, height = image
+                        product.chosen_picture = card_picture(name=name, width=width, height=height)
+                        break
+                break

@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, Greatest, Upper
 from django.utils.translation import gettext_lazy as _
 
 from shop.catalog import cache
+from shop.catalog.images import thumbnail_url
 from shop.catalog.models import (
     Category,
     OptionType,
@@ -31,6 +32,7 @@ from shop.catalog.models import (
     Variant,
     VariantOption,
 )
+from shop.money import as_text as format_money
 
 CARD_FIELDS = [
     "name",
@@ -42,6 +44,7 @@ CARD_FIELDS = [
     "image_width",
     "image_height",
     "image_alt",
+    "option_cards",
     "created_at",
 ]
 
@@ -231,14 +234,26 @@ def did_you_mean(query: str) -> list[str]:
 
 
 def suggestions(query: str, limit: int = 8) -> list[dict]:
-    """What the search box offers while the shopper types: product names and links."""
+    """What the search box offers while the shopper types: products with their link, price
+    and the smallest rendition of their photo (one query, the card's columns)."""
     if len(query.strip()) < 2:
         return []
     match, rank = search_filter(query)
     products = listed_products().filter(match)
     products = products.annotate(rank=rank).order_by("-rank", "name") if rank else products
+    found = products.only("name", "slug", "min_price", "max_price", "image")[:limit]
     return [
-        {"name": p.name, "url": p.get_absolute_url()} for p in products.only("name", "slug")[:limit]
+        {
+            "name": p.name,
+            "url": p.get_absolute_url(),
+            "price": (
+                _("from %(price)s") % {"price": format_money(p.price_from)}
+                if p.has_price_range
+                else format_money(p.price_from)
+            ),
+            "image": thumbnail_url(p.image),
+        }
+        for p in found
     ]
 
 

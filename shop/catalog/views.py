@@ -12,7 +12,7 @@ from shop.catalog import cache, picker, selectors, seo
 from shop.catalog import images as images_module
 from shop.catalog.forms import ListingForm, canonical, option_choices
 from shop.catalog.pages import reads_query, render_catalog_page
-from shop.catalog.presenters import listing_context
+from shop.catalog.presenters import listing_context, show_chosen_options
 
 
 @reads_query(lambda data: canonical({}))
@@ -53,6 +53,8 @@ def _listing(request, *, base, tree, category=None, query="", rank=None):
     paginator = Paginator(products, settings.PRODUCTS_PER_PAGE)
     paginator.__dict__["count"] = counts.total  # counted with the filters' counts
     page = paginator.get_page(form.value("page", 1))
+    page.object_list = list(page.object_list)
+    show_chosen_options(page.object_list, filters.options)
     return {
         # A sub-category or page that does not exist shows something else: not kept.
         "cacheable": (sub is not None or not form.value("cat"))

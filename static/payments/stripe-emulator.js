@@ -41,11 +41,49 @@
     box.appendChild(row);
     host.appendChild(box);
     this.inputs = { number: number.input, expiry: expiry.input, cvc: cvc.input };
+    asYouType(number.input, 19, groupsOfFour);
+    asYouType(expiry.input, 4, monthSlashYear);
+    asYouType(cvc.input, 4, function (digits) { return digits; });
   };
+
+  // As Stripe's own fields do: the number in groups of four, the expiry as "MM / YY" whether
+  // it is typed 1234, 12/34 or 12 / 34 (" / " comes by itself after the month), and the caret
+  // stays after the digit the shopper just typed or deleted.
+  function groupsOfFour(digits) { return digits.replace(/(\d{4})(?=\d)/g, "$1 "); }
+
+  function monthSlashYear(digits, deleting) {
+    if (/^[2-9]$/.test(digits)) { digits = "0" + digits; }  // "4" can only be April
+    if (digits.length > 2 || (digits.length === 2 && !deleting)) {
+      return digits.slice(0, 2) + " / " + digits.slice(2);
+    }
+    return digits;
+  }
+
+  function asYouType(input, maxDigits, format) {
+    input.addEventListener("input", function (event) {
+      var deleting = /^delete/.test(event.inputType || "");
+      var caret = input.selectionStart === null ? input.value.length : input.selectionStart;
+      var digitsBefore = input.value.slice(0, caret).replace(/\D/g, "").length;
+      var digits = input.value.replace(/\D/g, "").slice(0, maxDigits);
+      var formatted = format(digits, deleting);
+      var padded = formatted.replace(/\D/g, "").length - digits.length;  // the "0" of "04"
+      input.value = formatted;
+      var position = 0, seen = 0, wanted = Math.min(digitsBefore + padded, digits.length + padded);
+      while (position < formatted.length && seen < wanted) {
+        if (/\d/.test(formatted.charAt(position))) { seen += 1; }
+        position += 1;
+      }
+      if (!deleting) { while (position < formatted.length && /\D/.test(formatted.charAt(position))) { position += 1; } }
+      if (document.activeElement === input) { input.setSelectionRange(position, position); }
+    });
+  }
 
   PaymentElement.prototype.values = function () {
     var number = this.inputs.number.value.replace(/\s+/g, "");
     var expiry = this.inputs.expiry.value.replace(/\s+/g, "").split("/");
+    if (expiry.length === 1 && /^\d{4}$|^\d{6}$/.test(expiry[0])) {  // 1234 or 122034
+      expiry = [expiry[0].slice(0, 2), expiry[0].slice(2)];
+    }
     var cvc = this.inputs.cvc.value.trim();
     if (!/^\d{12,19}$/.test(number)) { return { error: "Your card number is incomplete." }; }
     if (expiry.length !== 2 || !/^\d{1,2}$/.test(expiry[0]) || !/^\d{2,4}$/.test(expiry[1])) {

@@ -162,3 +162,48 @@ def test_category_pages_run_two_queries_whatever_their_size(client, clothing, se
     assert response.status_code == 200
     # The count with every filter's counts, and the page; the category tree is cached.
     assert len(captured) == 2, [q["sql"][:90] for q in captured]
+
+
+def test_the_filters_that_are_on_are_chips_each_link_removing_only_its_own(client, clothing):
+    response = _get(client, o=["colour:Forest", "size:M"], in_stock="1", sort="price")
+    chips = response.context["applied_filters"]
+    html = response.content.decode()
+
+    assert [chip["label"] for chip in chips] == ["In stock only", "Colour: Forest", "Size: M"]
+    assert "Filters (3)" in html
+    assert 'aria-label="Remove filter: Colour: Forest"' in html
+    # Following a chip's link (no JavaScript needed) leaves the other filters and the sort on.
+    after = _get_url(client, chips[1]["url"])
+    assert [chip["label"] for chip in after.context["applied_filters"]] == [
+        "In stock only",
+        "Size: M",
+    ]
+    assert after.context["sort"] == "price"
+    assert _names(after) == ["Tee", "Shirt", "Rain Shell"]  # M and in stock, by price
+    assert 'href="#results"' in html and 'id="results"' in html  # Skip to results
+
+
+def _get_url(client, query: str):
+    return client.get(reverse("catalog:category", args=["clothing"]) + query)
+
+
+def test_a_filtered_colour_carries_to_the_cards_photo_and_link(client, clothing):
+    from shop.catalog.listings import refresh_listings
+    from shop.catalog.models import OptionValue
+    from tests.factories import ProductImageFactory
+
+    tee = Product.objects.get(slug="tee")
+    forest = OptionValue.objects.get(option_type__code="colour", value="Forest")
+    sand = OptionValue.objects.get(option_type__code="colour", value="Sand")
+    ProductImageFactory(product=tee, option_value=sand, position=0)
+    ProductImageFactory(product=tee, option_value=forest, position=1)
+    refresh_listings(product_ids=[tee.pk])
+    forest_sku = tee.variants.get(options__colour="Forest").sku
+
+    unfiltered = _get(client).content.decode()
+    filtered = _get(client, o="colour:Forest").content.decode()
+
+    assert 'href="/p/tee/"' in unfiltered and "tee-0" in unfiltered  # the first photo
+    assert f'href="/p/tee/?variant={forest_sku}"' in filtered
+    card = filtered.split('href="/p/tee/')[1].split("</li>")[0]
+    assert "tee-1" in card and "tee-0" not in card  # the Forest photo

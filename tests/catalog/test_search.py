@@ -10,6 +10,7 @@ from django.urls import reverse
 from moneyed import Money
 
 from shop.catalog import selectors
+from shop.catalog.models import Product
 from tests.factories import CategoryFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,25 @@ def test_suggestions_while_typing(require_postgres, client, shop_floor):
     assert sorted(names) == ["Linen Shirt", "Linen Tea Towels"]
     assert response.json()["suggestions"][0]["url"].startswith("/p/")
     assert client.get(reverse("catalog:suggest"), {"q": "x"}).json() == {"suggestions": []}
+
+
+def test_suggestions_carry_the_price_and_a_small_photo(require_postgres, client, shop_floor):
+    from shop.catalog.listings import refresh_listings
+    from tests.factories import ProductImageFactory
+
+    shirt = Product.objects.get(slug="linen-shirt")
+    ProductImageFactory(product=shirt)
+    refresh_listings(product_ids=[shirt.pk])
+
+    found = {
+        s["name"]: s
+        for s in client.get(reverse("catalog:suggest"), {"q": "line"}).json()["suggestions"]
+    }
+
+    assert found["Linen Shirt"]["price"] == "$10.00"
+    # The smallest rendition, not the upload.
+    assert found["Linen Shirt"]["image"] == shirt.images.get().webp_320.url
+    assert found["Linen Tea Towels"]["image"] == ""  # no photo yet
 
 
 def test_the_sqlite_fallback_matches_words_anywhere(shop_floor, settings):

@@ -24,6 +24,7 @@ def small_shop(db, stripe_emulator):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     from accounts.models import Address
+    from shop.content import demo as content_demo
 
     shopper = UserFactory(email="shopper@example.com")
     Address.objects.create(
@@ -39,6 +40,7 @@ def small_shop(db, stripe_emulator):
     VariantFactory(product=mug, options={"colour": "Sand"}, stock_on_hand=0)
     lamp = ProductFactory(name="Brass Lamp", slug="lamp", category=category)
     VariantFactory(product=lamp, options={}, stock_on_hand=0)
+    content_demo.load()  # the shop's pages: contact, shipping, returns, privacy, terms
 
 
 def submit(page, button) -> None:
@@ -55,6 +57,16 @@ def _fill_checkout(page, *, email="guest@example.com"):
     page.get_by_label("Postcode / ZIP").fill("22201")
     page.get_by_label("Country").select_option("US")
     page.get_by_label("State / province").select_option("US-VA")
+
+
+def _suggest(page, base, typed):
+    """The search page with the suggestions open (the page's own box on a phone, the
+    header's on a desktop) and the first one chosen with the arrow key."""
+    page.goto(base + "/search/")
+    box = page.locator("input[type=search]:visible")
+    box.press_sequentially(typed, delay=20)
+    page.get_by_role("option").first.wait_for()
+    box.press("ArrowDown")
 
 
 def _add_mug(page, base):
@@ -97,6 +109,7 @@ PAGES = {
     "search": lambda page, base: page.goto(base + "/search/?q=mug"),
     "search-miss": lambda page, base: page.goto(base + "/search/?q=zzzz"),
     "search-empty": lambda page, base: page.goto(base + "/search/"),
+    "search-suggestions": lambda page, base: _suggest(page, base, "mug"),
     "cart-empty": lambda page, base: page.goto(base + "/cart/"),
     "cart-with-message": _add_mug,
     "checkout": lambda page, base: (_add_mug(page, base), page.goto(base + "/checkout/")),
@@ -121,6 +134,7 @@ PAGES = {
     "sign-up": lambda page, base: page.goto(base + "/accounts/signup/"),
     "password-reset": lambda page, base: page.goto(base + "/accounts/password/reset/"),
     "not-found": lambda page, base: page.goto(base + "/no-such-page/"),
+    "shop-page": lambda page, base: page.goto(base + "/pages/returns/"),
     "api-docs": lambda page, base: page.goto(base + "/api/v1/docs/"),
     "pay": _to_payment,
     "pay-3d-secure-dialog": three_d_secure,
@@ -262,6 +276,7 @@ EXPECTED_HEADINGS = {
     "search": "Results for “mug”",
     "search-miss": "Results for “zzzz”",
     "search-empty": "Search",
+    "search-suggestions": "Search",
     "cart-empty": "Your cart",
     "cart-with-message": "Your cart",
     "checkout": "Checkout",
@@ -272,6 +287,7 @@ EXPECTED_HEADINGS = {
     "sign-up": "Sign up",
     "password-reset": "Reset your password",
     "not-found": "We could not find that page",
+    "shop-page": "Returns and refunds",
     "api-docs": "Storefront API 1.0.0",
     "pay": "Pay $15.00",
     "pay-3d-secure-dialog": "Pay $15.00",

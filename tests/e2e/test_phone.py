@@ -48,3 +48,17 @@ def test_tap_targets_are_at_least_44_px_on_a_phone(page, live_server, small_shop
         if short:
             small[name] = short
     assert small == {}
+
+
+@pytest.mark.parametrize("width", [320, 414])
+def test_the_country_is_chosen_and_its_select_is_not_cut_on_a_phone(
+    page, live_server, small_shop, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    PAGES["checkout"](page, live_server.url)
+    country = page.get_by_label("Country")
+    assert country.evaluate("el => el.options[el.selectedIndex].text") == "United States"
+    select_width, form_width = country.evaluate(
+        "el => [el.getBoundingClientRect().width, el.closest('form').getBoundingClientRect().width]"
+    )
+    assert select_width >= form_width - 1, (select_width, form_width)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from orders.models import ShippingMethod, TaxRate, Voucher
 from shop.catalog import demo
+from shop.content import demo as pages_demo
 from shop.money import money
 
 # name, description, price, free over
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                 code=code, defaults={"kind": kind, "value": Decimal(value), "usage_limit": limit}
             )
             created["vouchers"] += new
+        created["shop pages"] = pages_demo.load()
         made = [_count(count, what) for what, count in created.items() if count]
         if made:
             self.stdout.write(self.style.SUCCESS(f"Demo catalog loaded: {', '.join(made)}."))
@@ -62,6 +64,7 @@ SINGULAR = {
     "shipping methods": "shipping method",
     "tax rates": "tax rate",
     "vouchers": "voucher",
+    "shop pages": "shop page",
 }
 
 
