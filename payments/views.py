@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from shop import metrics
 logger = logging.getLogger(__name__)
 
 
+@never_cache  # Back after paying must ask again, not show a live form for a paid order.
 def pay(request, number):
     """The payment page: Stripe's Payment Element for this order's PaymentIntent."""
     order = order_for_viewer(request, number)
@@ -71,6 +73,7 @@ def pay(request, number):
     )
 
 
+@never_cache
 def payment_return(request, number):
     """Where Stripe sends the shopper back. We ask Stripe what happened, never the browser."""
     order = order_for_viewer(request, number)
