@@ -4,6 +4,7 @@ import logging
 import stripe
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -18,6 +19,7 @@ from orders.selectors import order_for_viewer
 from payments import emulator_bridge, event_shapes, gateway, services
 from payments.exceptions import PaymentNotPossible
 from shop import metrics
+from shop.catalog.selectors import variant_photo
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ def pay(request, number):
         "payments/pay.html",
         {
             "order": order,
-            "lines": order.lines.all(),
+            "lines": order.lines.annotate(image_path=variant_photo(OuterRef("variant_id"))),
             "client_secret": session.client_secret,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "stripe_js": (
