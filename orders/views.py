@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from orders import regions, selectors, services, totals, vouchers
-from orders.countries import COUNTRIES
+from orders import selectors, services, totals, vouchers
 from orders.exceptions import CheckoutError, VoucherError
 from orders.forms import CheckoutForm, PlaceOrderForm, VoucherForm
 from orders.models import Order, ShippingMethod
@@ -157,8 +156,6 @@ def review(request):
             "cart_quantity": priced.quantity,  # the header's badge, without asking again
             "totals": amounts,
             "details": details,
-            "country_name": dict(COUNTRIES).get(address.get("country", ""), address.get("country")),
-            "region_name": regions.name_of(address.get("region", "")),
             "method": method,
             "voucher": voucher,
             "voucher_form": _voucher_form(request),
