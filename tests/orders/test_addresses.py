@@ -79,3 +79,9 @@ def test_a_us_address_reads_city_state_zip_everywhere_it_is_shown(client, shippi
 
     assert [where for where, text in shown.items() if "New York, NY 10118" not in text] == []
     assert [where for where, text in shown.items() if "10118 New York" in text] == []
+    assert [w for w, text in shown.items() if "NY 10118<br>United States" in text] == [
+        "review",
+        "order page",
+        "address book",
+        "email (HTML)",
+    ]

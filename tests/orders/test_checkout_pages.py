@@ -172,7 +172,7 @@ def test_review_shows_the_tax_for_the_address(client, cart_with_item, shipping_m
     body = client.get(reverse("orders:review")).content.decode()
 
     assert "Sales tax (8.875%)" in body and "$2.22" in body and "you pay $27.22" in body
-    assert "New York<br>United States</address>" in body
+    assert "Springfield, NY 12345<br>United States</address>" in body
 
 
 @pytest.mark.parametrize(
