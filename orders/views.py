@@ -232,4 +232,8 @@ def detail(request, number):
     order = selectors.order_for_viewer(request, number)
     if order.hold_ran_out and services.expire_if_overdue(order_id=order.pk):
         order.refresh_from_db()
-    return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all()})
+    return render(
+        request,
+        "orders/detail.html",
+        {"order": order, "lines": order.lines.all(), "refunds": selectors.refunds_of(order)},
+    )
