@@ -270,6 +270,11 @@ class Order(models.Model):
     def shipping_region_name(self) -> str:
         return regions.name_of(self.shipping_region)
 
+    @property
+    def net_paid(self) -> Money:
+        """What the shopper has paid, less what was given back."""
+        return self.total - self.refunded_total
+
     # The names totals.Totals uses, so one template shows either.
     @property
     def discount(self) -> Money:

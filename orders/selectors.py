@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
@@ -9,8 +11,10 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from moneyed import Money
 
 from orders.models import Order, OrderLine
+from shop.money import money
 
 SESSION_KEY = "orders"
 LINK_SALT = "orders.link"
@@ -135,3 +139,38 @@ def top_products(*, days: int = 30, limit: int = 10) -> list[dict]:
         .annotate(units=Sum("quantity"), revenue=Sum("line_total"))
         .order_by("-units", "product_name")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class RefundShown:
+    """A refund as the shopper sees it: when, how much, for what, and why."""
+
+    when: datetime
+    amount: Money
+    items: list[tuple[int, OrderLine]]  # (units, line); empty for an amount alone
+    reason: str
+
+
+def refunds_of(order: Order) -> list[RefundShown]:
+    """The order's refunds, oldest first, from its event log (one query for the events and
+    one for the lines; each `refunded` event is one refund that Stripe confirmed)."""
+    events = list(order.events.filter(kind="refunded").order_by("created_at", "pk"))
+    lines = {str(line.pk): line for line in order.lines.all()} if events else {}
+    shown = []
+    for event in events:
+        data = event.data or {}
+        try:
+            amount = money(Decimal(str(data.get("amount"))), order.currency)
+        except (InvalidOperation, ValueError):
+            continue
+        items = [
+            (int(units), lines[line_id])
+            for line_id, units in (data.get("lines") or {}).items()
+            if line_id in lines
+        ]
+        shown.append(
+            RefundShown(
+                when=event.created_at, amount=amount, items=items, reason=data.get("reason", "")
+            )
+        )
+    return shown

@@ -287,6 +287,7 @@ class RefundNotice:
     reference: str
     reason: str
     automatic: bool = False
+    lines: dict[int, int] | None = None  # order line id -> units given back
 
 
 def check_refund_lines(order: Order, quantities: dict[int, int]) -> None:
@@ -355,13 +356,22 @@ def record_refund(
             kind="refunded",
             actor=actor,
             message=f"Refunded {as_text(amount)} ({reference}). {reason}".strip(),
-            data={"reference": reference, "amount": str(amount.amount), "lines": lines or {}},
+            data={
+                "reference": reference,
+                "amount": str(amount.amount),
+                "lines": lines or {},
+                "reason": reason,
+            },
         )
         order_refunded.send(
             sender=Order,
             order=order,
             refund=RefundNotice(
-                amount=amount, reference=reference, reason=reason, automatic=automatic
+                amount=amount,
+                reference=reference,
+                reason=reason,
+                automatic=automatic,
+                lines=lines or {},
             ),
         )
         return order

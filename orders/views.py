@@ -5,10 +5,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from orders import regions, selectors, services, totals, vouchers
-from orders.countries import COUNTRIES
+from orders import selectors, services, totals, vouchers
 from orders.exceptions import CheckoutError, VoucherError
 from orders.forms import CheckoutForm, PlaceOrderForm, VoucherForm
 from orders.models import Order, ShippingMethod
@@ -33,6 +33,7 @@ def _details(request) -> dict:
     return request.session.get(CHECKOUT_SESSION_KEY) or {}
 
 
+@never_cache  # checkout pages show the shopper's own data and a state that moves on
 def checkout(request):
     """Step 1: email, shipping address and shipping method."""
     priced = _checkout_cart(request)
@@ -96,6 +97,7 @@ def _default_address(user) -> dict:
     return address.as_checkout() if address else {}
 
 
+@never_cache
 def review(request):
     """Step 2: look it over, add a discount code, and pay. Paying places the order and holds
     the stock."""
@@ -135,6 +137,8 @@ def review(request):
             messages.error(request, str(error))
             return redirect("cart:detail")
         selectors.remember_order_in_session(request, order)
+        # A code belongs to the checkout that used it: the next one starts without it.
+        request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": ""}
         return redirect("payments:pay", number=order.number)
 
     voucher = _applicable_voucher(request, details, priced)
@@ -154,8 +158,6 @@ def review(request):
             "cart_quantity": priced.quantity,  # the header's badge, without asking again
             "totals": amounts,
             "details": details,
-            "country_name": dict(COUNTRIES).get(address.get("country", ""), address.get("country")),
-            "region_name": regions.name_of(address.get("region", "")),
             "method": method,
             "voucher": voucher,
             "voucher_form": _voucher_form(request),
@@ -216,6 +218,7 @@ def remove_voucher(request):
     return redirect("orders:review")
 
 
+@never_cache  # its status changes when the payment lands
 def detail(request, number):
     """The order's status page; Stripe returns the shopper here after paying, and the link in
     every email (signed, expiring) brings them back to it."""
@@ -231,4 +234,8 @@ def detail(request, number):
     order = selectors.order_for_viewer(request, number)
     if order.hold_ran_out and services.expire_if_overdue(order_id=order.pk):
         order.refresh_from_db()
-    return render(request, "orders/detail.html", {"order": order, "lines": order.lines.all()})
+    return render(
+        request,
+        "orders/detail.html",
+        {"order": order, "lines": order.lines.all(), "refunds": selectors.refunds_of(order)},
+    )

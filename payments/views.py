@@ -4,11 +4,13 @@ import logging
 import stripe
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -17,10 +19,12 @@ from orders.selectors import order_for_viewer
 from payments import emulator_bridge, event_shapes, gateway, services
 from payments.exceptions import PaymentNotPossible
 from shop import metrics
+from shop.catalog.selectors import variant_photo
 
 logger = logging.getLogger(__name__)
 
 
+@never_cache  # Back after paying must ask again, not show a live form for a paid order.
 def pay(request, number):
     """The payment page: Stripe's Payment Element for this order's PaymentIntent."""
     order = order_for_viewer(request, number)
@@ -55,7 +59,7 @@ def pay(request, number):
         "payments/pay.html",
         {
             "order": order,
-            "lines": order.lines.all(),
+            "lines": order.lines.annotate(image_path=variant_photo(OuterRef("variant_id"))),
             "client_secret": session.client_secret,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "stripe_js": (
@@ -71,6 +75,7 @@ def pay(request, number):
     )
 
 
+@never_cache
 def payment_return(request, number):
     """Where Stripe sends the shopper back. We ask Stripe what happened, never the browser."""
     order = order_for_viewer(request, number)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,8 @@ from django.utils.translation import ngettext
 from orders.models import Order
 from orders.selectors import signed_order_url
 from shop import metrics
-from shop.catalog.selectors import low_stock_variants
+from shop.catalog import images
+from shop.catalog.selectors import low_stock_variants, variant_photo
 from worker.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -133,6 +135,15 @@ def owe_low_stock_digest(*, day=None) -> OutboxEmail | None:
     return email
 
 
+def _with_photos(order) -> list:
+    """The order's lines, each with `photo_url`: its variant's own photo, small, absolute."""
+    lines = list(order.lines.annotate(image_path=variant_photo(OuterRef("variant_id"))))
+    for line in lines:
+        small = images.thumbnail_url(line.image_path)
+        line.photo_url = urljoin(settings.SHOP_URL.rstrip("/") + "/", small) if small else ""
+    return lines
+
+
 def render(email: OutboxEmail) -> EmailMultiAlternatives:
     """The message for an outbox row, text and HTML, as it will be sent."""
     order = email.order
@@ -146,7 +157,7 @@ def render(email: OutboxEmail) -> EmailMultiAlternatives:
     if order is not None:
         context |= {
             "order": order,
-            "lines": list(order.lines.all()),
+            "lines": _with_photos(order),
             "order_url": signed_order_url(order),
         }
         subject = SUBJECTS[email.kind].format(number=order.number)

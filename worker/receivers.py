@@ -111,6 +111,15 @@ def owe_expired(sender, order, **kwargs):
     _owe(order, Kind.ORDER_EXPIRED)
 
 
+def _refunded_items(order, units: dict[int, int]) -> list[dict]:
+    if not units:
+        return []
+    return [
+        {"units": units[line.pk], "name": line.product_name, "label": line.variant_label}
+        for line in order.lines.filter(pk__in=units)
+    ]
+
+
 @receiver(order_refunded)
 def owe_refund_notice(sender, order, refund, **kwargs):
     _owe(
@@ -122,6 +131,8 @@ def owe_refund_notice(sender, order, refund, **kwargs):
             "refunded_total": str(money(order.refunded_total.amount, order.currency).amount),
             "reason": refund.reason,
             "automatic": refund.automatic,
+            # What was given back, as the shopper bought it ("1 × Tee (M / Sand)").
+            "items": _refunded_items(order, refund.lines or {}),
             "fully_refunded": order.status == order.Status.REFUNDED,
         },
     )

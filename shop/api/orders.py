@@ -32,9 +32,7 @@ def order_out(order: Order) -> dict:
         "lines": [
             {
                 "sku": line.sku,
-                "name": f"{line.product_name} – {line.variant_label}"
-                if line.variant_label
-                else line.product_name,
+                "name": _line_name(line),
                 "quantity": line.quantity,
                 "unit_price": MoneyOut.of(line.unit_price),
                 "line_total": MoneyOut.of(line.line_total),
@@ -46,6 +44,20 @@ def order_out(order: Order) -> dict:
         "shipping": MoneyOut.of(order.shipping_total),
         "tax": MoneyOut.of(order.tax_total),
         "total": MoneyOut.of(order.total),
+        "refunded": MoneyOut.of(order.refunded_total),
+        "net_paid": MoneyOut.of(order.net_paid),
+        "refunds": [
+            {
+                "created_at": refund.when,
+                "amount": MoneyOut.of(refund.amount),
+                "reason": refund.reason,
+                "lines": [
+                    {"sku": line.sku, "name": _line_name(line), "quantity": units}
+                    for units, line in refund.items
+                ],
+            }
+            for refund in selectors.refunds_of(order)
+        ],
         "shipping_address": {
             "name": order.shipping_name,
             "line1": order.shipping_line1,
@@ -62,6 +74,12 @@ def order_out(order: Order) -> dict:
         "tracking_number": order.tracking_number,
         "tracking_url": order.tracking_url,
     }
+
+
+def _line_name(line) -> str:
+    return (
+        f"{line.product_name} – {line.variant_label}" if line.variant_label else line.product_name
+    )
 
 
 class OrderKey(Schema):

@@ -288,6 +288,21 @@ class OrderLineOut(Schema):
     line_total: MoneyOut
 
 
+class RefundedLineOut(Schema):
+    sku: str
+    name: str
+    quantity: int = Field(description="Units of the line this refund gave back.")
+
+
+class RefundOut(Schema):
+    created_at: datetime
+    amount: MoneyOut
+    reason: str
+    lines: list[RefundedLineOut] = Field(
+        description="What it was for; empty when an amount was refunded without naming lines."
+    )
+
+
 class OrderOut(Schema):
     number: str
     key: str = Field(
@@ -306,6 +321,9 @@ class OrderOut(Schema):
     shipping: MoneyOut
     tax: MoneyOut
     total: MoneyOut
+    refunded: MoneyOut = Field(description="Given back so far, in all.")
+    net_paid: MoneyOut = Field(description="The total less what was refunded.")
+    refunds: list[RefundOut] = Field(description="Each refund, oldest first.")
     shipping_address: AddressOut
     shipping_method: str
     payment_method: str

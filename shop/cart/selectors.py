@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Sum
 from django.utils.translation import gettext as _
 from moneyed import Money
 
 from shop.cart.models import Cart, CartLine
-from shop.catalog.models import Product, ProductImage, Variant
+from shop.catalog import images
+from shop.catalog.models import Product, Variant
+from shop.catalog.selectors import variant_photo
 from shop.money import money, zero
 
 SESSION_KEY = "cart_id"
@@ -55,6 +57,11 @@ class PricedLine:
     # here and is decided for real under the row locks when the order is placed.
     blocking: bool = False
 
+    @property
+    def thumbnail(self) -> str:
+        """The variant's own photo, small."""
+        return images.thumbnail_url(self.image_path)
+
 
 @dataclass(frozen=True)
 class PricedCart:
@@ -91,14 +98,11 @@ def price_cart(cart: Cart | None) -> PricedCart:
     currency = settings.SHOP_CURRENCY
     if cart is None:
         return PricedCart(cart=None, lines=[], subtotal=zero(currency))
-    first_image = ProductImage.objects.filter(product=OuterRef("variant__product_id")).order_by(
-        "position", "pk"
-    )
     rows = (
         CartLine.objects.filter(cart=cart)
         .select_related("variant__product")
         .defer(*(f"variant__product__{name}" for name in Product.SEARCH_FIELDS))
-        .annotate(image_path=Subquery(first_image.values("image")[:1]))
+        .annotate(image_path=variant_photo(OuterRef("variant_id")))
         .order_by("added_at", "pk")
     )
     lines = []

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shop.cart import selectors, services
@@ -42,6 +43,7 @@ def _back_to_choice(request, variant_id: int, quantity: int):
     return redirect(f"{reverse('catalog:product', kwargs={'slug': slug})}?{query}")
 
 
+@never_cache  # Back must show the cart as it is now
 def detail(request):
     priced = selectors.price_cart(selectors.cart_for_request(request))
     # The header's badge from the lines just priced (shop/context_processors.py).

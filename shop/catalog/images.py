@@ -46,6 +46,14 @@ def picture(image: ProductImage, *, alt: str = "") -> Picture:
     return _picture(image, image.width, image.height, alt or image.alt_text)
 
 
+def thumbnail_url(name: str | None) -> str:
+    """The smallest rendition of a photo known by its file name (cart lines, summaries,
+    emails show it at 40 to 64 px): never the original upload."""
+    if not name:
+        return ""
+    return getattr(ProductImage(image=name), f"jpeg_{RENDITION_WIDTHS[0]}").url
+
+
 def card_picture(*, name: str, width: int | None, height: int | None) -> Picture | None:
     if not name:
         return None

@@ -1,15 +1,16 @@
 """The product page's variant picker: one choice per option, and the variant they make.
 
-Rule (the same in static/js/product.js): options are chosen in their order. A value of the
-first option is offered when some variant with it can be bought; a value of a later option
-when the values chosen before it and this one make a variant that can be bought. Values that
-make no variant, or only a sold-out one, are shown but cannot be chosen. Changing an earlier
-option keeps the later choices where they still make a variant to buy, and otherwise moves
-them to the first value that does, so a shopper never reaches a dead end.
+Rule (the same in static/js/product.js): a choice is the shopper's, and a later choice never
+changes an earlier one. A value is disabled only when no variant with it can be bought at all;
+a value that, with the other values chosen, makes a sold-out variant or none is marked
+"(sold out)" or "(not made)" but can still be chosen. When the chosen values make no variant
+to buy, the page says so ("Sold out in XL / Navy"), Add to cart is disabled, and it links the
+variants to buy that differ in one value ("Available in: XL / Forest"), those keeping the
+latest choice first.
 
-Without JavaScript nothing re-evaluates a choice before the page reloads, so the server
-disables only the values no choice of the other options could buy; the others it marks, and
-"Show price and stock for this choice" or adding to the cart says what a choice makes.
+Without JavaScript, "Show price and stock for this choice" posts the values; the page comes
+back with the variant they make (`?variant=SKU`, even sold out) or, when they make none, with
+the values themselves (`?option_size=<id>&option_colour=<id>`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from shop.catalog.templatetags.shop_tags import money as format_money
 class Choice:
     value: OptionValue
     selected: bool
-    enabled: bool  # with the values chosen before it, it makes a variant to buy
+    enabled: bool  # with the other values chosen, it makes a variant to buy
     exists: bool  # ... it makes a variant (perhaps sold out)
     possible: bool  # some variant to buy has it, whatever else is chosen
 
@@ -52,6 +53,13 @@ class ProductChoices:
     selected: Variant | None
     pickers: list[Picker] = field(default_factory=list)
     values_of: dict[int, dict[int, int]] = field(default_factory=dict)  # variant -> type -> value
+    made: bool = True  # the chosen values make a variant (perhaps sold out)
+    label: str = ""  # the chosen values, "XL / Navy"
+    alternatives: list[Variant] = field(default_factory=list)  # to buy, one value different
+
+    @property
+    def buyable(self) -> bool:
+        return self.selected is not None and self.selected.available > 0
 
 
 def build(
@@ -60,8 +68,11 @@ def build(
     option_types: list[OptionType],
     links: list[tuple[int, int, OptionValue]],
     sku: str = "",
+    wanted: dict[str, int] | None = None,
 ) -> ProductChoices:
-    """`links`: (variant id, option type id, value) for the product's variants."""
+    """`links`: (variant id, option type id, value) for the product's variants. `sku` names
+    the chosen variant; failing that, `wanted` ({option code: value id}, one per option) the
+    chosen values, which may make no variant; failing both, the first variant to buy."""
     values_of: dict[int, dict[int, int]] = {v.pk: {} for v in variants}
     offered: dict[int, dict[int, OptionValue]] = {t.pk: {} for t in option_types}
     for variant_id, type_id, value in links:
@@ -72,19 +83,35 @@ def build(
     # is still setting it up.
     pickable = [v for v in variants if len(values_of[v.pk]) == len(option_types)]
     selected = next((v for v in variants if sku and v.sku == sku), None)
-    if selected is None or (option_types and selected not in pickable):
+    chosen: dict[int, int] | None = None
+    if selected is None and wanted and option_types:
+        asked = {
+            t.pk: wanted[t.code]
+            for t in option_types
+            if t.code in wanted and wanted[t.code] in offered[t.pk]
+        }
+        if len(asked) == len(option_types):
+            chosen = asked
+            selected = next((v for v in pickable if values_of[v.pk] == asked), None)
+    if chosen is None and (selected is None or (option_types and selected not in pickable)):
         pool = pickable if option_types else variants
         selected = next((v for v in pool if v.available), pool[0] if pool else None)
     result = ProductChoices(variants=variants, selected=selected, values_of=values_of)
-    if selected is None or not option_types:
+    if chosen is None and (selected is None or not option_types):
         return result
-    chosen = values_of[selected.pk]
-    for index, option_type in enumerate(option_types):
-        before = {t.pk: chosen[t.pk] for t in option_types[:index]}
+    if chosen is None:
+        chosen = values_of[selected.pk]
+    result.made = selected is not None
+    result.label = " / ".join(
+        offered[t.pk][chosen[t.pk]].value for t in option_types if chosen[t.pk] in offered[t.pk]
+    )
+    if not result.buyable:
+        result.alternatives = _alternatives(pickable, values_of, chosen, option_types)
+    for option_type in option_types:
         choices = []
         for value in sorted(offered[option_type.pk].values(), key=_value_order):
-            wanted = {**before, option_type.pk: value.pk}
-            matching = [v for v in pickable if _matches(values_of[v.pk], wanted)]
+            trial = {**chosen, option_type.pk: value.pk}
+            matching = [v for v in pickable if _matches(values_of[v.pk], trial)]
             having = [v for v in pickable if values_of[v.pk][option_type.pk] == value.pk]
             choices.append(
                 Choice(
@@ -97,6 +124,27 @@ def build(
             )
         result.pickers.append(Picker(option_type=option_type, choices=choices))
     return result
+
+
+def _alternatives(
+    pickable: list[Variant],
+    values_of: dict[int, dict[int, int]],
+    chosen: dict[int, int],
+    option_types: list[OptionType],
+    limit: int = 4,
+) -> list[Variant]:
+    """Variants to buy that differ from the chosen values in one option, the later options
+    varied first (the earlier choices kept longest), at most `limit`."""
+    found = []
+    for variant in pickable:
+        if variant.available <= 0:
+            continue
+        differing = [
+            i for i, t in enumerate(option_types) if values_of[variant.pk][t.pk] != chosen[t.pk]
+        ]
+        if len(differing) == 1:
+            found.append((-differing[0], variant.position, variant.pk, variant))
+    return [entry[-1] for entry in sorted(found, key=lambda entry: entry[:3])][:limit]
 
 
 def gallery(
@@ -114,11 +162,18 @@ def as_json(choices: ProductChoices, option_types: list[OptionType]) -> str:
     """What product.js needs, embedded in the page (safe inside <script type=application/json>)."""
     data = {
         "options": [t.pk for t in option_types],
-        "text": {"soldOut": gettext("(sold out)"), "notMade": gettext("(not made)")},
+        "text": {
+            "soldOut": gettext("(sold out)"),
+            "notMade": gettext("(not made)"),
+            # "%(choice)s" is the chosen values, "XL / Navy".
+            "soldOutIn": gettext("Sold out in %(choice)s"),
+            "notMadeIn": gettext("Not made in %(choice)s"),
+        },
         "variants": [
             {
                 "id": v.pk,
                 "sku": v.sku,
+                "label": v.label,
                 "price": format_money(v.price),
                 "available": min(v.available, 999),
                 "stock": stock_text(v),

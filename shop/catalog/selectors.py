@@ -18,7 +18,19 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Greatest, Upper
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +41,7 @@ from shop.catalog.models import (
     OptionType,
     OptionValue,
     Product,
+    ProductImage,
     Variant,
     VariantOption,
 )
@@ -516,3 +529,25 @@ def low_stock_variants(threshold: int | None = None) -> QuerySet[Variant]:
         .annotate(units_in_stock=Greatest(F("stock_on_hand") - F("stock_reserved"), Value(0)))
         .order_by("units_in_stock", "sku")
     )
+
+
+def variant_photo(variant_ref: OuterRef) -> Subquery:
+    """The name of the photo that shows a variant (its product's images file name), for a
+    query over rows pointing at variants (`variant_ref`, e.g. OuterRef("variant_id")): a photo
+    shown only for one of the variant's values (its colour) first, then one for every choice,
+    then any. Cart lines, order summaries and emails show this one, never another colour's."""
+    own = VariantOption.objects.filter(
+        variant_id=OuterRef(variant_ref), value_id=OuterRef("option_value_id")
+    )
+    photos = (
+        ProductImage.objects.filter(product__variants=variant_ref)
+        .annotate(
+            rank=Case(
+                When(Exists(own), then=Value(0)),
+                When(option_value__isnull=True, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("rank", "position", "pk")
+    )
+    return Subquery(photos.values("image")[:1])

@@ -147,8 +147,10 @@ def _product_query(data):
 @reads_query(_product_query)
 def product(request, slug):
     """The product page; `?variant=SKU` chooses the variant (shared links, no JavaScript),
-    `?quantity=N` keeps what a shopper asked for when adding failed."""
+    `?option_<code>=<value id>` values that make none, `?quantity=N` keeps what a shopper
+    asked for when adding failed."""
     sku = request.GET.get("variant", "")[:64]
+    wanted = option_choices(request.GET)
     quantity = _quantity(request.GET.get("quantity"))
 
     def context():
@@ -163,6 +165,7 @@ def product(request, slug):
             option_types=option_types,
             links=selectors.option_links(product.pk) if option_types else [],
             sku=sku,
+            wanted=wanted,
         )
         selected = choices.selected
         chosen_values = {c.value.pk for p in choices.pickers for c in p.choices if c.selected}
@@ -209,14 +212,22 @@ def _quantity(text) -> int:
 @require_POST
 def choose(request, slug):
     """Without JavaScript, "Show this choice" posts the chosen options here: back to the
-    product page with the variant they make (or the nearest one can buy)."""
+    product page with the variant they make (even sold out), or with the chosen values when
+    they make none; never with other values than the shopper chose (picker.py)."""
     product = get_object_or_404(selectors.listed_products().only("pk", "slug"), slug=slug)
+    wanted = option_choices(request.POST)
+    quantity = _quantity(request.POST.get("quantity"))
     variant = selectors.variant_for_options(
-        product_id=product.pk, wanted=option_choices(request.POST), nearest=True
+        product_id=product.pk, wanted=wanted, nearest=not wanted
     )
     url = product.get_absolute_url()
     if variant is not None:
+        url += "?" + urlencode({"variant": variant.sku, "quantity": quantity})
+    elif wanted:
         url += "?" + urlencode(
-            {"variant": variant.sku, "quantity": _quantity(request.POST.get("quantity"))}
+            {
+                **{f"option_{code}": value for code, value in sorted(wanted.items())},
+                "quantity": quantity,
+            }
         )
     return redirect(url)

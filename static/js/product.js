@@ -103,50 +103,99 @@
     return wanted;
   }
 
-  // changedIndex: the option the shopper just changed (later ones may move to stay buyable);
-  // past the last option on load, when only what can be chosen is worked out.
+  function format(text, choice) { return text.replace("%(choice)s", choice); }
+
+  // A variant to buy that differs from the chosen values in one option; those keeping the
+  // option just changed come first, then the later options varied before the earlier ones.
+  function alternatives(wanted, changedType) {
+    var found = [];
+    data.variants.forEach(function (v) {
+      if (v.available <= 0 || Object.keys(v.values).length !== data.options.length) return;
+      var differing = data.options.filter(function (t) { return v.values[t] !== wanted[t]; });
+      if (differing.length !== 1) return;
+      var index = data.options.indexOf(differing[0]);
+      found.push({ variant: v, rank: [differing[0] === changedType ? 1 : 0, -index] });
+    });
+    found.sort(function (a, b) { return (a.rank[0] - b.rank[0]) || (a.rank[1] - b.rank[1]); });
+    return found.slice(0, 4).map(function (f) { return f.variant; });
+  }
+
+  function showCombination(variant, wanted, changedType) {
+    var box = page.querySelector("[data-combination]");
+    if (!box) return;
+    var text = box.querySelector("[data-combination-text]");
+    var others = box.querySelector("[data-alternatives]");
+    var links = box.querySelector("[data-alternative-links]");
+    if (variant && variant.available > 0) {
+      text.hidden = others.hidden = true;
+      text.textContent = "";
+      return;
+    }
+    var label = fieldsets.map(function (fs) {
+      var input = fs.querySelector("input:checked");
+      return input ? input.getAttribute("data-label") : "";
+    }).join(" / ");
+    text.textContent = format(variant ? data.text.soldOutIn : data.text.notMadeIn, label);
+    text.hidden = false;
+    var found = alternatives(wanted, changedType);
+    links.textContent = "";
+    found.forEach(function (v, i) {
+      if (i) links.appendChild(document.createTextNode(", "));
+      var a = document.createElement("a");
+      a.href = location.pathname + "?variant=" + encodeURIComponent(v.sku);
+      a.textContent = v.label;
+      links.appendChild(a);
+    });
+    others.hidden = !found.length;
+  }
+
+  // A choice is the shopper's: nothing here changes one (picker.py has the rule). Each value
+  // is marked for what it makes with the other values chosen; disabled only when no variant
+  // with it can be bought at all. changedIndex: the option just changed; past the last
+  // option on load, when the server's page is only marked.
   function refresh(changedIndex) {
     var wanted = chosen();
-    var before = {};
-    fieldsets.forEach(function (fs, index) {
+    fieldsets.forEach(function (fs) {
       var type = fs.getAttribute("data-option");
-      var inputs = Array.prototype.slice.call(fs.querySelectorAll("input[type=radio]"));
-      inputs.forEach(function (input) {
-        var trial = Object.assign({}, before);
-        trial[type] = Number(input.value);
+      fs.querySelectorAll("input[type=radio]").forEach(function (input) {
+        var own = {};
+        own[type] = Number(input.value);
+        var trial = Object.assign({}, wanted, own);
         var ok = buyable(trial);
-        input.disabled = !ok;
+        input.disabled = !buyable(own);
         input.closest(".pick").classList.toggle("unavailable", !ok);
         input.closest(".pick").querySelector("[data-unavailable]").textContent =
           ok ? "" : (matching(trial).length ? data.text.soldOut : data.text.notMade);
       });
       var current = fs.querySelector("input:checked");
-      if (index > changedIndex && (!current || current.disabled)) {
-        var first = inputs.filter(function (i) { return !i.disabled; })[0];
-        if (first) { first.checked = true; current = first; }
-      }
-      if (current) {
-        before[type] = Number(current.value);
-        fs.querySelector("[data-chosen]").textContent = current.getAttribute("data-label");
-      }
+      if (current) fs.querySelector("[data-chosen]").textContent = current.getAttribute("data-label");
     });
     if (changedIndex >= fieldsets.length) return;
-    wanted = chosen();
-    var variant = matching(wanted)[0];
-    if (!variant) return;
+    var variant = Object.keys(wanted).length === data.options.length ? matching(wanted)[0] : null;
+    var changedType = fieldsets[changedIndex].getAttribute("data-option");
+    showCombination(variant, wanted, changedType);
+    var canBuy = Boolean(variant) && variant.available > 0;
+    form.querySelector("[data-add]").hidden = !canBuy;
+    form.querySelector("[data-add]").disabled = !canBuy;
+    form.querySelector("[data-sold-out]").hidden = canBuy;
+    page.querySelector("[data-price-line]").hidden = !variant;
+    page.querySelector("[data-sku-line]").hidden = !variant;
+    var url = location.pathname + "?" + (variant
+      ? "variant=" + encodeURIComponent(variant.sku)
+      : fieldsets.map(function (fs) {
+          var input = fs.querySelector("input:checked") || fs.querySelector("input[type=radio]");
+          return encodeURIComponent(input.name) + "=" + (input.checked ? input.value : "");
+        }).join("&"));
+    form.querySelector("[data-next]").value = url;
+    history.replaceState(null, "", url);
+    filterGallery(Object.keys(wanted).map(function (t) { return String(wanted[t]); }));
+    if (!variant) { form.querySelector("[data-variant]").value = ""; return; }
     form.querySelector("[data-variant]").value = variant.id;
     page.querySelector("[data-price]").textContent = variant.price;
     var stock = page.querySelector("[data-stock]");
     stock.textContent = variant.stock;
     stock.className = "stock " + variant.stockClass;
     page.querySelector("[data-sku]").textContent = variant.sku;
-    form.querySelector("[data-add]").hidden = variant.available <= 0;
-    form.querySelector("[data-add]").disabled = variant.available <= 0;
-    form.querySelector("[data-sold-out]").hidden = variant.available > 0;
-    var url = location.pathname + "?variant=" + encodeURIComponent(variant.sku);
-    form.querySelector("[data-next]").value = url;
-    history.replaceState(null, "", url);
-    filterGallery(Object.keys(wanted).map(function (t) { return String(wanted[t]); }));
   }
 
   fieldsets.forEach(function (fs, index) {

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -6,6 +7,7 @@ from moneyed import Money
 
 from shop.cart.models import Cart, CartLine
 from shop.cart.selectors import price_cart
+from tests.conftest import checkout_details, make_cart, place
 from tests.factories import UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,45 @@ def test_messages_nobody_reads_do_not_pile_up(client):
 
     shown = [str(m) for m in client.get(reverse("cart:detail")).context["messages"]]
     assert len(shown) == 5 and all("Added 1" in m for m in shown)
+
+
+def test_each_line_shows_its_own_colour_small_in_the_cart_summaries_and_emails(
+    client, shipping_method
+):
+    """A Sand hoodie shows the Sand photo, as a small rendition, never the original upload
+    nor the Forest photo that comes first."""
+    from django.core.files.base import ContentFile
+
+    from orders.models import Order
+    from shop.catalog.models import OptionValue
+    from tests.factories import ProductFactory, ProductImageFactory, png_bytes
+    from worker.emails import render
+    from worker.models import OutboxEmail
+
+    hoodie = ProductFactory(slug="hoodie")
+    VariantFactory(product=hoodie, options={"colour": "Forest"})
+    sand = VariantFactory(product=hoodie, options={"colour": "Sand"}, stock_on_hand=5)
+    for position, colour in enumerate(["Forest", "Sand"]):
+        ProductImageFactory(
+            product=hoodie,
+            position=position,
+            option_value=OptionValue.objects.get(value=colour),
+            image=ContentFile(png_bytes((800, 800)), name=f"hoodie-{colour.lower()}.png"),
+        )
+    client.post(reverse("cart:add"), {"variant": sand.pk, "quantity": 1})
+    client.post(reverse("orders:checkout"), checkout_details(shipping_method))
+
+    pages = [
+        client.get(reverse(name)).content.decode() for name in ("cart:detail", "orders:review")
+    ]
+    order = place(make_cart((sand, 1)), shipping_method)
+    email = render(
+        OutboxEmail.objects.create(order=order, kind="order_confirmation", recipient=order.email)
+    )
+    html = email.alternatives[0][0]
+
+    for body in [*pages, html]:
+        photos = re.findall(r'<img src="([^"]+)"[^>]*alt=""', body)
+        assert photos and all("/renditions/products/hoodie-sand/" in p for p in photos), photos
+    assert 'src="http' in html  # an email needs the whole address
+    assert Order.objects.count() == 1

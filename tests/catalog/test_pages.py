@@ -165,7 +165,7 @@ def _catalog_id():
     return Category.objects.get(slug="all").pk
 
 
-def test_choosing_a_combination_that_is_not_made_shows_the_nearest_one(client):
+def test_choosing_a_combination_that_is_not_made_keeps_the_choice(client):
     from shop.catalog.models import OptionValue
 
     product = ProductFactory(slug="tee")
@@ -180,5 +180,11 @@ def test_choosing_a_combination_that_is_not_made_shows_the_nearest_one(client):
     junk = client.post(url, {"option_size": "x", "option_colour": "9" * 30, "quantity": "-5"})
 
     assert exact["Location"] == "/p/tee/?variant=TEE-S-S&quantity=1"
-    assert nearest["Location"] == "/p/tee/?variant=TEE-M-F&quantity=1"  # the size kept
+    # Never another colour than the one chosen: the page says M in Sand is not made.
+    assert nearest["Location"] == (
+        f"/p/tee/?option_colour={value['Sand']}&option_size={value['M']}&quantity=1"
+    )
+    page = client.get(nearest["Location"]).content.decode()
+    assert "Not made in M / Sand" in page
+    assert re.search(rf'value="{value["Sand"]}"[^>]*checked', page)
     assert junk.status_code == 302 and "variant=" in junk["Location"]

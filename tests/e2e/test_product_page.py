@@ -78,24 +78,44 @@ def test_pickers_follow_the_choice_and_never_reach_a_dead_end(page, live_server,
     assert _visible_photos(page) == ["Fleece Hoodie in sand", "Close-up of the fleece"]
     shoot("sand")
 
-    _pick(page, "Size", "M")  # M in Sand is sold out: the colour moves to Forest
-    expect(page).to_have_url(re.compile(r"\?variant=HOOD-M-FOR$"))
-    sand = page.get_by_role("radio", name=re.compile("Sand"))
-    expect(sand).to_be_disabled()
-    expect(sand).to_have_accessible_name(re.compile(r"Sand \(sold out\)"))
-
-    _pick(page, "Size", "L")  # L is not made in Sand, and costs more
+    _pick(page, "Size", "L")  # L is not made in Sand: the colour stays Sand, and says so
+    expect(page.get_by_role("radio", name=re.compile("Sand"))).to_be_checked()
     expect(page.get_by_role("radio", name=re.compile("Sand"))).to_have_accessible_name(
         re.compile(r"\(not made\)")
     )
+    expect(page.locator("[data-combination-text]")).to_have_text("Not made in L / Sand")
+    _pick(page, "Colour", "Forest")  # and costs more
     expect(page.locator("[data-price]")).to_have_text("$80.00")
     expect(page.locator("[data-stock]")).to_have_text("Only 3 left")
+    expect(page.locator("[data-combination-text]")).to_be_hidden()
     shoot("large")
 
     page.get_by_role("button", name="Add to cart").click()
     expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
     line = CartLine.objects.get()
     assert (line.variant.sku, line.quantity) == ("HOOD-L-FOR", 1)
+
+
+def test_a_later_choice_never_changes_an_earlier_one(page, live_server, hoodie):
+    """Sand, then M (sold out in Sand): both stay chosen, nothing can be added, and the page
+    offers what can be bought instead."""
+    page.goto(live_server.url + "/p/hoodie/")
+    _pick(page, "Colour", "Sand")
+    _pick(page, "Size", "M")
+
+    expect(page.get_by_role("radio", name=re.compile("Sand"))).to_be_checked()
+    expect(page.get_by_role("radio", name=re.compile(r"^M( \(|$)"))).to_be_checked()
+    expect(page.get_by_role("button", name="Add to cart")).to_be_hidden()
+    expect(page.get_by_test_id("sold-out")).to_be_disabled()
+    expect(page.locator("[data-combination-text]")).to_have_text("Sold out in M / Sand")
+    offers = page.locator("[data-alternatives] a")
+    expect(offers).to_have_text(["M / Forest", "S / Sand"])
+    expect(page).to_have_url(re.compile(r"\?variant=HOOD-M-SAN$"))
+    page.screenshot(path=str(_artifact("sold-out-combination.png")))
+
+    offers.first.click()
+    expect(page.locator("[data-sku]")).to_have_text("HOOD-M-FOR")
+    expect(page.get_by_role("button", name="Add to cart")).to_be_enabled()
 
 
 def test_a_failed_add_keeps_the_choice_and_the_quantity(page, live_server, hoodie, shoot):
@@ -116,7 +136,7 @@ def test_the_page_works_without_javascript(browser, live_server, hoodie):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
     page = context.new_page()
     page.goto(live_server.url + "/p/hoodie/?variant=HOOD-M-FOR")
-    expect(page.get_by_role("radio", name="M", exact=True)).to_be_checked()
+    expect(page.get_by_role("radio", name=re.compile(r"^M( \(|$)"))).to_be_checked()
     expect(page.locator("[data-sku]")).to_have_text("HOOD-M-FOR")
 
     _pick(page, "Size", "S")
@@ -125,6 +145,22 @@ def test_the_page_works_without_javascript(browser, live_server, hoodie):
     expect(page).to_have_url(re.compile(r"variant=HOOD-S-SAN"))
     expect(page.locator("[data-sku]")).to_have_text("HOOD-S-SAN")
     assert _visible_photos(page) == ["Fleece Hoodie in sand", "Close-up of the fleece"]
+
+    _pick(page, "Size", "M")  # sold out in Sand: both choices kept, and said so
+    page.get_by_role("button", name="Show price and stock for this choice").click()
+    expect(page.get_by_role("radio", name=re.compile("Sand"))).to_be_checked()
+    expect(page.get_by_role("radio", name=re.compile(r"^M( \(|$)"))).to_be_checked()
+    expect(page.locator("[data-combination-text]")).to_have_text("Sold out in M / Sand")
+    expect(page.get_by_test_id("sold-out")).to_be_disabled()
+    _pick(page, "Size", "L")  # not made in Sand
+    page.get_by_role("button", name="Show price and stock for this choice").click()
+    expect(page.get_by_role("radio", name=re.compile("Sand"))).to_be_checked()
+    expect(page.locator("[data-combination-text]")).to_have_text("Not made in L / Sand")
+    page.get_by_role("link", name="L / Forest").click()
+    expect(page.locator("[data-sku]")).to_have_text("HOOD-L-FOR")
+    _pick(page, "Size", "S")
+    _pick(page, "Colour", "Sand")
+    page.get_by_role("button", name="Show price and stock for this choice").click()
 
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()

@@ -172,7 +172,7 @@ def test_review_shows_the_tax_for_the_address(client, cart_with_item, shipping_m
     body = client.get(reverse("orders:review")).content.decode()
 
     assert "Sales tax (8.875%)" in body and "$2.22" in body and "you pay $27.22" in body
-    assert "New York<br>United States</address>" in body
+    assert "Springfield, NY 12345<br>United States</address>" in body
 
 
 @pytest.mark.parametrize(
@@ -198,3 +198,23 @@ def test_countries_without_regions_store_none(client, cart_with_item, shipping_m
     client.post(reverse("orders:checkout"), _details(shipping_method, country="FR", region="US-NY"))
 
     assert client.session["checkout"]["address"]["region"] == ""
+
+
+def _no_store(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def test_cart_and_checkout_pages_are_never_served_from_the_browser_cache(
+    client, cart_with_item, shipping_method
+):
+    cart = client.get(reverse("cart:detail"))
+    checkout = client.get(reverse("orders:checkout"))
+    client.post(reverse("orders:checkout"), _details(shipping_method))
+    review = client.get(reverse("orders:review"))
+    client.post(
+        reverse("orders:review"),
+        {"checkout_token": review.context["form"].initial["checkout_token"]},
+    )
+    order = client.get(reverse("orders:detail", args=[Order.objects.get().number]))
+
+    assert [_no_store(r) for r in (cart, checkout, review, order)] == [True] * 4

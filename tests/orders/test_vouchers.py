@@ -137,3 +137,38 @@ def test_a_code_used_up_between_review_and_pay_is_explained(client, shipping_met
 
     assert "used up" in response.content.decode()
     assert Order.objects.count() == 0
+
+
+def test_a_code_belongs_to_one_checkout_and_is_not_carried_into_the_next(client, shipping_method):
+    _voucher()  # no limits: only the checkout decides whether it is applied
+    first, second = VariantFactory(price=Money("40.00", "USD")), VariantFactory()
+    client.post(reverse("cart:add"), {"variant": first.pk, "quantity": 1})
+    client.post(
+        reverse("orders:checkout"),
+        {**ADDRESS, "email": "a@example.com", "shipping_method": shipping_method.pk},
+    )
+    applied = client.post(reverse("orders:apply_voucher"), {"code": "SAVE10"}, follow=True)
+    token = applied.context["form"].initial["checkout_token"]
+    client.post(reverse("orders:review"), {"checkout_token": token})
+    order = Order.objects.get()
+    services.mark_paid(order_id=order.pk, reference="pi_test", amount=order.total, actor="stripe")
+
+    client.post(reverse("cart:add"), {"variant": second.pk, "quantity": 1})
+    review = client.get(reverse("orders:review"))
+
+    assert review.context["voucher"] is None
+    assert "SAVE10" not in review.content.decode()
+    assert order.discount_total == Money("4.00", "USD")
+
+
+def test_the_demo_welcome_code_is_once_per_customer(shipping_method):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", "--no-images", stdout=StringIO())
+    _place_with("WELCOME10", shipping_method, email="ada@example.com")
+
+    with pytest.raises(VoucherError, match="already used"):
+        _place_with("WELCOME10", shipping_method, email="ADA@example.com")
+    assert _place_with("WELCOME10", shipping_method, email="bo@example.com").voucher_code

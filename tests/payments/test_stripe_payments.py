@@ -317,3 +317,17 @@ def test_a_payment_intent_we_never_recorded_is_found_by_its_order_number(client,
     assert response.json()["result"] == "paid"
     assert Payment.objects.get(order=order).stripe_payment_intent_id == "pi_orphan"
     assert order.events.filter(kind="payment_recovered").exists()
+
+
+def test_the_payment_page_is_never_served_from_the_browser_cache(stripe_emulator, client, order):
+    """Back after paying must ask the server again, which sends a paid order to its page,
+    rather than show a live payment form from the browser's cache."""
+    session_ = client.session
+    session_["orders"] = [order.number]
+    session_.save()
+    page = client.get(reverse("payments:pay", args=[order.number]))
+    back = client.get(reverse("payments:return", args=[order.number]))
+
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    assert "no-store" in back["Cache-Control"]

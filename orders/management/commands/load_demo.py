@@ -14,7 +14,8 @@ SHIPPING = [
     ("Express", "Delivered the next working day", "15.00", None),
 ]
 TAXES = [("US", "US-CA", "Sales tax", "0.0725"), ("US", "US-NY", "Sales tax", "0.08875")]
-VOUCHERS = [("WELCOME10", "percentage", "10", None)]
+# code, kind, value, uses in all, uses per customer (by email)
+VOUCHERS = [("WELCOME10", "percentage", "10", None, 1)]
 
 
 class Command(BaseCommand):
@@ -43,10 +44,18 @@ class Command(BaseCommand):
                 country=country, region=region, defaults={"name": name, "rate": Decimal(rate)}
             )
             created["tax rates"] += new
-        for code, kind, value, limit in VOUCHERS:
-            _, new = Voucher.objects.get_or_create(
-                code=code, defaults={"kind": kind, "value": Decimal(value), "usage_limit": limit}
+        for code, kind, value, limit, per_customer in VOUCHERS:
+            voucher, new = Voucher.objects.get_or_create(
+                code=code,
+                defaults={
+                    "kind": kind,
+                    "value": Decimal(value),
+                    "usage_limit": limit,
+                    "per_customer_limit": per_customer,
+                },
             )
+            if not new and voucher.per_customer_limit is None:  # a demo loaded before the limit
+                Voucher.objects.filter(pk=voucher.pk).update(per_customer_limit=per_customer)
             created["vouchers"] += new
         created["shop pages"] = pages_demo.load()
         made = [_count(count, what) for what, count in created.items() if count]

@@ -6,6 +6,14 @@ register = template.Library()
 
 
 @register.filter
+def thumbnail(name):
+    """A product photo's file name (catalog.selectors.variant_photo) as its small rendition."""
+    from shop.catalog.images import thumbnail_url
+
+    return thumbnail_url(name)
+
+
+@register.filter
 def money(value):
     """Format Money (or an amount in the shop's currency) with its symbol and minor unit."""
     return as_text(value)
