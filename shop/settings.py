@@ -506,6 +506,7 @@ LOGGING = {
     "filters": {
         "skip_assets": {"()": "shop.log_filters.SkipAssetRequests"},
         "request_id": {"()": "shop.request_id.RequestIdFilter"},
+        "client_mistake": {"()": "shop.log_filters.ClientMistakeAsWarning"},
     },
     "formatters": {
         "plain": {
@@ -541,5 +542,10 @@ LOGGING = {
         "django.request": {"level": "ERROR" if DEBUG else "WARNING"},
         "django.db.backends": {"level": "INFO"},
         "stripe": {"level": "WARNING"},
+        # An oversized or over-long request: the client's mistake, one warning line.
+        **{
+            f"django.security.{error}": {"filters": ["client_mistake"]}
+            for error in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+        },
     },
 }
