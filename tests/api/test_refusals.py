@@ -158,3 +158,15 @@ def test_a_method_an_operation_does_not_have_is_a_json_405(client, method, path,
     assert response.status_code == 405
     assert codes(response) == ["method_not_allowed"]
     assert {m.strip() for m in response["Allow"].split(",")} == allowed
+
+
+def test_a_listed_origin_can_read_the_refusal(client, settings):
+    """The guard answers before any view: its answers still carry CORS headers, or an app on
+    a listed origin would see an opaque network error instead of the problem."""
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    origin = {"Origin": "https://app.example.com"}
+
+    for path in (f"{API}/carts", "/_allauth/app/v1/auth/login"):
+        refused = client.post(path, "[" * 1000, content_type="application/json", headers=origin)
+        assert refused.status_code == 400
+        assert refused["Access-Control-Allow-Origin"] == "https://app.example.com"
