@@ -198,3 +198,44 @@ def test_a_too_large_body_is_a_400_and_one_warning_without_a_traceback(
     assert lines[0].levelno == logging.WARNING
     assert lines[0].exc_info is None and not lines[0].exc_text
     assert not reported
+
+
+@pytest.fixture
+def sentry_events():
+    """Sentry as production sets it up for logs (its logging integration: an ERROR record is
+    an event), with the events kept here instead of sent."""
+    import sentry_sdk
+    from sentry_sdk.integrations.logging import LoggingIntegration
+    from sentry_sdk.transport import Transport
+
+    from shop.error_reports import scrub
+
+    events: list[dict] = []
+
+    class Kept(Transport):
+        def capture_envelope(self, envelope):
+            events.extend(item.payload.json for item in envelope.items if item.type == "event")
+
+    sentry_sdk.init(
+        dsn="https://key@sentry.invalid/1",
+        transport=Kept,
+        default_integrations=False,
+        integrations=[LoggingIntegration()],
+        before_send=scrub,
+    )
+    yield events
+    sentry_sdk.get_client().close()
+    sentry_sdk.init()  # no DSN: off again
+
+
+def test_a_too_large_body_is_no_sentry_event_while_a_real_error_is(client, settings, sentry_events):
+    import sentry_sdk
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    assert client.post("/cart/add/", "quantity=" + "9" * 3000, content_type=FORM).status_code == 400
+    sentry_sdk.flush()
+    assert sentry_events == []
+
+    logging.getLogger("django.request").error("a real error")  # the harness does report
+    sentry_sdk.flush()
+    assert [e.get("logentry", {}).get("message") for e in sentry_events] == ["a real error"]
