@@ -21,6 +21,8 @@ from allauth.headless.spec.internal.schema import get_schema as allauth_schema
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import Resolver404, resolve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import Address
 from orders.selectors import order_key
@@ -296,3 +298,78 @@ def test_every_allauth_operation_refuses_hostile_bodies_and_sign_in_limits_still
     sixth = login("correct horse battery")
     assert sixth.status_code in (400, 429), sixth.content
     assert [e["code"] for e in sixth.json()["errors"]] == ["too_many_login_attempts"]
+
+
+# --- then Hypothesis: random JSON, shaped by the schemas' member names, to random operations --
+
+HOSTILE_LEAVES = ["\x00", "a\x00b", "\ud800", "\udfff", "", " ", "9" * 400, "<script>", "١٢٣"]
+leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+    | st.sampled_from(HOSTILE_LEAVES)
+)
+json_values = st.recursive(
+    leaves,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+def _member_names(spec: dict, operation: dict) -> list[str]:
+    body = sample(spec, operation["body_schema"] or {}, "x")
+    names: list[str] = []
+    pending = [body]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            names += list(item)
+            pending += list(item.values())
+        elif isinstance(item, list):
+            pending += item
+    return names or ["value"]
+
+
+EVERY_OPERATION = [(API_SPEC, o, assert_api_error_shape) for o in API_OPERATIONS] + [
+    (ALLAUTH_SPEC, o, assert_allauth_shape) for o in ALLAUTH_OPERATIONS
+]
+
+
+def test_random_json_to_random_operations_of_both_apis(world, capsys):
+    seen: dict[int, int] = {}
+    client = world["browser"]
+
+    @settings(
+        max_examples=200,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def explore(data):
+        spec, operation, check_shape = data.draw(st.sampled_from(EVERY_OPERATION))
+        names = _member_names(spec, operation)
+        body = data.draw(
+            st.dictionaries(st.sampled_from(names) | st.text(max_size=8), json_values, max_size=6)
+            | json_values
+        )
+        method = data.draw(st.sampled_from([operation["method"], *sorted(BODY_METHODS)]))
+        response = send(
+            client,
+            method,
+            url(operation, world),
+            json.dumps(body),
+            "application/json",
+            check_shape=check_shape,
+            described=f"{method} {operation['template']} {body!r:.300}",
+        )
+        seen[response.status_code] = seen.get(response.status_code, 0) + 1
+
+    explore()
+    with capsys.disabled():
+        print(f"\nrandom JSON to both APIs: statuses {dict(sorted(seen.items()))}")
