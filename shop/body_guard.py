@@ -1,10 +1,10 @@
 """JSON request bodies, checked once before any view: the API (/api/v1/) and allauth's headless
 API (/_allauth/app/v1/, /_allauth/browser/v1/) see only bodies they can parse without harm.
 
-Both parse `request.body` with `json.loads` and trust what comes out; neither limits the
-nesting (100,000 `[` end in a RecursionError) or the length of a number (5,000 digits pass
-Python's limit on converting digit strings: a ValueError that is no JSONDecodeError), and
-allauth (65.x) catches neither, so both were 500s. A `multipart/form-data` body, once another
+Both parse `request.body` with `json.loads`; neither limits the nesting (100,000 `[` end in a
+RecursionError) or the length of a number (5,000 digits pass Python's limit on converting digit
+strings: a ValueError that is no JSONDecodeError). allauth (65.x) catches neither, so both were
+500s there (django-ninja made them a bare 400). A `multipart/form-data` body, once another
 middleware has read `request.POST`, can no longer be read as `request.body` at all (another
 500). A NUL inside a JSON string reaches PostgreSQL, which refuses it in text (a 500 again),
 and a lone surrogate (`"\\ud800"`) cannot even be encoded to be stored.
@@ -35,6 +35,7 @@ import re
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 from shop import errors
 
@@ -63,7 +64,7 @@ def _nesting_within(text: str, limit: int) -> bool:
     Innermost pairs are removed one level per pass (each pass a C-speed regex), so a body
     nested 100,000 deep costs `limit` passes, never a recursion."""
     brackets = _NOT_A_BRACKET.sub("", _STRING.sub("", text))
-    for _ in range(limit):
+    for _pass in range(limit):
         if not brackets:
             return True
         brackets, removed = _EMPTY_PAIR.subn("", brackets)
@@ -74,15 +75,15 @@ def _nesting_within(text: str, limit: int) -> bool:
 
 def _number(text: str, convert):
     if len(text) > MAX_NUMBER_LENGTH:
-        raise BodyRefused("number_too_long", "A number in this request is too long.")
+        raise BodyRefused("number_too_long", _("A number in this request is too long."))
     value = convert(text)
     if isinstance(value, float) and not math.isfinite(value):
-        raise BodyRefused("number_too_large", "A number in this request is too large.")
+        raise BodyRefused("number_too_large", _("A number in this request is too large."))
     return value
 
 
 def _no_constant(text: str):
-    raise BodyRefused("invalid_json", f"{text} is not a JSON value.")
+    raise BodyRefused("invalid_json", _("%(value)s is not a JSON value.") % {"value": text})
 
 
 def _strings(value):
@@ -105,10 +106,10 @@ def parse_json_body(raw: bytes, *, object_only: bool = True):
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise BodyRefused("invalid_json", "This request's body is not UTF-8.") from None
+        raise BodyRefused("invalid_json", _("This request's body is not UTF-8.")) from None
     if not _nesting_within(text, MAX_DEPTH):
         raise BodyRefused(
-            "invalid_json", "This request's body is not valid JSON, or is nested too deep."
+            "invalid_json", _("This request's body is not valid JSON, or is nested too deep.")
         )
     try:
         data = json.loads(
@@ -118,14 +119,14 @@ def parse_json_body(raw: bytes, *, object_only: bool = True):
             parse_constant=_no_constant,
         )
     except json.JSONDecodeError:
-        raise BodyRefused("invalid_json", "This request's body is not valid JSON.") from None
+        raise BodyRefused("invalid_json", _("This request's body is not valid JSON.")) from None
     if object_only and not isinstance(data, dict):
-        raise BodyRefused("invalid_json", "This request's body must be a JSON object.")
+        raise BodyRefused("invalid_json", _("This request's body must be a JSON object."))
     for string in _strings(data):
         if _FORBIDDEN_CHARACTER.search(string):
             raise BodyRefused(
                 "invalid_character",
-                "This request contains a character that is not allowed (NUL or a lone surrogate).",
+                _("This request has a character that is not allowed (NUL, lone surrogate)."),
             )
     return data
 
@@ -145,7 +146,10 @@ def _allowed_methods(view_class) -> list[str]:
 
 def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
     response = errors.api_error(
-        request, 405, "method_not_allowed", f"The method {request.method} is not allowed here."
+        request,
+        405,
+        "method_not_allowed",
+        _("The method %(method)s is not allowed here.") % {"method": request.method},
     )
     response["Allow"] = allowed
     return response
@@ -188,7 +192,7 @@ class JsonBodyGuardMiddleware:
             return None
         try:
             if not is_json_content_type(request.content_type or ""):
-                raise BodyRefused("unsupported_media_type", "This request's body must be JSON.")
+                raise BodyRefused("unsupported_media_type", _("This request's body must be JSON."))
             parse_json_body(
                 request.body, object_only=request.path_info.startswith(OBJECT_ONLY_PREFIXES)
             )
