@@ -11,8 +11,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-# The API's paths answer in its JSON error shape (shop/api/errors.py), not with a page.
+# The API's paths answer in its JSON error shape (shop/api/errors.py), not with a page; allauth's
+# headless API (/_allauth/) in allauth's own: {"status": 400, "errors": [{"message", "code"}]}.
 API_PREFIXES = ("/api/", "/_allauth/")
+ALLAUTH_PREFIX = "/_allauth/"
 MESSAGES = {
     400: ("bad_request", "This request is not valid."),
     403: ("forbidden", "This request is not allowed."),
@@ -21,14 +23,26 @@ MESSAGES = {
 }
 
 
-def _api(request, status: int):
+def is_api(request) -> bool:
+    return (getattr(request, "path_info", "") or "").startswith(API_PREFIXES)
+
+
+def api_error(request, status: int, code: str, message: str) -> JsonResponse:
+    """One problem, in the error shape of the API the request was made to."""
     path = getattr(request, "path_info", "") or ""
-    if not path.startswith(API_PREFIXES):
+    if path.startswith(ALLAUTH_PREFIX):
+        body = {"status": status, "errors": [{"message": message, "code": code}]}
+    else:
+        body = {"errors": [{"code": code, "message": message, "field": None}]}
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _api(request, status: int):
+    if not is_api(request):
         return None
-    code, message = MESSAGES[status]
-    return JsonResponse(
-        {"errors": [{"code": code, "message": message, "field": None}]}, status=status
-    )
+    return api_error(request, status, *MESSAGES[status])
 
 
 def bad_request(request, exception, template_name="errors/400.html"):

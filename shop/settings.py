@@ -77,9 +77,11 @@ MIDDLEWARE = [
     "shop.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS headers on every answer of the APIs, the guards' refusals included.
+    "corsheaders.middleware.CorsMiddleware",
+    "shop.body_guard.JsonBodyGuardMiddleware",
     "shop.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -527,6 +529,7 @@ LOGGING = {
     "filters": {
         "skip_assets": {"()": "shop.log_filters.SkipAssetRequests"},
         "request_id": {"()": "shop.request_id.RequestIdFilter"},
+        "client_mistake": {"()": "shop.log_filters.ClientMistakeAsWarning"},
     },
     "formatters": {
         "plain": {
@@ -562,5 +565,10 @@ LOGGING = {
         "django.request": {"level": "ERROR" if DEBUG else "WARNING"},
         "django.db.backends": {"level": "INFO"},
         "stripe": {"level": "WARNING"},
+        # An oversized or over-long request: the client's mistake, one warning line.
+        **{
+            f"django.security.{error}": {"filters": ["client_mistake"]}
+            for error in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+        },
     },
 }

@@ -1,7 +1,12 @@
 """Hostile input is refused at the door, and every error has a page in the shop's look."""
 
+import logging
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import got_request_exception
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from orders.models import Order
@@ -148,3 +153,102 @@ def test_readyz_says_redis_is_down_without_taking_the_node_out(client, settings)
 
     assert response.status_code == 200
     assert response.content.decode().startswith("ready, degraded: redis unreachable")
+
+
+@pytest.fixture
+def django_log(caplog):
+    """Records of Django's loggers (they do not propagate to the root, where caplog listens)."""
+    logger = logging.getLogger("django")
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.DEBUG, logger="django")
+    yield caplog
+    logger.removeHandler(caplog.handler)
+
+
+FORM = "application/x-www-form-urlencoded"
+TOO_MUCH = [
+    # (what, path, body, content type, the page's look or the API's)
+    ("a form above the size limit", "/cart/add/", "quantity=" + "9" * 3000, FORM, "page"),
+    ("a form with too many fields", "/cart/add/", "&".join(f"f{n}=1" for n in range(50)), FORM,
+     "page"),
+    ("JSON above the size limit", "/api/v1/carts", '{"merge_from": "' + "a" * 3000 + '"}',
+     "application/json", "api"),
+    ("JSON above the size limit to allauth", "/_allauth/app/v1/auth/login",
+     '{"email": "' + "a" * 3000 + '"}', "application/json", "allauth"),
+    ("a multipart form with too many files", "/cart/add/",
+     encode_multipart(BOUNDARY, {f"f{n}": SimpleUploadedFile(f"{n}.txt", b"x") for n in range(20)}),
+     MULTIPART_CONTENT, "page"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "what, path, body, content_type, look", TOO_MUCH, ids=[c[0] for c in TOO_MUCH]
+)
+def test_a_too_large_body_is_a_400_and_one_warning_without_a_traceback(
+    client, settings, django_log, what, path, body, content_type, look
+):
+    """The client's mistake, not the shop's: no ERROR, no traceback, nothing for Sentry
+    (its logging integration turns ERROR records into events)."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 10
+    reported = []
+    got_request_exception.connect(reported.append)
+    try:
+        response = client.generic("POST", path, body, content_type=content_type)
+    finally:
+        got_request_exception.disconnect(reported.append)
+
+    assert response.status_code == 400
+    if look == "page":
+        assert "We could not read that request" in response.content.decode()
+    elif look == "api":
+        assert response.json()["errors"][0]["code"] == "bad_request"
+    else:
+        assert response.json()["status"] == 400 and response.json()["errors"]
+    lines = [r for r in django_log.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1, [(r.name, r.levelname, r.getMessage()) for r in lines]
+    assert lines[0].levelno == logging.WARNING
+    assert lines[0].exc_info is None and not lines[0].exc_text
+    assert not reported
+
+
+@pytest.fixture
+def sentry_events():
+    """Sentry as production sets it up for logs (its logging integration: an ERROR record is
+    an event), with the events kept here instead of sent."""
+    import sentry_sdk
+    from sentry_sdk.integrations.logging import LoggingIntegration
+    from sentry_sdk.transport import Transport
+
+    from shop.error_reports import scrub
+
+    events: list[dict] = []
+
+    class Kept(Transport):
+        def capture_envelope(self, envelope):
+            events.extend(item.payload.json for item in envelope.items if item.type == "event")
+
+    sentry_sdk.init(
+        dsn="https://key@sentry.invalid/1",
+        transport=Kept,
+        default_integrations=False,
+        integrations=[LoggingIntegration()],
+        before_send=scrub,
+    )
+    yield events
+    sentry_sdk.get_client().close()
+    sentry_sdk.init()  # no DSN: off again
+
+
+def test_a_too_large_body_is_no_sentry_event_while_a_real_error_is(client, settings, sentry_events):
+    import sentry_sdk
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    assert client.post("/cart/add/", "quantity=" + "9" * 3000, content_type=FORM).status_code == 400
+    sentry_sdk.flush()
+    assert sentry_events == []
+
+    logging.getLogger("django.request").error("a real error")  # the harness does report
+    sentry_sdk.flush()
+    assert [e.get("logentry", {}).get("message") for e in sentry_events] == ["a real error"]

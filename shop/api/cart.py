@@ -139,7 +139,7 @@ SHIPPING_LINKS = {
 
 @router.post(
     "/carts",
-    response={201: CartOut, **COMMON},
+    response={201: CartOut, **WITH_CONFLICT},
     summary="Create a cart",
     operation_id="create_cart",
     openapi_extra={

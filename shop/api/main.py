@@ -29,7 +29,13 @@ header). A signed-in shopper's cart is theirs only; another shopper's cart, orde
 is a 404.
 
 **Errors** have one shape, with a code per problem: `{"errors": [{"code": "sold_out",
-"message": "Sorry, only 2 of Mug left.", "field": "quantity"}]}`.
+"message": "Sorry, only 2 of Mug left.", "field": "quantity"}]}`. A method an operation does
+not have is a 405 in this shape, with `Allow`.
+
+**Bodies** are JSON objects (`Content-Type: application/json`) with the documented members and
+no others (an unknown member is a 422). A body that is not JSON, not UTF-8, nested more than 32
+deep, with a number longer than 100 characters, or with a NUL or a lone surrogate in a string
+is refused with a 400 before the operation runs.
 
 **Money** is `{"amount": "12.50", "currency": "USD", "minor": 1250}`.
 

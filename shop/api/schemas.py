@@ -7,6 +7,9 @@ from datetime import datetime
 
 from moneyed import Money
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 from shop.money import exponent
 
@@ -181,12 +184,31 @@ class CartOut(Schema):
     )
 
 
-class LineIn(Schema):
+class BodyIn(Schema):
+    """A request body: an object with the documented members and no others. An unknown
+    member (a typo, a field of another version) is refused with 422 instead of being ignored,
+    and the schema says so (additionalProperties: false). Anything but an object is refused
+    too: ninja's Schema would otherwise read a list or a number as an object with no members,
+    and take its defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value):
+        # ninja validates a forbid-extra schema twice: the value as sent, then wrapped in its
+        # DjangoGetter (already checked by then).
+        if not isinstance(value, dict | DjangoGetter | BaseModel):
+            raise PydanticCustomError("model_type", "Input should be an object")
+        return value
+
+
+class LineIn(BodyIn):
     variant_id: int = Field(ge=1, le=2**62)
     quantity: int = Field(1, ge=1, le=999)
 
 
-class CartIn(Schema):
+class CartIn(BodyIn):
     lines: list[LineIn] = Field([], max_length=50, description="What to put in it at once.")
     merge_from: str = Field(
         "",
@@ -197,11 +219,11 @@ class CartIn(Schema):
     )
 
 
-class QuantityIn(Schema):
+class QuantityIn(BodyIn):
     quantity: int = Field(ge=0, le=999, description="0 removes the line.")
 
 
-class AddressIn(Schema):
+class AddressIn(BodyIn):
     name: str = Field(max_length=200, examples=["Ada Lovelace"])
     line1: str = Field(max_length=200, examples=["1 High Street"])
     line2: str = Field("", max_length=200)
@@ -223,7 +245,7 @@ class AddressOut(Schema):
     phone: str
 
 
-class CheckoutIn(Schema):
+class CheckoutIn(BodyIn):
     email: str = Field(max_length=254, examples=["ada@example.com"])
     address: AddressIn
     shipping_method_id: int | None = Field(
