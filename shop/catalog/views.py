@@ -140,7 +140,12 @@ def suggest(request):
 def _product_query(data):
     quantity = _quantity(data.get("quantity"))
     return canonical(
-        {"variant": data.get("variant", "")[:64], "quantity": quantity if quantity != 1 else None}
+        {
+            "variant": data.get("variant", "")[:64],
+            "quantity": quantity if quantity != 1 else None,
+            # The values chosen without JavaScript when they make no variant (picker.py).
+            **{f"option_{code}": value for code, value in option_choices(data).items()},
+        }
     )
 
 
