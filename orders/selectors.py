@@ -154,6 +154,8 @@ class RefundShown:
 def refunds_of(order: Order) -> list[RefundShown]:
     """The order's refunds, oldest first, from its event log (one query for the events and
     one for the lines; each `refunded` event is one refund that Stripe confirmed)."""
+    if not order.refunded_total:  # nothing refunded: no query (the order page's usual case)
+        return []
     events = list(order.events.filter(kind="refunded").order_by("created_at", "pk"))
     lines = {str(line.pk): line for line in order.lines.all()} if events else {}
     shown = []
