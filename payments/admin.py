@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -11,7 +13,7 @@ from orders.admin import OrderAdmin as BaseOrderAdmin
 from orders.exceptions import CheckoutError, RefundError
 from orders.models import Order
 from payments import refunds
-from payments.forms import RefundForm
+from payments.forms import RefundConfirmForm, RefundForm, sign_refund
 from payments.models import Payment, Refund, StripeEvent
 from shop.money import as_text
 
@@ -107,49 +109,97 @@ class OrderAdmin(BaseOrderAdmin):
         ]
 
     def refund_view(self, request, order_id):
+        """Two steps: the form, then what will be refunded, to whom, for the merchant to
+        confirm. Only the confirmation (a signed copy of what they reviewed) moves money."""
         if not self.has_change_permission(request):
             raise PermissionDenied
         order = get_object_or_404(Order, pk=order_id)
+        if request.method == "POST" and "confirmation" in request.POST:
+            return self._confirm_refund(request, order)
         payment = order.payments.filter(status="succeeded").first()
         form = RefundForm(order, request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                made = refunds.refund(
+                plan = refunds.plan_refund(
                     order_id=order.pk,
-                    actor=request.user.get_username(),
-                    reason=form.cleaned_data["reason"],
                     amount=form.cleaned_data["refund_amount"],
                     lines=form.cleaned_data["refund_lines"],
                 )
             except RefundError as error:
                 form.add_error(None, str(error))
             else:
-                if made.status == Refund.Status.SUCCEEDED:
-                    messages.success(
-                        request,
-                        gettext("Refunded %(amount)s; the shopper is emailed.")
-                        % {"amount": as_text(made.amount)},
-                    )
-                else:
-                    messages.warning(
-                        request,
-                        gettext("Refund of %(amount)s is %(status)s.")
-                        % {
-                            "amount": as_text(made.amount),
-                            "status": made.get_status_display().lower(),
-                        },
-                    )
-                return redirect(reverse("admin:orders_order_change", args=[order.pk]))
+                return self._review_refund(request, plan, form.cleaned_data["reason"])
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": order,
-            "title": f"Refund order {order.number}",
-            "order": order,
+            **self._refund_context(request, order),
             "payment": payment,
             "form": form,
         }
         return TemplateResponse(request, "admin/payments/refund_form.html", context)
+
+    def _refund_context(self, request, order):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": order,
+            "title": gettext("Refund order %(number)s") % {"number": order.number},
+            "order": order,
+        }
+
+    def _review_refund(self, request, plan, reason):
+        confirmation = sign_refund(
+            order_id=plan.order.pk,
+            amount=plan.amount,
+            left=plan.left,
+            lines={line.pk: units for line, units, _ in plan.lines},
+            reason=reason,
+            key=f"refund-{uuid.uuid4().hex}",
+        )
+        context = {
+            **self._refund_context(request, plan.order),
+            "title": gettext("Confirm the refund of order %(number)s")
+            % {"number": plan.order.number},
+            "plan": plan,
+            "reason": reason,
+            "confirmation": confirmation,
+        }
+        return TemplateResponse(request, "admin/payments/refund_confirm.html", context)
+
+    def _confirm_refund(self, request, order):
+        form = RefundConfirmForm(order, request.POST)
+        back = reverse("admin:orders_order_refund", args=[order.pk])
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["confirmation"]))
+            return redirect(back)
+        confirmed = form.cleaned_data["confirmation"]
+        try:
+            made = refunds.refund(
+                order_id=order.pk,
+                actor=request.user.get_username(),
+                reason=confirmed["reason"],
+                amount=None if confirmed["lines"] else confirmed["amount"],
+                lines=confirmed["lines"],
+                idempotency_key=confirmed["key"],
+                expected_left=confirmed["left"],
+            )
+        except RefundError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        if made.status == Refund.Status.SUCCEEDED:
+            messages.success(
+                request,
+                gettext("Refunded %(amount)s; the shopper is emailed.")
+                % {"amount": as_text(made.amount)},
+            )
+        else:
+            messages.warning(
+                request,
+                gettext("Refund of %(amount)s is %(status)s.")
+                % {
+                    "amount": as_text(made.amount),
+                    "status": made.get_status_display().lower(),
+                },
+            )
+        return redirect(reverse("admin:orders_order_change", args=[order.pk]))
 
 
 class RecordAdmin(admin.ModelAdmin):
