@@ -1,21 +1,27 @@
 import uuid
+from decimal import Decimal
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from moneyed import Money
 
 from orders import services as order_services
 from orders.admin import OrderAdmin as BaseOrderAdmin
 from orders.exceptions import CheckoutError, RefundError
 from orders.models import Order
 from payments import refunds
-from payments.forms import RefundConfirmForm, RefundForm, sign_refund
+from payments.forms import CONFIRM_MAX_AGE, RefundConfirmForm, RefundForm, sign_refund
 from payments.models import Payment, Refund, StripeEvent
 from shop.money import as_text
+
+CANCEL_SALT = "payments.cancel-and-refund"
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -60,43 +66,99 @@ class OrderAdmin(BaseOrderAdmin):
 
     @admin.action(description=_("Cancel (release or restock) and refund if paid"))
     def cancel_and_refund(self, request, queryset):
+        """First what each order will give back and to whom; the merchant confirms, then
+        each order is cancelled and refunded the amount they saw, or left as it is if that
+        changed meanwhile."""
+        orders = list(queryset.order_by("pk"))
+        if request.POST.get("confirmation") is None:
+            return self._review_cancel_and_refund(request, orders)
+        try:
+            confirmed = signing.loads(
+                request.POST["confirmation"], salt=CANCEL_SALT, max_age=CONFIRM_MAX_AGE
+            )
+        except signing.BadSignature:
+            messages.error(
+                request,
+                gettext("This confirmation was changed or is too old; nothing was done."),
+            )
+            return None
         actor = request.user.get_username()
-        for order in queryset.order_by("pk"):
-            was_paid = order.is_paid
-            try:
-                order_services.cancel_order(order_id=order.pk, actor=actor, reason="")
-            except CheckoutError as error:
-                messages.error(request, str(error))
-                continue
-            if not was_paid:
-                messages.success(
-                    request,
-                    gettext("Order %(number)s cancelled; its stock is free.")
-                    % {"number": order.number},
-                )
-                continue
-            try:
-                made = refunds.refund(
-                    order_id=order.pk,
-                    actor=actor,
-                    reason=gettext("Your order was cancelled."),
-                    idempotency_key=f"cancel-{order.number}",
-                )
-            except RefundError as error:
+        for order in orders:
+            if str(order.pk) not in confirmed:
+                continue  # not among the orders the merchant reviewed
+            self._cancel_and_refund_one(request, order, actor, confirmed[str(order.pk)])
+        return None
+
+    def _review_cancel_and_refund(self, request, orders):
+        rows = []
+        for order in orders:
+            payment = order.payments.filter(status="succeeded").first()
+            left = payment.refundable if payment and order.is_paid else None
+            rows.append((order, payment, left))
+        confirmation = signing.dumps(
+            {str(o.pk): str(left.amount) if left is not None else None for o, _, left in rows},
+            salt=CANCEL_SALT,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Cancel and refund these orders?"),
+            "rows": rows,
+            "confirmation": confirmation,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/payments/cancel_and_refund_confirm.html", context)
+
+    def _cancel_and_refund_one(self, request, order, actor, left_then):
+        was_paid = order.is_paid
+        expected = Money(Decimal(left_then), order.currency) if left_then is not None else None
+        if was_paid:
+            payment = order.payments.filter(status="succeeded").first()
+            if expected is None or payment is None or payment.refundable != expected:
                 messages.error(
                     request,
                     gettext(
-                        "Order %(number)s cancelled and restocked, but the refund failed: "
-                        "%(error)s It is flagged; refund it from its page."
+                        "Order %(number)s changed since you reviewed it, so it was left as it "
+                        "is. Review it again."
                     )
-                    % {"number": order.number, "error": error},
+                    % {"number": order.number},
                 )
-            else:
-                messages.success(
-                    request,
-                    gettext("Order %(number)s cancelled, restocked and refunded %(amount)s.")
-                    % {"number": order.number, "amount": as_text(made.amount)},
+                return
+        try:
+            order_services.cancel_order(order_id=order.pk, actor=actor, reason="")
+        except CheckoutError as error:
+            messages.error(request, str(error))
+            return
+        if not was_paid:
+            messages.success(
+                request,
+                gettext("Order %(number)s cancelled; its stock is free.")
+                % {"number": order.number},
+            )
+            return
+        try:
+            made = refunds.refund(
+                order_id=order.pk,
+                actor=actor,
+                reason=gettext("Your order was cancelled."),
+                idempotency_key=f"cancel-{order.number}",
+                expected_left=expected,
+            )
+        except RefundError as error:
+            messages.error(
+                request,
+                gettext(
+                    "Order %(number)s cancelled and restocked, but the refund failed: "
+                    "%(error)s It is flagged; refund it from its page."
                 )
+                % {"number": order.number, "error": error},
+            )
+        else:
+            messages.success(
+                request,
+                gettext("Order %(number)s cancelled, restocked and refunded %(amount)s.")
+                % {"number": order.number, "amount": as_text(made.amount)},
+            )
 
     def get_urls(self):
         return [
