@@ -125,7 +125,7 @@ class VariantInline(admin.TabularInline):
     form = VariantForm
     formset = VariantFormSet
     extra = 0
-    readonly_fields = ["reserved"]
+    readonly_fields = ["stock"]
     classes = ["variants"]
 
     def get_fields(self, request, obj=None):
@@ -134,7 +134,7 @@ class VariantInline(admin.TabularInline):
             *option_field_names(obj),
             "price",
             "stock_on_hand",
-            "reserved",
+            "stock",
             "track_stock",
             "allow_backorder",
             "position",
@@ -144,9 +144,18 @@ class VariantInline(admin.TabularInline):
         kwargs["form"] = variant_form_for(obj)
         return super().get_formset(request, obj, **kwargs)
 
-    @admin.display(description=_("Reserved"))
-    def reserved(self, obj):
-        return obj.stock_reserved if obj.pk else 0
+    def get_queryset(self, request):
+        # Each row's form reads its option values: one query for all rows, not one a row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("product")  # each row's title names it
+            .prefetch_related("option_values")
+        )
+
+    @admin.display(description=_("Stock"))
+    def stock(self, obj):
+        return obj.stock_summary if obj.pk else ""
 
 
 class ProductImageInline(admin.TabularInline):
@@ -179,6 +188,16 @@ def _save_variant(request, variant, refresh=True, values=None):
         services.save_variant(variant=variant, refresh=refresh, option_values=values)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return
+    if variant.track_stock and variant.stock_reserved and not variant.available:
+        messages.warning(
+            request,
+            gettext(
+                "%(sku)s: %(summary)s, so shoppers see it sold out until those orders are "
+                "paid or their hold ends."
+            )
+            % {"sku": variant.sku, "summary": variant.stock_summary},
+        )
 
 
 class OptionValueInline(admin.TabularInline):
@@ -310,7 +329,7 @@ class VariantAdmin(admin.ModelAdmin):
         "label",
         "price_shown",
         "stock_on_hand",
-        "stock_reserved",
+        "stock",
         "track_stock",
         "allow_backorder",
     ]
@@ -318,7 +337,7 @@ class VariantAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     list_filter = [LowStockFilter, "product__category"]
     search_fields = ["sku", "product__name"]
-    readonly_fields = ["stock_reserved"]
+    readonly_fields = ["stock"]
     actions = ["export_csv"]
     change_list_template = "admin/catalog/variant_change_list.html"
 
@@ -333,7 +352,7 @@ class VariantAdmin(admin.ModelAdmin):
             *option_field_names(obj.product if obj else None),
             "price",
             "stock_on_hand",
-            "stock_reserved",
+            "stock",
             "track_stock",
             "allow_backorder",
             "position",
@@ -342,6 +361,10 @@ class VariantAdmin(admin.ModelAdmin):
     @admin.display(description=_("Price"), ordering="price")
     def price_shown(self, obj):
         return money_text(obj.price)
+
+    @admin.display(description=_("Stock"))
+    def stock(self, obj):
+        return obj.stock_summary
 
     def save_model(self, request, obj, form, change):
         # The stock list's in-place edits have no option fields: the options stay as they are.
