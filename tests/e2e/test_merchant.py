@@ -208,3 +208,30 @@ def test_merchant_refunds_one_item_after_confirming_what_and_to_whom(
     order.refresh_from_db()
     assert order.refunded_total == Money("80.00", "USD")
     assert order.status == Order.Status.PARTIALLY_REFUNDED
+
+
+def test_a_new_merchant_sets_up_two_factor_and_is_brought_back_to_the_admin(
+    page, live_server, transactional_db
+):
+    """Issue 30: after setting up two-factor on the first admin sign-in the merchant was
+    left on the storefront's recovery codes page."""
+    UserFactory(email="new@example.com", is_staff=True, is_superuser=True, mfa=False)
+    base = live_server.url
+    page.goto(base + "/admin/orders/order/?status__exact=paid")
+    page.locator("input[name=login]").fill("new@example.com")
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("main form button[type=submit]").click()
+    if page.get_by_role("heading", name="Confirm it is you").count():
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Confirm").click()
+    secret = page.locator("#authenticator_secret").input_value()
+    page.locator("input[name=code]").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    screen(page, "mfa-after")
+    page.get_by_role("link", name="I have saved them: continue to the admin").click()
+
+    expect(page).to_have_url(base + "/admin/orders/order/?status__exact=paid")
+    expect(page.get_by_role("heading", name="Select order to change")).to_be_visible()
+    screen(page, "mfa-back-in-admin-after")
