@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import AmountField
 from shop.catalog import csv_io, options, selectors, services
 from shop.catalog.cache import bump_catalog_version
@@ -29,7 +30,7 @@ from shop.catalog.templatetags.shop_tags import money as money_text
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -99,7 +100,7 @@ def option_field_names(product: Product | None) -> list[str]:
     return [f"option_{t.code}" for t in product.option_types.all()] if product else []
 
 
-class VariantFormSet(forms.BaseInlineFormSet):
+class VariantFormSet(LabelledInlineFormSet):
     def clean(self):
         super().clean()
         seen = {}
@@ -160,6 +161,7 @@ class VariantInline(admin.TabularInline):
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ["preview", "image", "alt_text", "option_value", "position"]
     readonly_fields = ["preview"]
@@ -202,6 +204,7 @@ def _save_variant(request, variant, refresh=True, values=None):
 
 class OptionValueInline(admin.TabularInline):
     model = OptionValue
+    formset = LabelledInlineFormSet
     extra = 1
     fields = ["value", "swatch", "position"]
 
@@ -320,7 +323,7 @@ class CsvImportForm(forms.Form):
 
 
 @admin.register(Variant)
-class VariantAdmin(admin.ModelAdmin):
+class VariantAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     """The stock list: every SKU with its stock editable in place."""
 
     list_display = [
