@@ -39,6 +39,9 @@ class ShopAdminSite(admin.AdminSite):
             models = [by_key.pop(key) for key in keys if key in by_key]
             if name == SECTIONS[0][0] and models and models[0]["object_name"] == "Order":
                 models.insert(0, _orders_to_ship(models[0]))
+            for model in models:
+                if model["object_name"] == "Variant":
+                    model["name"] = _("Stock (variants)")
             if models:
                 sections.append(_section(name, models))
         if by_key:
