@@ -199,12 +199,16 @@ def test_the_stock_list_says_why_stock_of_2_is_sold_out(client, merchant, shippi
     assert HELD_BY_UNPAID in body
 
 
-def test_the_product_page_says_why_stock_of_2_is_sold_out(client, merchant, shipping_method):
+def test_the_product_and_variant_pages_say_why_stock_of_2_is_sold_out(
+    client, merchant, shipping_method
+):
     lamp = _held_lamp(shipping_method)
 
     page = client.get(reverse("admin:catalog_product_change", args=[lamp.product_id]))
+    variant_page = client.get(reverse("admin:catalog_variant_change", args=[lamp.pk]))
 
     assert HELD_BY_UNPAID in page.content.decode()
+    assert HELD_BY_UNPAID in variant_page.content.decode()
 
 
 def test_saving_stock_all_held_by_unpaid_orders_warns_the_merchant(
