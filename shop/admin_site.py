@@ -54,7 +54,8 @@ def _section(name, models) -> dict:
     return {
         "name": name,
         "app_label": str(name).lower().replace(" ", "-"),
-        "app_url": models[0]["admin_url"],
+        # A model's list (not a filtered one): the sidebar marks the section holding the page.
+        "app_url": next((m["admin_url"] for m in models if "?" not in m["admin_url"]), ""),
         "has_module_perms": True,
         "models": models,
     }
