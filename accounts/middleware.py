@@ -8,10 +8,16 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+# The admin page a staff member was on their way to when sent to set up two-factor
+# authentication: allauth's steps (confirm the password, scan, see the recovery codes) do not
+# carry a `next`, so it waits in the session and the last step offers the way back.
+SETUP_NEXT = "mfa_setup_next"
+
 
 class StaffNeedMFAMiddleware:
     """A staff member without an authenticator app who opens the admin is sent to set one up
-    first. (Signing in is allauth's: with TOTP set up, it asks for the code.)"""
+    first, and brought back to the admin page they opened once it is done. (Signing in is
+    allauth's: with TOTP set up, it asks for the code.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,19 +25,28 @@ class StaffNeedMFAMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        staff = user is not None and user.is_authenticated and user.is_staff
+        if staff and request.path.startswith(self.prefix):
+            if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+                messages.warning(
+                    request,
+                    _(
+                        "Set up two-factor authentication with an authenticator app before "
+                        "you use the admin."
+                    ),
+                )
+                request.session[SETUP_NEXT] = request.get_full_path()
+                return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            request.session.pop(SETUP_NEXT, None)  # back in the admin: done
+        response = self.get_response(request)
         if (
-            request.path.startswith(self.prefix)
-            and user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+            staff
+            and request.method == "POST"
+            and request.path == reverse("mfa_activate_totp")
+            and response.status_code == 302
+            and response.get("Location") == reverse("mfa_index")
+            and request.session.get(SETUP_NEXT)
         ):
-            messages.warning(
-                request,
-                _(
-                    "Set up two-factor authentication with an authenticator app before you use "
-                    "the admin."
-                ),
-            )
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
-        return self.get_response(request)
+            # Set up, and no new recovery codes to show: straight back to the admin.
+            return redirect(request.session.pop(SETUP_NEXT))
+        return response

@@ -22,17 +22,19 @@ from orders.models import (
     TaxRate,
     Voucher,
 )
+from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import MONEY_IN_SHOP_CURRENCY
 
 
 class ShippingRateInline(admin.TabularInline):
     formfield_overrides = MONEY_IN_SHOP_CURRENCY
+    formset = LabelledInlineFormSet
     model = ShippingRate
     extra = 0
 
 
 @admin.register(ShippingMethod)
-class ShippingMethodAdmin(admin.ModelAdmin):
+class ShippingMethodAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     formfield_overrides = MONEY_IN_SHOP_CURRENCY
     list_display = ["name", "price", "free_over", "countries", "is_active", "position"]
     list_editable = ["is_active", "position"]

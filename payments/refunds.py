@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -21,7 +22,7 @@ from moneyed import Money
 from orders import services as order_services
 from orders import totals
 from orders.exceptions import RefundError
-from orders.models import Order
+from orders.models import Order, OrderLine
 from payments import gateway
 from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.models import Payment, Refund
@@ -35,6 +36,43 @@ STOCK_GONE_REASON = (
 )
 
 
+@dataclass(frozen=True)
+class RefundPlan:
+    """What a refund would give back, shown to the merchant before they confirm it."""
+
+    order: Order
+    payment: Payment
+    amount: Money
+    left: Money  # what could be refunded before this refund
+    lines: list[tuple[OrderLine, int, Money]]  # (line, units, what they give back)
+
+    @property
+    def left_after(self) -> Money:
+        return self.left - self.amount
+
+
+def plan_refund(
+    *, order_id: int, amount: Money | None = None, lines: dict[int, int] | None = None
+) -> RefundPlan:
+    """What `refund()` with these arguments would give back now, checked as it checks, without
+    asking Stripe. Raises RefundError as `refund()` would."""
+    lines = lines or {}
+    order = Order.objects.get(pk=order_id)
+    payment = _payment_of(order)
+    amount = _amount_to_refund(order=order, payment=payment, amount=amount, lines=lines)
+    by_pk = {line.pk: line for line in order.lines.all()}
+    return RefundPlan(
+        order=order,
+        payment=payment,
+        amount=amount,
+        left=payment.refundable,
+        lines=[
+            (by_pk[pk], units, totals.refund_for_lines(order, {pk: units}))
+            for pk, units in sorted(lines.items())
+        ],
+    )
+
+
 def refund(
     *,
     order_id: int,
@@ -44,10 +82,13 @@ def refund(
     lines: dict[int, int] | None = None,
     idempotency_key: str | None = None,
     automatic: bool = False,
+    expected_left: Money | None = None,
 ) -> Refund:
     """Give money back on the order's payment: `amount`, or what `lines` are worth, or all that
     is left. Raises RefundError (nothing changes) when there is nothing to refund, the amount
-    is more than is left, or Stripe refuses (the refund is then recorded as failed)."""
+    is more than is left, what is left is no longer `expected_left` (the merchant confirmed a
+    refund against what was left then), or Stripe refuses (the refund is then recorded as
+    failed)."""
     pending = _record_pending(
         order_id=order_id,
         actor=actor,
@@ -56,6 +97,7 @@ def refund(
         lines=lines or {},
         idempotency_key=idempotency_key or f"refund-{uuid.uuid4().hex}",
         automatic=automatic,
+        expected_left=expected_left,
     )
     if pending.status != Refund.Status.PENDING:
         return pending  # this key was used before: the refund it made, not a second one
@@ -80,55 +122,77 @@ def refund(
     return apply_stripe_refund(made.to_dict(), source=actor)
 
 
+def _payment_of(order: Order, *, lock: bool = False) -> Payment:
+    payments = Payment.objects.filter(order=order, status="succeeded").order_by("created_at")
+    payment = (payments.select_for_update() if lock else payments).first()
+    if payment is None:
+        raise RefundError(
+            _("Order %(number)s has no payment to refund.") % {"number": order.number}
+        )
+    return payment
+
+
+def _amount_to_refund(
+    *, order: Order, payment: Payment, amount: Money | None, lines: dict[int, int]
+) -> Money:
+    """The amount to give back (checked against what is left), or RefundError."""
+    refundable = payment.refundable
+    if lines:
+        order_services.check_refund_lines(order, lines)
+        amount = min(totals.refund_for_lines(order, lines), refundable)
+    elif amount is None:
+        amount = refundable
+    if amount.currency != payment.amount.currency:
+        raise RefundError(
+            _("Refunds of order %(number)s are in %(currency)s.")
+            % {"number": order.number, "currency": order.currency}
+        )
+    if refundable.amount <= 0:
+        raise RefundError(
+            _("Order %(number)s has been refunded in full already.") % {"number": order.number}
+        )
+    if amount.amount <= 0:
+        raise RefundError(_("Enter an amount greater than zero to refund."))
+    if amount > refundable:
+        raise RefundError(
+            _(
+                "You can refund at most %(left)s on order %(number)s (paid %(paid)s, "
+                "refunded or being refunded %(refunded)s)."
+            )
+            % {
+                "left": as_text(refundable),
+                "number": order.number,
+                "paid": as_text(payment.amount),
+                "refunded": as_text(payment.amount - refundable),
+            }
+        )
+    to_stripe_amount(amount)  # raises if Stripe could not take this precision
+    return amount
+
+
 def _record_pending(
-    *, order_id, actor, reason, amount, lines, idempotency_key, automatic
+    *, order_id, actor, reason, amount, lines, idempotency_key, automatic, expected_left=None
 ) -> Refund:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-        payment = (
-            Payment.objects.select_for_update()
-            .filter(order=order, status="succeeded")
-            .order_by("created_at")
-            .first()
-        )
-        if payment is None:
-            raise RefundError(
-                _("Order %(number)s has no payment to refund.") % {"number": order.number}
-            )
-        refundable = payment.refundable
-        if lines:
-            order_services.check_refund_lines(order, lines)
-            amount = min(totals.refund_for_lines(order, lines), refundable)
-        elif amount is None:
-            amount = refundable
-        if amount.currency != payment.amount.currency:
-            raise RefundError(
-                _("Refunds of order %(number)s are in %(currency)s.")
-                % {"number": order.number, "currency": order.currency}
-            )
-        if refundable.amount <= 0:
-            raise RefundError(
-                _("Order %(number)s has been refunded in full already.") % {"number": order.number}
-            )
-        if amount.amount <= 0:
-            raise RefundError(_("Enter an amount greater than zero to refund."))
-        if amount > refundable:
+        payment = _payment_of(order, lock=True)
+        if expected_left is not None and payment.refundable != expected_left:
             raise RefundError(
                 _(
-                    "You can refund at most %(left)s on order %(number)s (paid %(paid)s, "
-                    "refunded or being refunded %(refunded)s)."
+                    "What is left to refund on order %(number)s changed since you reviewed "
+                    "this refund (%(then)s then, %(now)s now), so nothing was refunded. "
+                    "Review the refund again."
                 )
                 % {
-                    "left": as_text(refundable),
                     "number": order.number,
-                    "paid": as_text(payment.amount),
-                    "refunded": as_text(payment.amount - refundable),
+                    "then": as_text(expected_left),
+                    "now": as_text(payment.refundable),
                 }
             )
-        to_stripe_amount(amount)  # raises if Stripe could not take this precision
+        amount = _amount_to_refund(order=order, payment=payment, amount=amount, lines=lines)
         return Refund.objects.create(
             payment=payment,
             order=order,

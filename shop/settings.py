@@ -43,7 +43,7 @@ CSRF_TRUSTED_ORIGINS = env.list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "shop.admin_site.ShopAdminConfig",  # django.contrib.admin, its index in sections
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import AmountField
 from shop.catalog import csv_io, options, selectors, services
 from shop.catalog.cache import bump_catalog_version
@@ -29,7 +30,7 @@ from shop.catalog.templatetags.shop_tags import money as money_text
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -99,7 +100,7 @@ def option_field_names(product: Product | None) -> list[str]:
     return [f"option_{t.code}" for t in product.option_types.all()] if product else []
 
 
-class VariantFormSet(forms.BaseInlineFormSet):
+class VariantFormSet(LabelledInlineFormSet):
     def clean(self):
         super().clean()
         seen = {}
@@ -125,7 +126,7 @@ class VariantInline(admin.TabularInline):
     form = VariantForm
     formset = VariantFormSet
     extra = 0
-    readonly_fields = ["reserved"]
+    readonly_fields = ["stock"]
     classes = ["variants"]
 
     def get_fields(self, request, obj=None):
@@ -134,7 +135,7 @@ class VariantInline(admin.TabularInline):
             *option_field_names(obj),
             "price",
             "stock_on_hand",
-            "reserved",
+            "stock",
             "track_stock",
             "allow_backorder",
             "position",
@@ -144,13 +145,23 @@ class VariantInline(admin.TabularInline):
         kwargs["form"] = variant_form_for(obj)
         return super().get_formset(request, obj, **kwargs)
 
-    @admin.display(description=_("Reserved"))
-    def reserved(self, obj):
-        return obj.stock_reserved if obj.pk else 0
+    def get_queryset(self, request):
+        # Each row's form reads its option values: one query for all rows, not one a row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("product")  # each row's title names it
+            .prefetch_related("option_values")
+        )
+
+    @admin.display(description=_("Stock"))
+    def stock(self, obj):
+        return obj.stock_summary if obj.pk else ""
 
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ["preview", "image", "alt_text", "option_value", "position"]
     readonly_fields = ["preview"]
@@ -179,10 +190,21 @@ def _save_variant(request, variant, refresh=True, values=None):
         services.save_variant(variant=variant, refresh=refresh, option_values=values)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return
+    if variant.track_stock and variant.stock_reserved and not variant.available:
+        messages.warning(
+            request,
+            gettext(
+                "%(sku)s: %(summary)s, so shoppers see it sold out until those orders are "
+                "paid or their hold ends."
+            )
+            % {"sku": variant.sku, "summary": variant.stock_summary},
+        )
 
 
 class OptionValueInline(admin.TabularInline):
     model = OptionValue
+    formset = LabelledInlineFormSet
     extra = 1
     fields = ["value", "swatch", "position"]
 
@@ -301,7 +323,7 @@ class CsvImportForm(forms.Form):
 
 
 @admin.register(Variant)
-class VariantAdmin(admin.ModelAdmin):
+class VariantAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     """The stock list: every SKU with its stock editable in place."""
 
     list_display = [
@@ -310,7 +332,7 @@ class VariantAdmin(admin.ModelAdmin):
         "label",
         "price_shown",
         "stock_on_hand",
-        "stock_reserved",
+        "stock",
         "track_stock",
         "allow_backorder",
     ]
@@ -318,7 +340,7 @@ class VariantAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     list_filter = [LowStockFilter, "product__category"]
     search_fields = ["sku", "product__name"]
-    readonly_fields = ["stock_reserved"]
+    readonly_fields = ["stock"]
     actions = ["export_csv"]
     change_list_template = "admin/catalog/variant_change_list.html"
 
@@ -333,7 +355,7 @@ class VariantAdmin(admin.ModelAdmin):
             *option_field_names(obj.product if obj else None),
             "price",
             "stock_on_hand",
-            "stock_reserved",
+            "stock",
             "track_stock",
             "allow_backorder",
             "position",
@@ -342,6 +364,10 @@ class VariantAdmin(admin.ModelAdmin):
     @admin.display(description=_("Price"), ordering="price")
     def price_shown(self, obj):
         return money_text(obj.price)
+
+    @admin.display(description=_("Stock"))
+    def stock(self, obj):
+        return obj.stock_summary
 
     def save_model(self, request, obj, form, change):
         # The stock list's in-place edits have no option fields: the options stay as they are.

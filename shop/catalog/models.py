@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
@@ -276,6 +277,23 @@ class Variant(models.Model):
     @property
     def on_backorder(self) -> bool:
         return self.track_stock and self.allow_backorder and self.in_stock == 0
+
+    @property
+    def stock_summary(self) -> str:
+        """Where the merchant edits stock: why a shelf of 2 can show "Sold out" (from the
+        columns alone: no query)."""
+        if not self.track_stock:
+            return gettext("Not tracked: always available")
+        summary = gettext(
+            "%(on_hand)d on hand, %(held)d held by orders awaiting payment, %(available)d available"
+        ) % {
+            "on_hand": self.stock_on_hand,
+            "held": self.stock_reserved,
+            "available": self.in_stock,
+        }
+        if self.allow_backorder and self.in_stock == 0:
+            summary += " " + gettext("(still sold: backorders allowed)")
+        return summary
 
 
 class VariantOption(models.Model):

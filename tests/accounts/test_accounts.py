@@ -191,6 +191,30 @@ def test_two_factor_sign_in_asks_for_the_code_and_refuses_a_replayed_one(client)
     assert "_auth_user_id" not in other.session
 
 
+def test_staff_setting_up_two_factor_are_brought_back_to_the_admin_page_they_opened(client):
+    """Issue 30 (its browser test is tests/e2e/test_merchant.py); here the case where no new
+    recovery codes are made (the merchant kept theirs): straight back to the admin."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    merchant = UserFactory(email="mo@example.com", is_staff=True, is_superuser=True, mfa=False)
+    RecoveryCodes.activate(merchant)
+    client.force_login(merchant)
+    wanted = reverse("admin:orders_order_changelist") + "?status__exact=paid"
+
+    sent = client.get(wanted)
+    assert sent.status_code == 302 and sent.url.startswith(reverse("mfa_activate_totp"))
+    setup = client.get(sent.url, follow=True)
+    if setup.redirect_chain and "reauthenticate" in setup.redirect_chain[-1][0]:
+        setup = client.post(
+            setup.redirect_chain[-1][0], {"password": "correct horse battery"}, follow=True
+        )
+    secret = setup.context["form"].secret
+    done = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+
+    assert done.status_code == 302 and done.url == wanted
+    assert client.get(done.url).status_code == 200
+
+
 def test_the_admin_signs_in_through_the_shop_and_requires_two_factor_for_staff(client):
     anonymous = client.get(reverse("admin:index"), follow=True)
     assert anonymous.redirect_chain[-1][0].startswith(reverse("account_login"))

@@ -179,3 +179,82 @@ def test_a_plain_save_never_writes_stale_stock(shipping_method):
 
     variant.refresh_from_db()
     assert (variant.stock_on_hand, variant.stock_reserved) == (5, 2)
+
+
+HELD_BY_UNPAID = "2 on hand, 2 held by orders awaiting payment, 0 available"
+
+
+def _held_lamp(shipping_method, on_hand=2):
+    lamp = VariantFactory(product__name="Brass Lamp", sku="LAMP-1", stock_on_hand=on_hand)
+    place(make_cart((lamp, 2)), shipping_method)  # not paid: two units held
+    return lamp
+
+
+def test_the_stock_list_says_why_stock_of_2_is_sold_out(client, merchant, shipping_method):
+    """Issue 30: a merchant set stock to 2 and saw "Sold out" with no word of the holds."""
+    _held_lamp(shipping_method)
+
+    body = client.get(reverse("admin:catalog_variant_changelist")).content.decode()
+
+    assert HELD_BY_UNPAID in body
+
+
+def test_the_product_and_variant_pages_say_why_stock_of_2_is_sold_out(
+    client, merchant, shipping_method
+):
+    lamp = _held_lamp(shipping_method)
+
+    page = client.get(reverse("admin:catalog_product_change", args=[lamp.product_id]))
+    variant_page = client.get(reverse("admin:catalog_variant_change", args=[lamp.pk]))
+
+    assert HELD_BY_UNPAID in page.content.decode()
+    assert HELD_BY_UNPAID in variant_page.content.decode()
+
+
+def test_saving_stock_all_held_by_unpaid_orders_warns_the_merchant(
+    client, merchant, shipping_method
+):
+    lamp = _held_lamp(shipping_method, on_hand=5)
+    response = client.post(
+        reverse("admin:catalog_variant_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(lamp.pk),
+            "form-0-stock_on_hand": "2",
+            "form-0-allow_backorder": "",
+            "_save": "Save",
+        },
+        follow=True,
+    )
+
+    assert f"LAMP-1: {HELD_BY_UNPAID}, so shoppers see it sold out" in (response.content.decode())
+
+
+def test_the_stock_list_and_product_page_cost_the_same_queries_for_2_or_12_variants(
+    client, merchant, shipping_method
+):
+    """The stock words come from the variant's own columns: no query per row."""
+    few = ProductFactory(name="Few")
+    many = ProductFactory(name="Many")
+    for _n in range(2):
+        VariantFactory(product=few, stock_on_hand=3)
+    for _n in range(12):
+        VariantFactory(product=many, stock_on_hand=3)
+    stock_list = reverse("admin:catalog_variant_changelist")
+
+    def count(url: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few_list = count(stock_list + f"?product__id__exact={few.pk}")
+    many_list = count(stock_list + f"?product__id__exact={many.pk}")
+    few_page = count(reverse("admin:catalog_product_change", args=[few.pk]))
+    many_page = count(reverse("admin:catalog_product_change", args=[many.pk]))
+
+    assert many_list == few_list
+    assert many_page == few_page, (few_page, many_page)

@@ -11,8 +11,10 @@ from playwright.sync_api import expect
 
 from orders import services
 from orders.models import Order
+from payments.models import Refund
 from shop.catalog.models import Variant
 from tests.conftest import make_cart, place
+from tests.e2e.merchant_kit import paid_order_of_three_lines, screen, sign_in_to_admin
 from tests.factories import ShippingMethodFactory, UserFactory, VariantFactory, totp_code
 from worker import emails
 from worker.models import OutboxEmail
@@ -172,3 +174,64 @@ def test_the_merchant_pages_fit_and_read_like_the_shop(page, live_server, paid_o
     }
     assert labels.count() >= 2 and len(left) == 1, left  # every field starts in one column
     shoot("ship-form")
+
+
+def test_merchant_refunds_one_item_after_confirming_what_and_to_whom(
+    page, live_server, stripe_emulator
+):
+    """Issue 30: typing 1 for one item chooses that item, and nothing moves until the
+    merchant has seen the amount, the card and the shopper, and confirmed."""
+    order = paid_order_of_three_lines()
+    first = order.lines.order_by("pk").first()
+    sign_in_to_admin(page, live_server.url)
+    page.goto(live_server.url + f"/admin/orders/order/{order.pk}/")
+    page.locator(".object-tools a", has_text="Refund").click()
+
+    page.get_by_label(f"{first.product_name} ({first.variant_label})").fill("1")
+    expect(page.get_by_label("Chosen items")).to_be_checked()  # typing chose what it belongs to
+    page.get_by_label("Reason").fill("One lamp arrived broken")
+    screen(page, "refund-after")
+    page.get_by_role("button", name="Review the refund").click()
+
+    expect(page.get_by_test_id("refund-amount")).to_have_text("$80.00")
+    expect(page.get_by_test_id("refund-lines")).to_have_text(
+        f"1 × {first.product_name} ({first.variant_label}): $80.00"
+    )
+    expect(page.get_by_test_id("refund-to")).to_contain_text("ada@example.com")
+    expect(page.get_by_test_id("refund-payment")).to_contain_text("card ending 4242")
+    assert not Refund.objects.exists()
+    screen(page, "refund-confirm-after")
+    page.get_by_role("button", name="Refund $80.00 through Stripe").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("Refunded $80.00")
+    screen(page, "refund-result-after")
+    order.refresh_from_db()
+    assert order.refunded_total == Money("80.00", "USD")
+    assert order.status == Order.Status.PARTIALLY_REFUNDED
+
+
+def test_a_new_merchant_sets_up_two_factor_and_is_brought_back_to_the_admin(
+    page, live_server, transactional_db
+):
+    """Issue 30: after setting up two-factor on the first admin sign-in the merchant was
+    left on the storefront's recovery codes page."""
+    UserFactory(email="new@example.com", is_staff=True, is_superuser=True, mfa=False)
+    base = live_server.url
+    page.goto(base + "/admin/orders/order/?status__exact=paid")
+    page.locator("input[name=login]").fill("new@example.com")
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("main form button[type=submit]").click()
+    if page.get_by_role("heading", name="Confirm it is you").count():
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Confirm").click()
+    secret = page.locator("#authenticator_secret").input_value()
+    page.locator("input[name=code]").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    screen(page, "mfa-after")
+    page.get_by_role("link", name="I have saved them: continue to the admin").click()
+
+    expect(page).to_have_url(base + "/admin/orders/order/?status__exact=paid")
+    expect(page.get_by_role("heading", name="Select order to change")).to_be_visible()
+    screen(page, "mfa-back-in-admin-after")

@@ -1,5 +1,6 @@
 """The merchant's day: ship, deliver, cancel, resend; and the emails the shopper gets."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -130,10 +131,27 @@ def test_cancel_and_refund_restocks_and_refunds_through_stripe(
     variant.refresh_from_db()
     assert variant.stock_on_hand == 3
 
+    changelist = reverse("admin:orders_order_changelist")
+    review = merchant.post(
+        changelist, {"action": "cancel_and_refund", "_selected_action": [order.pk]}
+    )
+    assert f"$25.00 on payment {session.payment.stripe_payment_intent_id}" in (
+        review.content.decode()
+    )
+    order.refresh_from_db()
+    assert order.is_paid and not order.refunds.exists()  # nothing done before confirming
+    confirmation = re.search(r'name="confirmation" value="([^"]+)"', review.content.decode()).group(
+        1
+    )
+
     with django_capture_on_commit_callbacks(execute=True):
         response = merchant.post(
-            reverse("admin:orders_order_changelist"),
-            {"action": "cancel_and_refund", "_selected_action": [order.pk]},
+            changelist,
+            {
+                "action": "cancel_and_refund",
+                "_selected_action": [order.pk],
+                "confirmation": confirmation,
+            },
             follow=True,
         )
 

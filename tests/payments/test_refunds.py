@@ -1,9 +1,11 @@
 """Refunds through localstripe: by the merchant in the admin, automatically when a late payment
 finds its stock gone, and from the Stripe dashboard (reported by `charge.refunded`)."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -305,25 +307,139 @@ def test_the_admin_order_page_links_to_the_refund_page_which_shows_what_is_left(
 
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Left to refund" in body and "$25.00" in body and "Refund through Stripe" in body
+    assert "Left to refund" in body and "$25.00" in body and "Review the refund" in body
 
 
-def test_a_merchant_refunds_an_amount_from_the_admin(
+def _confirmation_of(page) -> str:
+    return re.search(r'name="confirmation" value="([^"]+)"', page.content.decode()).group(1)
+
+
+def test_a_merchant_refunds_an_amount_from_the_admin_after_confirming_it(
     merchant_client, paid_order, mailoutbox, django_capture_on_commit_callbacks
 ):
     url = reverse("admin:orders_order_refund", args=[paid_order.pk])
+    review = merchant_client.post(
+        url, {"what": "amount", "amount": "12.50", "reason": "Late delivery"}
+    )
+
+    body = review.content.decode()
+    assert 'You are about to refund <strong data-testid="refund-amount">$12.50</strong>' in body
+    assert paid_order.email in body and "Late delivery" in body
+    assert "$25.00 now, $12.50 after this refund" in body
+    assert Refund.objects.count() == 0 and _stripe_refunds(paid_order) == []  # nothing moved
+
     with django_capture_on_commit_callbacks(execute=True):
         response = merchant_client.post(
-            url, {"what": "amount", "amount": "12.50", "reason": "Late delivery"}, follow=True
+            url, {"confirmation": _confirmation_of(review)}, follow=True
         )
 
     assert "Refunded $12.50" in response.content.decode()
     paid_order.refresh_from_db()
     assert paid_order.refunded_total == Money("12.50", "USD")
+    assert [r["amount"] for r in _stripe_refunds(paid_order)] == [1250]
     refund = Refund.objects.get()
     assert refund.actor == "merchant@example.com" and refund.reason == "Late delivery"
     assert paid_order.events.get(kind="refunded").actor == "merchant@example.com"
     assert any("Late delivery" in m.body for m in mailoutbox)
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ({"what": "all", "line": "1"}, "You typed quantities but chose “Everything not yet"),
+        ({"what": "all", "amount": "5"}, "You typed an amount but chose “Everything not yet"),
+        ({"what": "lines", "line": "1", "amount": "5"}, "You chose items but also typed"),
+        ({"what": "amount", "line": "1", "amount": "5"}, "You chose an amount but also typed"),
+    ],
+)
+def test_typed_quantities_or_an_amount_that_disagree_with_the_choice_refund_nothing_and_say_why(
+    merchant_client, paid_order, typed, message
+):
+    """Issue 30: typing 1 for one item with "Everything" still chosen refunded the order."""
+    line = paid_order.lines.get()
+    data = {"what": typed["what"], "amount": typed.get("amount", ""), "reason": "One broke"}
+    data[f"line_{line.pk}"] = typed.get("line", "0")
+
+    response = merchant_client.post(
+        reverse("admin:orders_order_refund", args=[paid_order.pk]), data
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body and "nothing was refunded" in body
+    assert "confirmation" not in body  # not even offered for confirmation
+    assert Refund.objects.count() == 0 and _stripe_refunds(paid_order) == []
+
+
+def test_the_confirmation_of_chosen_items_shows_them_and_their_exact_amount(
+    merchant_client, paid_order
+):
+    line = paid_order.lines.get()
+    review = merchant_client.post(
+        reverse("admin:orders_order_refund", args=[paid_order.pk]),
+        {"what": "lines", f"line_{line.pk}": "1", "reason": "One broke"},
+    )
+
+    body = review.content.decode()
+    assert 'data-testid="refund-amount">$10.00<' in body
+    assert f"1 × {line.product_name} ({line.variant_label}): $10.00" in body
+    assert "Visa card ending 4242" in body
+    assert "Refund $10.00 through Stripe" in body
+    assert Refund.objects.count() == 0 and _stripe_refunds(paid_order) == []
+
+
+def test_only_the_confirmation_calls_stripe_and_twice_confirmed_refunds_once(
+    merchant_client, paid_order, monkeypatch
+):
+    calls = []
+    create_refund = gateway.create_refund
+    monkeypatch.setattr(
+        gateway, "create_refund", lambda **kw: calls.append(kw) or create_refund(**kw)
+    )
+    url = reverse("admin:orders_order_refund", args=[paid_order.pk])
+    line = paid_order.lines.get()
+    review = merchant_client.post(
+        url, {"what": "lines", f"line_{line.pk}": "1", "reason": "One broke"}
+    )
+    assert calls == []
+
+    confirmation = _confirmation_of(review)
+    merchant_client.post(url, {"confirmation": confirmation})
+    merchant_client.post(url, {"confirmation": confirmation})  # a double click
+
+    assert [c["amount"] for c in calls] == [1000]
+    assert [r["amount"] for r in _stripe_refunds(paid_order)] == [1000]
+    line.refresh_from_db()
+    assert line.refunded_quantity == 1
+
+
+def test_a_tampered_confirmation_refunds_nothing(merchant_client, paid_order):
+    url = reverse("admin:orders_order_refund", args=[paid_order.pk])
+    review = merchant_client.post(url, {"what": "amount", "amount": "1.00", "reason": "x"})
+    payload, rest = _confirmation_of(review).split(":", 1)
+    data = signing.b64_decode(payload.encode()).decode().replace('"1.00"', '"25.00"')
+    forged = signing.b64_encode(data.encode()).decode() + ":" + rest
+
+    response = merchant_client.post(url, {"confirmation": forged}, follow=True)
+
+    assert "was changed or is not for this shop; nothing was refunded" in (
+        response.content.decode()
+    )
+    assert Refund.objects.count() == 0 and _stripe_refunds(paid_order) == []
+
+
+def test_a_confirmation_is_refused_when_what_is_left_changed_meanwhile(merchant_client, paid_order):
+    url = reverse("admin:orders_order_refund", args=[paid_order.pk])
+    review = merchant_client.post(url, {"what": "all", "reason": "Cancelled"})
+    assert 'data-testid="refund-amount">$25.00<' in review.content.decode()
+    refunds.refund(order_id=paid_order.pk, actor="colleague", amount=Money("5.00", "USD"))
+
+    response = merchant_client.post(url, {"confirmation": _confirmation_of(review)}, follow=True)
+
+    assert "changed since you reviewed this refund ($25.00 then, $20.00 now)" in (
+        response.content.decode()
+    )
+    assert [r["amount"] for r in _stripe_refunds(paid_order)] == [500]
 
 
 @pytest.mark.parametrize(

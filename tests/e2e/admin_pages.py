@@ -1,0 +1,93 @@
+"""The admin pages a merchant uses every day, and how to reach them: the admin's axe check
+(390 and 1280 px) and its phone-width check (390 px) walk ADMIN_PAGES, as the storefront's
+walk tests/e2e/pages.py. A new admin page joins both by being added here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from moneyed import Money
+
+from orders.models import Order, Voucher
+from shop.catalog.models import Product
+from tests.conftest import make_cart, place
+from tests.e2e.merchant_kit import paid_order_of_three_lines
+from tests.factories import ProductFactory, ProductImageFactory, VariantFactory
+
+
+@pytest.fixture
+def admin_shop(transactional_db, stripe_emulator):
+    """A tee in three colours and two sizes with a photo, a voucher, a paid order of three
+    lamps and an unpaid one holding two tees."""
+    tee = ProductFactory(name="Organic Cotton Tee", slug="tee")
+    variants = [
+        VariantFactory(
+            product=tee,
+            sku=f"TEE-{colour[:3].upper()}-{size}",
+            options={"colour": colour, "size": size},
+            stock_on_hand=4,
+        )
+        for colour in ["Navy", "Forest", "Sand"]
+        for size in ["M", "XL"]
+    ]
+    ProductImageFactory(product=tee, alt_text="The tee, folded")
+    Voucher.objects.create(code="WELCOME10", kind=Voucher.Kind.PERCENTAGE, value=Decimal("10"))
+    place(make_cart((variants[0], 2)), _shipping(), email="later@example.com")
+    paid_order_of_three_lines()
+
+
+def _shipping():
+    from tests.factories import ShippingMethodFactory
+
+    return ShippingMethodFactory(name="Express", price=Money("9.00", "USD"))
+
+
+def _paid() -> Order:
+    return Order.objects.filter(status=Order.Status.PAID).get()
+
+
+def _order_url() -> str:
+    return f"/admin/orders/order/{_paid().pk}/"
+
+
+def _tee_url() -> str:
+    return f"/admin/catalog/product/{Product.objects.get(slug='tee').pk}/"
+
+
+def _refund_confirmation(page, base):
+    order = _paid()
+    page.goto(base + f"/admin/orders/order/{order.pk}/refund/")
+    page.locator(f"input[name=line_{order.lines.order_by('pk').first().pk}]").fill("1")
+    page.get_by_label("Reason").fill("One lamp arrived broken")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Review the refund").click()
+
+
+# name -> how to reach it (signed in as a merchant; `base` is the shop's URL)
+ADMIN_PAGES = {
+    "admin-index": lambda page, base: page.goto(base + "/admin/"),
+    "admin-dashboard": lambda page, base: page.goto(base + "/admin/dashboard/"),
+    "admin-orders": lambda page, base: page.goto(base + "/admin/orders/order/"),
+    "admin-order": lambda page, base: page.goto(base + f"{_order_url()}change/"),
+    "admin-refund": lambda page, base: page.goto(base + f"{_order_url()}refund/"),
+    "admin-refund-confirm": _refund_confirmation,
+    "admin-products": lambda page, base: page.goto(base + "/admin/catalog/product/"),
+    "admin-product": lambda page, base: page.goto(base + f"{_tee_url()}change/"),
+    "admin-stock": lambda page, base: page.goto(base + "/admin/catalog/variant/"),
+    "admin-vouchers": lambda page, base: page.goto(base + "/admin/orders/voucher/"),
+}  # fmt: skip
+
+# What each page's heading says: the page meant, not a sign-in form or an error in its place.
+ADMIN_HEADINGS = {
+    "admin-index": "Site administration",
+    "admin-dashboard": "Dashboard",
+    "admin-orders": "Select order to change",
+    "admin-order": "Change order",
+    "admin-refund": "Refund order",
+    "admin-refund-confirm": "Confirm the refund of order",
+    "admin-products": "Select product to change",
+    "admin-product": "Change product",
+    "admin-stock": "Select variant to change",
+    "admin-vouchers": "Select voucher to change",
+}
