@@ -34,10 +34,12 @@ def test_the_index_puts_the_days_work_first_and_the_machinery_under_system(merch
         "Discounts",
         "Customers",
         "Shipping and taxes",
+        "Shop pages",
         "System",
     ]
     work, system = main.split(">System<", 1)
     assert "Orders to ship" in work and "?status__exact=paid" in work
+    assert reverse("admin:content_page_changelist") in work  # contact, returns, terms…
     for technical in ["Groups", "Email addresses", "Authenticators", "User sessions",
                       "Outbox emails", "Stripe events"]:  # fmt: skip
         assert technical in system and technical not in work
