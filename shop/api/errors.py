@@ -23,10 +23,19 @@ class ErrorOut(Schema):
 class ApiError(Exception):
     """Raised by the API's views: answered with `status` and these problems."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        *,
+        retry_after: int | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.problems = [{"code": code, "message": message, "field": field}]
+        self.retry_after = retry_after  # seconds, sent as Retry-After (a 503)
 
     @classmethod
     def from_form(cls, form, *, prefix: str = "") -> ApiError:

@@ -91,7 +91,10 @@ def _problems(request, status: int, problems: list[dict]):
 
 @api.exception_handler(ApiError)
 def _api_error(request, error: ApiError):
-    return _problems(request, error.status, error.problems)
+    response = _problems(request, error.status, error.problems)
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field as In
 from ninja import Query, Router, Schema
 
 from orders import selectors
 from orders import services as order_services
 from orders.models import Order
+from payments import gateway
 from payments import services as payment_services
 from payments.exceptions import PaymentNotPossible
 from shop.api.errors import COMMON, ApiError, ErrorOut, not_found
 from shop.api.schemas import MoneyOut, OrderOut, PaymentOut
+
+logger = logging.getLogger(__name__)
 
 router = Router(tags=["orders"])
 
@@ -129,7 +135,7 @@ def order(request, number: str, access: Query[OrderKey]):
 
 @router.post(
     "/orders/{number}/payment",
-    response={200: PaymentOut, **COMMON, 409: ErrorOut},
+    response={200: PaymentOut, **COMMON, 409: ErrorOut, 503: ErrorOut},
     summary="Start (or resume) the order's payment",
     operation_id="start_payment",
 )
@@ -145,6 +151,18 @@ def start_payment(request, number: str, access: Query[OrderKey]):
         session = payment_services.start_payment(order_id=found.pk)
     except PaymentNotPossible as error:
         raise ApiError(409, "not_payable", str(error)) from None
+    except gateway.StripeError:
+        # The payment page's answer too (payments/views.py): the order is kept, try again.
+        logger.exception("Could not start the payment of order %s", found.number)
+        raise ApiError(
+            503,
+            "payment_provider_unavailable",
+            _(
+                "We could not reach our payment provider. Please try again in a moment; your "
+                "order is kept."
+            ),
+            retry_after=30,
+        ) from None
     return {
         "payment_intent_id": session.payment.stripe_payment_intent_id,
         "client_secret": session.client_secret,

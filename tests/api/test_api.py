@@ -131,6 +131,23 @@ def test_starting_the_payment_gives_the_intent_for_stripes_sdk(client, method, s
     assert post(Client(), f"/orders/{order['number']}/payment").status_code == 404
 
 
+def test_stripe_out_of_reach_is_a_503_in_the_error_shape_and_the_order_is_kept(
+    client, method, settings
+):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    variant = VariantFactory(price=Money("10.00", "USD"), stock_on_hand=5)
+    token = post(client, "/carts", {"lines": [{"variant_id": variant.pk}]}).json()["token"]
+    order = post(client, f"/carts/{token}/order", checkout(method, checkout_token="u" * 12)).json()
+
+    payment = post(client, f"/orders/{order['number']}/payment?key={order['key']}")
+
+    assert payment.status_code == 503, payment.content
+    assert errors(payment) == [("payment_provider_unavailable", None)]
+    assert payment["Retry-After"]
+    placed = Order.objects.get(number=order["number"])
+    assert placed.status == Order.Status.PENDING_PAYMENT and not placed.payments.exists()
+
+
 def test_bad_input_gets_one_error_shape_and_changes_nothing(client, method):
     variant = VariantFactory(stock_on_hand=2)
     token = post(client, "/carts").json()["token"]
