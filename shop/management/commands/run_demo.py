@@ -2,7 +2,8 @@
 
 Migrates and loads the demo catalog quietly, starts the Stripe emulator, prints one block that
 says where everything is, then serves with Django's development server (reloading on code
-changes), one line per page request. Ctrl-C stops it all and exits cleanly.
+changes), one line per page request, while the product photos are drawn (the first time).
+Ctrl-C stops it all and exits cleanly.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ class Command(RunserverCommand):
             options["skip_checks"] = True
             return super().handle(*args, **options)
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo", verbosity=1)
+        call_command("load_demo", verbosity=1, no_images=True)
         emulator = self._start_emulator()
         try:
             self._print_welcome(options.get("addrport") or "127.0.0.1:8000")
+            self._draw_photos_meanwhile()
             super().handle(*args, **options)
         finally:
             if emulator is not None:
@@ -54,6 +56,29 @@ class Command(RunserverCommand):
 
     def on_bind(self, server_port):
         """Django prints a banner here; the welcome block has said it all."""
+
+    def _draw_photos_meanwhile(self) -> None:
+        """The shop serves at once; the product photos not drawn yet (all of them the first
+        time: about half a minute) are drawn meanwhile, in this process, which outlives the
+        server's reloads. Each product shows a placeholder until its own photos are saved."""
+        from django.db import connection
+
+        from shop.catalog import demo
+
+        if not demo.photos_missing():
+            return
+        self.stdout.write("  Drawing the product photos: they appear as they are ready.\n\n")
+
+        def draw():
+            try:
+                made = demo.draw_images()
+                self.stdout.write(f"  The demo's {made} product photos are ready.")
+            except Exception:
+                logger.exception("Drawing the demo's product photos failed")
+            finally:
+                connection.close()
+
+        threading.Thread(target=draw, name="demo-photos", daemon=True).start()
 
     def _start_emulator(self) -> subprocess.Popen | None:
         if not settings.STRIPE_EMULATED:
