@@ -42,10 +42,11 @@ class Command(RunserverCommand):
             self._start_periodic_tasks()
             options["skip_checks"] = True
             return super().handle(*args, **options)
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo", verbosity=1, no_images=True)
-        emulator = self._start_emulator()
+        emulator = self._start_emulator()  # it starts while the database is prepared
         try:
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("load_demo", verbosity=1, no_images=True)
+            self._wait_for_emulator(emulator)
             self._print_welcome(options.get("addrport") or "127.0.0.1:8000")
             self._draw_photos_meanwhile()
             super().handle(*args, **options)
@@ -111,12 +112,18 @@ class Command(RunserverCommand):
             cwd=settings.BASE_DIR,
             start_new_session=True,  # Ctrl-C reaches us, and we stop it in order
         )
+        return process
+
+    def _wait_for_emulator(self, process: subprocess.Popen | None) -> None:
+        if process is None:
+            return
+        base = urlparse(settings.STRIPE_API_BASE)
+        host, port = base.hostname or "127.0.0.1", base.port or 80
         deadline = time.monotonic() + 20
         while not _port_open(host, port):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise CommandError("The Stripe emulator did not start; see the lines above.")
             time.sleep(0.05)
-        return process
 
     def _print_welcome(self, addrport: str) -> None:
         url = settings.SHOP_URL
