@@ -317,8 +317,24 @@ def _load_catalog() -> dict[str, int]:
     return created
 
 
+def _catalog_loaded() -> bool:
+    """Every demo product and variant is there (a second `make run`: nothing to do)."""
+    slugs = [slugify(spec[0]) for c in CATALOG.values() for spec in c["products"]]
+    variants = sum(
+        len(_combinations(spec[4], spec[5])) for c in CATALOG.values() for spec in c["products"]
+    )
+    products = Product.objects.filter(slug__in=slugs)
+    return (
+        products.count() == len(slugs)
+        and Variant.objects.filter(product__in=products).count() >= variants
+    )
+
+
 def load(*, with_images: bool = True) -> dict[str, int]:
     """The catalog (one transaction), then its pictures (`draw_images`)."""
-    created = _load_catalog()
+    if _catalog_loaded():
+        created = {"categories": 0, "products": 0, "variants": 0}
+    else:
+        created = _load_catalog()
     created["images"] = draw_images() if with_images else 0
     return created

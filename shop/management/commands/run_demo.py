@@ -44,7 +44,8 @@ class Command(RunserverCommand):
             return super().handle(*args, **options)
         emulator = self._start_emulator()  # it starts while the database is prepared
         try:
-            call_command("migrate", interactive=False, verbosity=0)
+            if self._migrations_pending():  # a second start skips migrate's own work
+                call_command("migrate", interactive=False, verbosity=0)
             call_command("load_demo", verbosity=1, no_images=True)
             self._wait_for_emulator(emulator)
             self._print_welcome(options.get("addrport") or "127.0.0.1:8000")
@@ -54,6 +55,13 @@ class Command(RunserverCommand):
             if emulator is not None:
                 emulator.terminate()
                 emulator.wait(timeout=10)
+
+    def _migrations_pending(self) -> bool:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
     def on_bind(self, server_port):
         """Django prints a banner here; the welcome block has said it all."""
