@@ -62,6 +62,7 @@ def test_make_run_serves_before_the_photos_are_drawn_and_draws_them_meanwhile(
 
     monkeypatch.setattr(drawings, "product_shot", small_shot)
     monkeypatch.setattr(run_demo.Command, "_start_emulator", lambda self: None)
+    monkeypatch.setattr(run_demo, "_port_open", lambda host, port: True)  # "it listens"
     monkeypatch.setattr(RunserverCommand, "handle", serve)
     call_command("run_demo", "127.0.0.1:0")
 

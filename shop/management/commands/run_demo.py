@@ -48,8 +48,9 @@ class Command(RunserverCommand):
                 call_command("migrate", interactive=False, verbosity=0)
             call_command("load_demo", verbosity=1, no_images=True)
             self._wait_for_emulator(emulator)
-            self._print_welcome(options.get("addrport") or "127.0.0.1:8000")
-            self._draw_photos_meanwhile()
+            addrport = options.get("addrport") or "127.0.0.1:8000"
+            self._print_welcome(addrport)
+            self._draw_photos_meanwhile(addrport)
             super().handle(*args, **options)
         finally:
             if emulator is not None:
@@ -66,10 +67,11 @@ class Command(RunserverCommand):
     def on_bind(self, server_port):
         """Django prints a banner here; the welcome block has said it all."""
 
-    def _draw_photos_meanwhile(self) -> None:
+    def _draw_photos_meanwhile(self, addrport: str) -> None:
         """The shop serves at once; the product photos not drawn yet (all of them the first
         time: about half a minute) are drawn meanwhile, in this process, which outlives the
-        server's reloads. Each product shows a placeholder until its own photos are saved."""
+        server's reloads, once the server listens (not to slow its start). Each product
+        shows a placeholder until its own photos are saved."""
         from django.db import connection
 
         from shop.catalog import demo
@@ -78,7 +80,14 @@ class Command(RunserverCommand):
             return
         self.stdout.write("  Drawing the product photos: they appear as they are ready.\n\n")
 
+        host, _colon, port = addrport.rpartition(":")
+        host = (host or "127.0.0.1").strip("[]")
+        host = "127.0.0.1" if host in ("0", "0.0.0.0") else host  # noqa: S104
+
         def draw():
+            deadline = time.monotonic() + 60
+            while not _port_open(host, int(port)) and time.monotonic() < deadline:
+                time.sleep(0.2)
             try:
                 made = demo.draw_images()
                 self.stdout.write(f"  The demo's {made} product photos are ready.")
