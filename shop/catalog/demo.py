@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from shop.catalog import drawings
-from shop.catalog.listings import refresh_all
+from shop.catalog.listings import refresh_all, refresh_listings
 from shop.catalog.models import (
     Category,
     OptionType,
@@ -203,12 +203,19 @@ def _option_values() -> dict[tuple[str, str], OptionValue]:
     return values
 
 
-def _images(product: Product, kind: str, colours: list[str], values) -> int:
+def _shots(colours: list[str]) -> list[tuple[str, int]]:
     """A front view per colour (shown for that colour when there are several), then a
     close-up for every choice, and a second angle of products in one colour."""
     shots = [(colour, 0) for colour in colours] + [(colours[0], 1)]
     if len(colours) == 1:
         shots.append((colours[0], 2))
+    return shots
+
+
+def _images(product: Product, kind: str, colours: list[str], values) -> int:
+    """Draw the product's shots, then save them and its listing in one short transaction
+    (the shop may be serving meanwhile: `make run` draws after it listens)."""
+    shots = _shots(colours)
     # Pillow draws and encodes outside the GIL: two at a time.
     with ThreadPoolExecutor(max_workers=2) as pool:
         pictures = list(
@@ -216,25 +223,53 @@ def _images(product: Product, kind: str, colours: list[str], values) -> int:
                 lambda shot: drawings.product_shot(kind, COLOURS[shot[0]], view=shot[1]), shots
             )
         )
-    for position, ((colour, view), picture) in enumerate(zip(shots, pictures, strict=True)):
-        what = ["", "Close-up of the ", "Another view of the "][view]
-        alt = f"{what}{product.name}" if view else product.name
-        if len(colours) > 1:
-            alt += f" in {colour.lower()}" if view == 0 else ""
-        image = ProductImage(
-            product=product,
-            alt_text=alt[0].upper() + alt[1:],
-            position=position,
-            option_value=values[("colour", colour)] if len(colours) > 1 and view == 0 else None,
-        )
-        name = f"{product.slug}-{slugify(colour)}-{view}.jpg"
-        image.image.save(name, ContentFile(picture))
+    with transaction.atomic():
+        for position, ((colour, view), picture) in enumerate(zip(shots, pictures, strict=True)):
+            what = ["", "Close-up of the ", "Another view of the "][view]
+            alt = f"{what}{product.name}" if view else product.name
+            if len(colours) > 1:
+                alt += f" in {colour.lower()}" if view == 0 else ""
+            image = ProductImage(
+                product=product,
+                alt_text=alt[0].upper() + alt[1:],
+                position=position,
+                option_value=values[("colour", colour)] if len(colours) > 1 and view == 0 else None,
+            )
+            name = f"{product.slug}-{slugify(colour)}-{view}.jpg"
+            image.image.save(name, ContentFile(picture))
+        refresh_listings(product_ids=[product.pk])
     return len(shots)
 
 
+def _demo_products_without_photos():
+    slugs = [slugify(spec[0]) for c in CATALOG.values() for spec in c["products"]]
+    return Product.objects.filter(slug__in=slugs, images__isnull=True).order_by("pk")
+
+
+def photos_missing() -> bool:
+    return _demo_products_without_photos().exists()
+
+
+def draw_images() -> int:
+    """The product shots not drawn yet, one product at a time, each saved in its own
+    transaction: a product shows its placeholder until its photos are in. Returns how many
+    images were made."""
+    values = _option_values()
+    slugs = {
+        slugify(name): (kind, colours)
+        for spec in CATALOG.values()
+        for name, _price, _description, kind, colours, _others in spec["products"]
+    }
+    made = 0
+    for product in _demo_products_without_photos():
+        kind, colours = slugs[product.slug]
+        made += _images(product, kind, colours, values)
+    return made
+
+
 @transaction.atomic
-def load(*, with_images: bool = True) -> dict[str, int]:
-    created = {"categories": 0, "products": 0, "variants": 0, "images": 0}
+def _load_catalog() -> dict[str, int]:
+    created = {"categories": 0, "products": 0, "variants": 0}
     currency = settings.SHOP_CURRENCY
     values = _option_values()
     for position, (category_name, spec) in enumerate(CATALOG.items()):
@@ -247,7 +282,7 @@ def load(*, with_images: bool = True) -> dict[str, int]:
             },
         )
         created["categories"] += new
-        for name, price, description, kind, colours, others in spec["products"]:
+        for name, price, description, _kind, colours, others in spec["products"]:
             product, new = Product.objects.get_or_create(
                 slug=slugify(name),
                 defaults={"name": name, "category": category, "description": description},
@@ -278,7 +313,28 @@ def load(*, with_images: bool = True) -> dict[str, int]:
                         variant=variant, values=[values[(c, v)] for c, v in options.items()]
                     )
                 created["variants"] += new
-            if with_images and not product.images.exists():
-                created["images"] += _images(product, kind, colours, values)
     refresh_all()
+    return created
+
+
+def _catalog_loaded() -> bool:
+    """Every demo product and variant is there (a second `make run`: nothing to do)."""
+    slugs = [slugify(spec[0]) for c in CATALOG.values() for spec in c["products"]]
+    variants = sum(
+        len(_combinations(spec[4], spec[5])) for c in CATALOG.values() for spec in c["products"]
+    )
+    products = Product.objects.filter(slug__in=slugs)
+    return (
+        products.count() == len(slugs)
+        and Variant.objects.filter(product__in=products).count() >= variants
+    )
+
+
+def load(*, with_images: bool = True) -> dict[str, int]:
+    """The catalog (one transaction), then its pictures (`draw_images`)."""
+    if _catalog_loaded():
+        created = {"categories": 0, "products": 0, "variants": 0}
+    else:
+        created = _load_catalog()
+    created["images"] = draw_images() if with_images else 0
     return created

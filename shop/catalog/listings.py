@@ -10,8 +10,8 @@ cached pages show the change on the next request (shop/catalog/cache.py).
 
 The search document (PostgreSQL full text, English stemming) is weighted: the name (A) above
 the category names (B) above the description (C) and the option values and SKUs (D).
-`search_text` keeps the same words unstemmed for typo-tolerant trigram matching (pg_trgm) and
-for SQLite's simple substring search.
+`search_text` keeps the same words unstemmed for typo-tolerant trigram matching (pg_trgm). On
+SQLite the same document goes into FTS5 tables, in the same transaction (catalog/sqlite_search.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
-from shop.catalog import cache
+from shop.catalog import cache, sqlite_search
 from shop.catalog.models import (
     UNLIMITED,
     Category,
@@ -121,7 +121,7 @@ def _refresh_batch(ids: list[int]) -> None:
         if code:
             value_images[product_id].setdefault(f"{code}:{value}", image[:3])
 
-    documents = []
+    documents, texts = [], []
     for product in products:
         own = variants.get(product.pk, [])
         prices = [v["price"] for v in own]
@@ -148,6 +148,8 @@ def _refresh_batch(ids: list[int]) -> None:
             f"{product.name} {categories} {options} {skus} {product.description}".lower().split()
         )
         documents.append((product.pk, categories, options, skus))
+        rest = f"{options} {skus}"
+        texts.append((product.pk, product.name, categories, product.description, rest))
     Product.objects.bulk_update(products, CARD_FIELDS)
     words = {
         word
@@ -165,6 +167,9 @@ def _refresh_batch(ids: list[int]) -> None:
     SearchWord.objects.bulk_create(
         [SearchWord(word=w) for w in sorted(words)], ignore_conflicts=True
     )
+    if sqlite_search.in_use():
+        sqlite_search.write_documents(texts)
+        sqlite_search.write_new_words()
     if connection.vendor == "postgresql" and documents:
         columns = list(zip(*documents, strict=True))
         with connection.cursor() as cursor:

@@ -34,7 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Greatest, Upper
 from django.utils.translation import gettext_lazy as _
 
-from shop.catalog import cache
+from shop.catalog import cache, sqlite_search
 from shop.catalog.images import thumbnail_url
 from shop.catalog.models import (
     Category,
@@ -186,7 +186,7 @@ def search_filter(query: str) -> tuple[Q, object | None]:
     syntax (quotes, -word, or); without that syntax, also the last word as a prefix (a word
     being typed) and the words with their typos corrected to the nearest catalog words
     ("hoody" finds Hoodie, "stonware" Stoneware). An exact SKU always matches. All through
-    GIN indexes. SQLite: every word as a substring.
+    GIN indexes. SQLite: the same through FTS5 (catalog/sqlite_search.py).
     """
     query = query.strip()[:200]
     words = _words(query)
@@ -196,12 +196,9 @@ def search_filter(query: str) -> tuple[Q, object | None]:
         .values_list("product_id", flat=True)
     )
     looks_like_sku = any(ch.isdigit() for ch in query) and " " not in query
-    if connection.vendor != "postgresql":
-        match = Q()
-        for word in words:
-            stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
-            match &= Q(search_text__icontains=stem)
-        return (match if words else Q(pk__in=[])) | Q(pk__in=skus), None
+    if sqlite_search.in_use():
+        match, rank = sqlite_search.search_filter(query, words, correct=not looks_like_sku)
+        return match | Q(pk__in=skus), rank
     web = SearchQuery(query, search_type="websearch", config="english")
     wanted = web
     if words and not OPERATORS.search(query):
@@ -241,6 +238,9 @@ def did_you_mean(query: str) -> list[str]:
         # The nearest, and any about as near: not every name that shares a few letters.
         best = scored[0][1] if scored else 0
         suggestions = [name for name, similarity in scored if similarity >= best - 0.05]
+    elif sqlite_search.in_use():  # the embedded shop's catalog: its names, scored alike
+        names = list(listed_products().values_list("name", flat=True))
+        suggestions = sqlite_search.nearest_names(words, names)
     names = [c.name for c in category_tree().categories.values()]
     suggestions += difflib.get_close_matches(query.strip().title(), names, n=2, cutoff=0.6)
     return list(dict.fromkeys(suggestions))[:4]

@@ -31,3 +31,41 @@ def test_demo_catalog_loads_once_and_twice_changes_nothing():
     assert stock == list(
         Variant.objects.order_by("sku").values_list("sku", "stock_on_hand", "price")
     )
+
+
+def test_make_run_serves_before_the_photos_are_drawn_and_draws_them_meanwhile(
+    transactional_db, monkeypatch
+):
+    """The first `make run` used to draw 125 photos (and their renditions) before listening:
+    half a minute. Now the shop serves its stocked catalog at once and the photos follow."""
+    import io
+    import threading
+
+    from django.core.management.commands.runserver import Command as RunserverCommand
+    from PIL import Image
+
+    from shop.catalog import drawings
+    from shop.management.commands import run_demo
+
+    def small_shot(kind, colour, view=0):
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 64), colour).save(buffer, "JPEG")
+        return buffer.getvalue()
+
+    seen = {}
+
+    def serve(self, *args, **options):  # where the server would listen
+        seen["products"], seen["images"] = Product.objects.count(), ProductImage.objects.count()
+        for thread in threading.enumerate():
+            if thread.name == "demo-photos":
+                thread.join(timeout=120)
+
+    monkeypatch.setattr(drawings, "product_shot", small_shot)
+    monkeypatch.setattr(run_demo.Command, "_start_emulator", lambda self: None)
+    monkeypatch.setattr(run_demo, "_port_open", lambda host, port: True)  # "it listens"
+    monkeypatch.setattr(RunserverCommand, "handle", serve)
+    call_command("run_demo", "127.0.0.1:0")
+
+    assert seen["products"] >= 35 and seen["images"] == 0  # stocked, with placeholders
+    products_without_photos = Product.objects.filter(images__isnull=True).count()
+    assert products_without_photos == 0 and ProductImage.objects.count() >= 2 * seen["products"]

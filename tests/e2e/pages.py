@@ -1,5 +1,6 @@
 """Every page a shopper reaches, and how to reach it, in one place: the accessibility check
-(axe at 390 and 1280 px, with a screenshot of each under test-artifacts/pages/) and the
+(axe at 390 and 1280 px; every product page of the demo at 320, 390 and 1280 px in
+test_demo_products.py, with a screenshot of each under test-artifacts/pages/) and the
 phone widths check (320 to 414 px) walk PAGES. A new page joins both by being added here."""
 
 import pytest
@@ -41,6 +42,34 @@ def small_shop(db, stripe_emulator):
     lamp = ProductFactory(name="Brass Lamp", slug="lamp", category=category)
     VariantFactory(product=lamp, options={}, stock_on_hand=0)
     content_demo.load()  # the shop's pages: contact, shipping, returns, privacy, terms
+    _shirt()
+
+
+def _shirt():
+    """What a shopper meets most: sizes and colours, one size sold out in one colour, and
+    several photos (a gallery that scrolls), one of them the colour's own."""
+    from shop.catalog.listings import refresh_listings
+    from shop.catalog.models import OptionValue
+    from tests.factories import ProductImageFactory
+
+    clothing = CategoryFactory(name="Clothing", slug="clothing", description="Clothes.")
+    shirt = ProductFactory(name="Linen Shirt", slug="shirt", category=clothing)
+    for colour in ("Blue", "Natural"):
+        for size in ("S", "M", "L"):
+            sold_out = colour == "Blue" and size == "L"
+            VariantFactory(
+                product=shirt,
+                sku=f"SHIRT-{colour[0]}{size}",
+                options={"colour": colour, "size": size},
+                stock_on_hand=0 if sold_out else 7,
+            )
+    blue = OptionValue.objects.get(option_type__code="colour", value="Blue")
+    for position, (alt, value) in enumerate(
+        [("Linen Shirt in blue", blue), ("Close-up of the Linen Shirt", None),
+         ("Another view of the Linen Shirt", None)]
+    ):  # fmt: skip
+        ProductImageFactory(product=shirt, position=position, alt_text=alt, option_value=value)
+    refresh_listings(product_ids=[shirt.pk])
 
 
 def submit(page, button) -> None:
@@ -106,6 +135,8 @@ PAGES = {
     "category-bad-filter": lambda page, base: page.goto(base + "/c/kitchen/?price_min=-1"),
     "product": lambda page, base: page.goto(base + "/p/mug/"),
     "product-sold-out": lambda page, base: page.goto(base + "/p/lamp/"),
+    "product-photos-and-options": lambda page, base: page.goto(base + "/p/shirt/"),
+    "product-sold-out-value": lambda page, base: page.goto(base + "/p/shirt/?variant=SHIRT-BL"),
     "search": lambda page, base: page.goto(base + "/search/?q=mug"),
     "search-miss": lambda page, base: page.goto(base + "/search/?q=zzzz"),
     "search-empty": lambda page, base: page.goto(base + "/search/"),
@@ -273,6 +304,8 @@ EXPECTED_HEADINGS = {
     "category-bad-filter": "Home & Kitchen",
     "product": "Stoneware Mug",
     "product-sold-out": "Brass Lamp",
+    "product-photos-and-options": "Linen Shirt",
+    "product-sold-out-value": "Linen Shirt",
     "search": "Results for “mug”",
     "search-miss": "Results for “zzzz”",
     "search-empty": "Search",

@@ -2,7 +2,8 @@
 
 Migrates and loads the demo catalog quietly, starts the Stripe emulator, prints one block that
 says where everything is, then serves with Django's development server (reloading on code
-changes), one line per page request. Ctrl-C stops it all and exits cleanly.
+changes), one line per page request, while the product photos are drawn (the first time).
+Ctrl-C stops it all and exits cleanly.
 """
 
 from __future__ import annotations
@@ -41,19 +42,61 @@ class Command(RunserverCommand):
             self._start_periodic_tasks()
             options["skip_checks"] = True
             return super().handle(*args, **options)
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo", verbosity=1)
-        emulator = self._start_emulator()
+        emulator = self._start_emulator()  # it starts while the database is prepared
         try:
-            self._print_welcome(options.get("addrport") or "127.0.0.1:8000")
+            if self._migrations_pending():  # a second start skips migrate's own work
+                call_command("migrate", interactive=False, verbosity=0)
+            call_command("load_demo", verbosity=1, no_images=True)
+            self._wait_for_emulator(emulator)
+            addrport = options.get("addrport") or "127.0.0.1:8000"
+            self._print_welcome(addrport)
+            self._draw_photos_meanwhile(addrport)
             super().handle(*args, **options)
         finally:
             if emulator is not None:
                 emulator.terminate()
                 emulator.wait(timeout=10)
 
+    def _migrations_pending(self) -> bool:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
     def on_bind(self, server_port):
         """Django prints a banner here; the welcome block has said it all."""
+
+    def _draw_photos_meanwhile(self, addrport: str) -> None:
+        """The shop serves at once; the product photos not drawn yet (all of them the first
+        time: about half a minute) are drawn meanwhile, in this process, which outlives the
+        server's reloads, once the server listens (not to slow its start). Each product
+        shows a placeholder until its own photos are saved."""
+        from django.db import connection
+
+        from shop.catalog import demo
+
+        if not demo.photos_missing():
+            return
+        self.stdout.write("  Drawing the product photos: they appear as they are ready.\n\n")
+
+        host, _colon, port = addrport.rpartition(":")
+        host = (host or "127.0.0.1").strip("[]")
+        host = "127.0.0.1" if host in ("0", "0.0.0.0") else host  # noqa: S104
+
+        def draw():
+            deadline = time.monotonic() + 60
+            while not _port_open(host, int(port)) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            try:
+                made = demo.draw_images()
+                self.stdout.write(f"  The demo's {made} product photos are ready.")
+            except Exception:
+                logger.exception("Drawing the demo's product photos failed")
+            finally:
+                connection.close()
+
+        threading.Thread(target=draw, name="demo-photos", daemon=True).start()
 
     def _start_emulator(self) -> subprocess.Popen | None:
         if not settings.STRIPE_EMULATED:
@@ -86,12 +129,18 @@ class Command(RunserverCommand):
             cwd=settings.BASE_DIR,
             start_new_session=True,  # Ctrl-C reaches us, and we stop it in order
         )
+        return process
+
+    def _wait_for_emulator(self, process: subprocess.Popen | None) -> None:
+        if process is None:
+            return
+        base = urlparse(settings.STRIPE_API_BASE)
+        host, port = base.hostname or "127.0.0.1", base.port or 80
         deadline = time.monotonic() + 20
         while not _port_open(host, port):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise CommandError("The Stripe emulator did not start; see the lines above.")
             time.sleep(0.05)
-        return process
 
     def _print_welcome(self, addrport: str) -> None:
         url = settings.SHOP_URL
