@@ -80,7 +80,7 @@ class ProductQuery(Schema):
 
 
 def _card(product) -> dict:
-    picture = product.card_picture
+    picture = images_module.product_card_picture(product)
     return {
         "slug": product.slug,
         "name": product.name,
