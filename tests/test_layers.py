@@ -62,3 +62,22 @@ def test_the_layers_contract_is_kept():
         [lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_each_app_the_api_exposes_has_its_api_beside_its_views():
+    """The site mounts the apps' own routers (shop/api/main.py); shop/api/ keeps only the kit."""
+    from shop.api.main import api
+
+    apps = ["shop.catalog", "shop.cart", "orders", "payments", "accounts"]
+    for app in apps:
+        assert (ROOT.joinpath(*app.split(".")) / "api.py").exists(), app
+        assert (ROOT.joinpath(*app.split(".")) / "views.py").exists(), app
+    owners = {
+        op.view_func.__module__
+        for _, router in api._routers
+        for path_view in router.path_operations.values()
+        for op in path_view.operations
+    }
+    assert owners == {f"{app}.api" for app in apps}
+    kit = {p.stem for p in (ROOT / "shop" / "api").glob("*.py")}
+    assert kit == {"__init__", "auth", "docs", "errors", "main", "schemas", "throttles"}
