@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from orders import services as order_services
 from orders.models import Order
 from payments import event_shapes, gateway, refunds
+from payments import metrics as payment_metrics
 from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.exceptions import PaymentNotPossible
 from payments.models import Payment, StripeEvent
@@ -215,7 +216,7 @@ def _log_failure(payment: Payment, intent: dict, error: str, source: str) -> Non
         data={"charge": failed_charge},
     )
     payment_failed.send(sender=Payment, order=payment.order, message=error)
-    metrics.count_on_commit(metrics.PAYMENTS_FAILED)
+    metrics.count_on_commit(payment_metrics.PAYMENTS_FAILED)
 
 
 def _charge_id(intent: dict) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 # (section, [(app_label, ModelName)]) in the order a merchant's day goes.
@@ -27,6 +27,16 @@ SYSTEM = _("System")
 
 
 class ShopAdminSite(admin.AdminSite):
+    def get_urls(self):
+        """The merchant's dashboard (orders/dashboard.py) is one of the admin's own pages:
+        /admin/dashboard/, named "admin:dashboard", behind the admin's sign-in."""
+        from orders.dashboard import dashboard  # the models are loaded by now, not at import
+
+        return [
+            path("dashboard/", self.admin_view(dashboard), name="dashboard"),
+            *super().get_urls(),
+        ]
+
     def get_app_list(self, request, app_label=None):
         if app_label is not None:
             return super().get_app_list(request, app_label)

@@ -3,7 +3,8 @@
 - Per request: latency and SQL queries by view (its URL name, so the labels stay few).
 - The shop's own counters: orders placed, paid and expired; payments failed; Stripe events by
   type and outcome; emails sent, retried and failed; stock refusals; Celery tasks by name and
-  state, with their durations (worker/celery.py).
+  state, with their durations (worker/celery.py). An app's own metrics may live beside it
+  (payments/metrics.py: failed payments, Stripe events); this module imports no app.
 
 Counters that a transaction causes are counted when it commits (`count_on_commit`), so a
 rolled-back checkout counts nothing. With PROMETHEUS_MULTIPROC_DIR set, every process
@@ -35,8 +36,6 @@ from prometheus_client import (
     multiprocess,
 )
 
-from payments.event_shapes import SUBSCRIBED_EVENTS
-
 REQUEST_SECONDS = Histogram(
     "shop_http_request_duration_seconds",
     "Time to answer a request, by view.",
@@ -50,10 +49,6 @@ REQUEST_QUERIES = Histogram(
     buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89),
 )
 ORDERS = Counter("shop_orders_total", "Orders, by what happened to them.", ["event"])
-PAYMENTS_FAILED = Counter("shop_payments_failed_total", "Payment attempts that failed.")
-WEBHOOK_EVENTS = Counter(
-    "shop_webhook_events_total", "Stripe events received, by type and outcome.", ["type", "outcome"]
-)
 EMAILS = Counter("shop_emails_total", "Emails, by kind and outcome.", ["kind", "outcome"])
 STOCK_REFUSALS = Counter(
     "shop_stock_refusals_total", "Adds and checkouts refused for want of stock.", ["where"]
@@ -66,27 +61,11 @@ TASK_SECONDS = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
 
-# Outcomes of a Stripe event, as payments.services.record_and_apply says them, reduced to the
-# few an operator alerts on.
-WEBHOOK_OUTCOMES = {"duplicate": "duplicate", "stale": "stale", "ignored": "ignored"}
-
 
 def count_on_commit(counter, amount: float = 1, **labels) -> None:
     """Count once the current transaction commits (at once outside one)."""
     metric = counter.labels(**labels) if labels else counter
     transaction.on_commit(lambda: metric.inc(amount))
-
-
-# The event types the shop handles; any other is counted as "other" (labels stay few).
-EVENT_TYPES = set(SUBSCRIBED_EVENTS)
-
-
-def webhook_outcome(result: str) -> str:
-    return WEBHOOK_OUTCOMES.get(result, "applied")
-
-
-def event_type(value) -> str:
-    return value if value in EVENT_TYPES else "other"
 
 
 class MetricsMiddleware:

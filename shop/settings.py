@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.shop",
+                "shop.cart.context_processors.cart",
             ],
         },
     },
@@ -373,9 +374,9 @@ LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
 ADMIN_URL = (env.str("ADMIN_URL", default="") or "admin/").strip("/") + "/"
 PRODUCTS_PER_PAGE = 12
 
-# The API (shop/api/): throttles per network address and per signed-in shopper, counted in
-# the shared cache; the largest page a list gives; the origins whose pages may call it from
-# a browser (CORS; none by default: apps and servers need no CORS).
+# The API (shop/api/main.py mounts each app's api.py): throttles per network address and per
+# signed-in shopper, counted in the shared cache; the largest page a list gives; the origins
+# whose pages may call it from a browser (CORS; none by default: apps and servers need no CORS).
 API_THROTTLE_PER_IP = env.str("API_THROTTLE_PER_IP", default="300/m")
 API_THROTTLE_PER_USER = env.str("API_THROTTLE_PER_USER", default="600/m")
 API_MAX_PAGE_SIZE = 100

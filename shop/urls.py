@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import include, path, re_path, reverse
 
-from orders.dashboard import dashboard
 from shop import metrics
 from shop import views as shop_views
 from shop.api import docs as api_docs
@@ -42,11 +41,6 @@ urlpatterns = [
     path("healthz", shop_views.healthz, name="healthz"),
     path("readyz", shop_views.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
-    path(
-        f"{settings.ADMIN_URL}dashboard/",
-        admin.site.admin_view(dashboard),
-        name="admin_dashboard",
-    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/docs/", api_docs.docs, name="api_docs"),
     path("api/v1/", api.urls),

@@ -60,3 +60,5 @@ def not_found(what: str = "That") -> ApiError:
 
 # The error answers every operation may give, documented once (status -> schema).
 COMMON = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+# ... and those of an operation that can be refused for the state of things (sold out).
+WITH_CONFLICT = {**COMMON, 409: ErrorOut}

@@ -1,4 +1,9 @@
-"""The API's one instance: auth, throttles, the error shape, the schema and its docs page."""
+"""The API's one instance, the site's: it mounts each app's routes (its api.py, beside its
+views.py) under /api/v1/, with auth, throttles, the error shape, the schema and its docs page.
+
+The only module of shop/api/ on the site's floor (with docs.py, which serves its schema): the
+rest of shop/api/ is the ground floor's kit (errors, schemas, auth, throttles) that every
+app's api.py builds on (.importlinter)."""
 
 from __future__ import annotations
 
@@ -8,10 +13,14 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from shop.api import account, cart, catalog, orders
+from accounts import api as account
+from orders import api as orders
+from payments import api as payments
 from shop.api.auth import SHOPPER
 from shop.api.errors import ApiError
 from shop.api.throttles import PerAddress, PerUser
+from shop.cart import api as cart
+from shop.catalog import api as catalog
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +88,12 @@ api = ShopAPI(
     openapi_url="/schema/",
     docs_url=None,  # the shop's own page (shop/api/docs.py): accessible, in its layout
 )
+# In this order: the schema lists the paths as they are mounted.
 api.add_router("", catalog.router)
 api.add_router("", cart.router)
+api.add_router("", orders.checkout)
 api.add_router("", orders.router)
+api.add_router("", payments.router)
 api.add_router("", account.router)
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shop.cart.services import MAX_LINE_QUANTITY
+from shop.catalog.models import MAX_LINE_QUANTITY
 
 QUANTITY_ERRORS = {
     "required": _("Please enter a quantity."),

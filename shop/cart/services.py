@@ -15,9 +15,7 @@ from shop import metrics
 from shop.cart.exceptions import CartError
 from shop.cart.models import Cart, CartLine
 from shop.cart.selectors import SESSION_KEY
-from shop.catalog.models import Product, Variant
-
-MAX_LINE_QUANTITY = 999
+from shop.catalog.models import MAX_LINE_QUANTITY, Product, Variant
 
 
 def get_or_create_cart(request) -> Cart:

@@ -46,7 +46,7 @@ def _back_to_choice(request, variant_id: int, quantity: int):
 @never_cache  # Back must show the cart as it is now
 def detail(request):
     priced = selectors.price_cart(selectors.cart_for_request(request))
-    # The header's badge from the lines just priced (shop/context_processors.py).
+    # The header's badge from the lines just priced (shop/cart/context_processors.py).
     return render(request, "cart/detail.html", {"priced": priced, "cart_quantity": priced.quantity})
 
 

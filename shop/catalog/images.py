@@ -46,22 +46,22 @@ def picture(image: ProductImage, *, alt: str = "") -> Picture:
     return _picture(image, image.width, image.height, alt or image.alt_text)
 
 
-def thumbnail_url(name: str | None) -> str:
-    """The smallest rendition of a photo known by its file name (cart lines, summaries,
-    emails show it at 40 to 64 px): never the original upload."""
-    if not name:
-        return ""
-    return getattr(ProductImage(image=name), f"jpeg_{RENDITION_WIDTHS[0]}").url
-
-
 def card_picture(*, name: str, width: int | None, height: int | None) -> Picture | None:
     if not name:
         return None
     return _picture(ProductImage(image=name), width, height, "")
 
 
-def thumbnail_url(name: str) -> str:
-    """The smallest rendition of an image (search suggestions), or "" without one."""
+def product_card_picture(product) -> Picture | None:
+    """A product card's picture, from its listing columns (image, image_width, image_height):
+    built here, not by the model (a model builds no markup)."""
+    return card_picture(name=product.image, width=product.image_width, height=product.image_height)
+
+
+def thumbnail_url(name: str | None) -> str:
+    """The smallest rendition of a photo known by its file name (cart lines, summaries,
+    emails and search suggestions show it at 40 to 64 px), or "" without one: never the
+    original upload."""
     return ProductImage(image=name).webp_320.url if name else ""
 
 

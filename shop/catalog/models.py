@@ -16,6 +16,9 @@ from imagekit.processors import ResizeToFit
 
 # What `Variant.available` says of a variant that never runs out: more than anyone can buy.
 UNLIMITED = 10**9
+# The most of one variant a shopper can ask for at once: the product page's quantity and a
+# cart line both stop here (the cart builds on the catalog, never the other way).
+MAX_LINE_QUANTITY = 999
 
 
 class Category(models.Model):
@@ -171,12 +174,6 @@ class Product(models.Model):
     @property
     def has_price_range(self) -> bool:
         return self.min_price is not None and self.max_price != self.min_price
-
-    @property
-    def card_picture(self):
-        from shop.catalog.images import card_picture
-
-        return card_picture(name=self.image, width=self.image_width, height=self.image_height)
 
 
 class Variant(models.Model):

@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shop.cart.services import MAX_LINE_QUANTITY
 from shop.catalog import cache, picker, selectors, seo
 from shop.catalog import images as images_module
 from shop.catalog.forms import ListingForm, canonical, option_choices
+from shop.catalog.models import MAX_LINE_QUANTITY
 from shop.catalog.pages import reads_query, render_catalog_page
 from shop.catalog.presenters import listing_context, show_chosen_options
 

@@ -222,7 +222,7 @@ def test_the_admin_signs_in_through_the_shop_and_requires_two_factor_for_staff(c
     client.force_login(UserFactory(is_staff=True, is_superuser=True, mfa=False))
     response = client.get(reverse("admin:orders_order_changelist"))
     assert response.status_code == 302 and response.url.startswith(reverse("mfa_activate_totp"))
-    assert client.get(reverse("admin_dashboard")).status_code == 302
+    assert client.get(reverse("admin:dashboard")).status_code == 302
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))  # has an authenticator
     assert client.get(reverse("admin:orders_order_changelist")).status_code == 200

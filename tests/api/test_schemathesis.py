@@ -91,9 +91,9 @@ WALKS = schemathesis.Config.from_dict({**CONFIG, "generation": {"mode": "positiv
 
 
 def test_stateful_walks_along_the_schemas_links(catalog, stripe_emulator):
-    """Links (see shop/api/): products -> create_cart (its first item's variant) or product ->
-    create_cart; create_cart -> shipping_methods -> quote / place_order, or -> place_order;
-    place_order -> order -> start_payment. Paying it is the example client's
+    """Links (see each app's api.py): products -> create_cart (its first item's variant) or
+    product -> create_cart; create_cart -> shipping_methods -> quote / place_order, or ->
+    place_order; place_order -> order -> start_payment. Paying it is the example client's
     (tests/api/test_example_client.py): the emulator's card form is not part of the API."""
     reached: set[str] = set()
 

@@ -47,7 +47,7 @@ def test_the_dashboard_shows_it_to_staff_in_a_fixed_number_of_queries(client, sh
     mug = VariantFactory(product__name="Mug", stock_on_hand=50)
     VariantFactory(product__name="Last Lamp", stock_on_hand=1, sku="LAMP-1")
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    url = reverse("admin_dashboard")
+    url = reverse("admin:dashboard")
 
     _paid(shipping_method, mug, 1)
     with CaptureQueriesContext(connection) as few:
@@ -67,8 +67,13 @@ def test_the_dashboard_shows_it_to_staff_in_a_fixed_number_of_queries(client, sh
 
 
 def test_only_staff_see_the_dashboard(client):
-    url = reverse("admin_dashboard")
+    url = reverse("admin:dashboard")
     assert client.get(url).status_code == 302
     client.force_login(UserFactory(is_staff=False))
     response = client.get(url)
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_the_dashboard_is_one_of_the_admins_own_pages():
+    """Reached through the admin site's URLs (its get_urls), at the address it always had."""
+    assert reverse("admin:dashboard") == "/admin/dashboard/"

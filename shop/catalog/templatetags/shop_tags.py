@@ -14,6 +14,15 @@ def thumbnail(name):
 
 
 @register.filter
+def card_picture(product):
+    """The picture a product card shows: the one its chosen option picked (presenters), else
+    its first photo's renditions (catalog.images)."""
+    from shop.catalog.images import product_card_picture
+
+    return getattr(product, "chosen_picture", None) or product_card_picture(product)
+
+
+@register.filter
 def money(value):
     """Format Money (or an amount in the shop's currency) with its symbol and minor unit."""
     return as_text(value)

@@ -10,10 +10,12 @@ from ninja import Query, Router, Schema, Status
 from accounts import services
 from accounts.forms import AddressForm
 from accounts.models import Address
+from accounts.schemas import SavedAddressIn, SavedAddressOut
 from orders import selectors
+from orders.schemas import OrderPageOut
 from shop.api.auth import signed_in
 from shop.api.errors import COMMON, ApiError, not_found
-from shop.api.schemas import MoneyOut, OrderPageOut, SavedAddressIn, SavedAddressOut, page_of
+from shop.api.schemas import MoneyOut, page_of
 
 router = Router(tags=["account"])
 

@@ -11,18 +11,12 @@ from ninja import Field as In
 from ninja import Query, Router, Schema
 
 from shop.api.errors import COMMON, ApiError, not_found
-from shop.api.schemas import (
-    CategoryOut,
-    MoneyOut,
-    ProductOut,
-    ProductPageOut,
-    money_or_none,
-    page_of,
-)
+from shop.api.schemas import MoneyOut, money_or_none, page_of
 from shop.catalog import images as images_module
 from shop.catalog import selectors
 from shop.catalog.forms import ListingForm
 from shop.catalog.models import UNLIMITED, Variant
+from shop.catalog.schemas import CategoryOut, ProductOut, ProductPageOut
 from shop.catalog.selectors import PRICE_BANDS
 
 router = Router(tags=["catalog"])
@@ -80,7 +74,7 @@ class ProductQuery(Schema):
 
 
 def _card(product) -> dict:
-    picture = product.card_picture
+    picture = images_module.product_card_picture(product)
     return {
         "slug": product.slug,
         "name": product.name,

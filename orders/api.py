@@ -1,0 +1,323 @@
+"""Checkout and orders in the API: the cart checked out with the pages' form and services
+(orders/forms.py, orders/services.py, orders/totals.py); who may see an order
+(orders/selectors.py). Starting its payment is payments' (payments/api.py)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import Http404, QueryDict
+from ninja import Field as In
+from ninja import Query, Router, Schema, Status
+
+from orders import selectors, totals, vouchers
+from orders import services as order_services
+from orders.countries import COUNTRIES
+from orders.exceptions import CheckoutError, VoucherError
+from orders.forms import CheckoutForm
+from orders.models import Order, ShippingMethod
+from orders.schemas import CheckoutIn, OrderOut, PlaceOrderIn, QuoteOut, ShippingOptionsOut
+from shop.api.errors import COMMON, WITH_CONFLICT, ApiError, not_found
+from shop.api.schemas import MoneyOut, money_or_none
+from shop.cart.api import CHECKOUT_BODY_GB, cart_out, find_cart, link_to
+from shop.cart.models import Cart
+from shop.cart.selectors import price_cart
+
+# Checking out a cart: its routes are under /carts/{token}/, beside the cart's own.
+checkout = Router(tags=["cart and checkout"])
+
+CHECKOUT_BODY = {
+    **CHECKOUT_BODY_GB,
+    "address": {**CHECKOUT_BODY_GB["address"], "country": "$response.body#/country"},
+    "shipping_method_id": "$response.body#/methods/0/id",
+}
+
+SHIPPING_LINKS = {
+    "Quote": {
+        "operationId": "quote",
+        "parameters": {"token": link_to()},
+        "requestBody": CHECKOUT_BODY,
+    },
+    "PlaceOrder": {
+        "operationId": "place_order",
+        "parameters": {"token": link_to()},
+        "requestBody": {**CHECKOUT_BODY, "checkout_token": "linked-checkout"},
+    },
+}
+
+
+class Destination(Schema):
+    country: str = In(max_length=2, description="ISO 3166-1 alpha-2 code, e.g. GB.")
+
+
+@checkout.get(
+    "/carts/{token}/shipping-methods",
+    response={200: ShippingOptionsOut, **COMMON},
+    summary="Shipping methods for an address",
+    operation_id="shipping_methods",
+    openapi_extra={"responses": {200: {"links": SHIPPING_LINKS}}},
+)
+def shipping_methods(request, token: str, where: Query[Destination]):
+    """What each active method costs to ship this cart to that country (free over its
+    threshold), and whether it ships there at all."""
+    cart = find_cart(request, token)
+    if where.country not in dict(COUNTRIES):
+        raise ApiError(422, "invalid_choice", "Please choose a country we know.", "country")
+    priced = price_cart(cart)
+    methods = ShippingMethod.objects.filter(is_active=True).prefetch_related("rates")
+    answer = []
+    for method in methods:
+        ships = method.ships_to(where.country)
+        price = method.price_for(country=where.country, goods=priced.subtotal) if ships else None
+        answer.append(
+            {
+                "id": method.pk,
+                "name": method.name,
+                "description": method.description,
+                "price": money_or_none(price),
+                "ships": ships and price is not None,
+            }
+        )
+    return {"token": cart.token, "country": where.country, "methods": answer}
+
+
+def _first_method_to(country: str) -> int | None:
+    """The first active shipping method that ships there (the checkout page's first choice)."""
+    methods = ShippingMethod.objects.filter(is_active=True).prefetch_related("rates")
+    return next((m.pk for m in methods if m.ships_to(country)), None)
+
+
+# The checkout form's fields, and where they are in the API's body.
+FIELDS = {"email": "email", "shipping_method": "shipping_method_id"}
+
+
+def _checkout(request, token: str, body: CheckoutIn):
+    """The cart, the checkout form validated as the pages validate it, and the voucher."""
+    cart = find_cart(request, token)
+    priced = price_cart(cart)
+    if priced.is_empty:
+        raise ApiError(409, "cart_empty", "Your cart is empty.")
+    if priced.blocking_problems:
+        raise ApiError(409, "cart_blocked", " ".join(priced.blocking_problems))
+    method_id = body.shipping_method_id or _first_method_to(body.address.country)
+    data = QueryDict(mutable=True)
+    data.update({"email": body.email, "shipping_method": str(method_id or "")})
+    data.update(body.address.model_dump())
+    form = CheckoutForm(data)
+    if not form.is_valid():
+        error = ApiError.from_form(form)
+        for problem in error.problems:
+            name = problem["field"]
+            if name is not None:
+                problem["field"] = FIELDS.get(name, f"address.{name}")
+        raise error
+    voucher = None
+    if body.voucher_code:
+        try:
+            voucher = vouchers.find(body.voucher_code)
+            vouchers.check(voucher, subtotal=priced.subtotal, email=form.cleaned_data["email"])
+        except VoucherError as error:
+            raise ApiError(422, "voucher_refused", str(error), "voucher_code") from None
+    return cart, priced, form, voucher
+
+
+@checkout.post(
+    "/carts/{token}/quote",
+    response={200: QuoteOut, **WITH_CONFLICT},
+    summary="The checkout's totals",
+    operation_id="quote",
+)
+def quote(request, token: str, body: CheckoutIn):
+    """What the order would cost with these details (the review page's totals: discount,
+    shipping, tax), without placing it."""
+    cart, priced, form, voucher = _checkout(request, token, body)
+    address = form.address()
+    amounts = totals.compute(
+        priced=priced,
+        shipping_method=form.cleaned_data["shipping_method"],
+        country=address["country"],
+        region=address["region"],
+        voucher=voucher,
+    )
+    return {
+        "cart": cart_out(cart, priced),
+        "totals": {
+            "subtotal": MoneyOut.of(amounts.subtotal),
+            "discount": MoneyOut.of(amounts.discount),
+            "shipping": MoneyOut.of(amounts.shipping),
+            "tax": MoneyOut.of(amounts.tax),
+            "total": MoneyOut.of(amounts.total),
+            "tax_name": amounts.tax_name,
+            "tax_rate": f"{amounts.tax_rate.normalize():f}",
+            "prices_include_tax": amounts.prices_include_tax,
+            "shipping_available": amounts.shipping_available,
+        },
+        "voucher_code": voucher.code if voucher else "",
+    }
+
+
+def _checkout_token(cart: Cart, token: str) -> str:
+    """The app's checkout token, scoped to its cart (a token sent for another cart is another
+    checkout), in the orders' column."""
+    digest = hashlib.sha256(f"{cart.pk}:{token}".encode()).hexdigest()
+    return f"api-{digest[:48]}"
+
+
+@checkout.post(
+    "/carts/{token}/order",
+    response={201: OrderOut, **WITH_CONFLICT},
+    summary="Place the order",
+    operation_id="place_order",
+    openapi_extra={
+        "responses": {
+            201: {
+                "links": {
+                    "GetOrder": {
+                        "operationId": "order",
+                        "parameters": {
+                            "number": "$response.body#/number",
+                            "key": "$response.body#/key",
+                        },
+                    },
+                    "StartPayment": {
+                        "operationId": "start_payment",
+                        "parameters": {
+                            "number": "$response.body#/number",
+                            "key": "$response.body#/key",
+                        },
+                    },
+                }
+            }
+        }
+    },
+)
+def place_order(request, token: str, body: PlaceOrderIn):
+    """The order, from the cart, with its stock held until it is paid or the hold runs out.
+    Sending the same checkout_token again gives back the same order."""
+    cart, _priced, form, _voucher = _checkout(request, token, body)
+    try:
+        order = order_services.place_order(
+            cart=cart,
+            email=form.cleaned_data["email"],
+            address=form.address(),
+            shipping_method=form.cleaned_data["shipping_method"],
+            user=request.auth.user,
+            checkout_token=_checkout_token(cart, body.checkout_token),
+            voucher_code=body.voucher_code,
+        )
+    except VoucherError as error:
+        raise ApiError(422, "voucher_refused", str(error), "voucher_code") from None
+    except CheckoutError as error:
+        raise ApiError(409, "out_of_stock", str(error)) from None
+    return Status(201, order_out(order))
+
+
+router = Router(tags=["orders"])
+
+
+def order_out(order: Order) -> dict:
+    return {
+        "number": order.number,
+        "key": selectors.order_key(order),
+        "status": order.status,
+        "status_text": order.get_status_display(),
+        "email": order.email,
+        "created_at": order.created_at,
+        "paid_at": order.paid_at,
+        "reservation_expires_at": order.reservation_expires_at,
+        "lines": [
+            {
+                "sku": line.sku,
+                "name": _line_name(line),
+                "quantity": line.quantity,
+                "unit_price": MoneyOut.of(line.unit_price),
+                "line_total": MoneyOut.of(line.line_total),
+            }
+            for line in order.lines.all()
+        ],
+        "subtotal": MoneyOut.of(order.subtotal),
+        "discount": MoneyOut.of(order.discount_total),
+        "shipping": MoneyOut.of(order.shipping_total),
+        "tax": MoneyOut.of(order.tax_total),
+        "total": MoneyOut.of(order.total),
+        "refunded": MoneyOut.of(order.refunded_total),
+        "net_paid": MoneyOut.of(order.net_paid),
+        "refunds": [
+            {
+                "created_at": refund.when,
+                "amount": MoneyOut.of(refund.amount),
+                "reason": refund.reason,
+                "lines": [
+                    {"sku": line.sku, "name": _line_name(line), "quantity": units}
+                    for units, line in refund.items
+                ],
+            }
+            for refund in selectors.refunds_of(order)
+        ],
+        "shipping_address": {
+            "name": order.shipping_name,
+            "line1": order.shipping_line1,
+            "line2": order.shipping_line2,
+            "city": order.shipping_city,
+            "postcode": order.shipping_postcode,
+            "region": order.shipping_region,
+            "country": order.shipping_country,
+            "phone": order.shipping_phone,
+        },
+        "shipping_method": order.shipping_method_name,
+        "payment_method": order.payment_method,
+        "carrier": order.carrier,
+        "tracking_number": order.tracking_number,
+        "tracking_url": order.tracking_url,
+    }
+
+
+def _line_name(line) -> str:
+    return (
+        f"{line.product_name} – {line.variant_label}" if line.variant_label else line.product_name
+    )
+
+
+class OrderKey(Schema):
+    key: str = In(
+        "",
+        max_length=200,
+        description="The order's key (from placing it, or its emails' links); not needed by "
+        "its signed-in owner.",
+    )
+
+
+def find_order(request, number: str, key: str) -> Order:
+    try:
+        return selectors.order_for_caller(user=request.auth.user, number=number, key=key)
+    except Http404:
+        raise not_found("That order") from None
+
+
+@router.get(
+    "/orders/{number}",
+    response={200: OrderOut, **COMMON},
+    summary="An order and its status",
+    operation_id="order",
+    openapi_extra={
+        "responses": {
+            200: {
+                "links": {
+                    "StartPayment": {
+                        "operationId": "start_payment",
+                        "parameters": {
+                            "number": "$response.body#/number",
+                            "key": "$response.body#/key",
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
+def order(request, number: str, access: Query[OrderKey]):
+    """An order, to its signed-in owner or to whoever holds its key (anyone else: 404)."""
+    found = find_order(request, number, access.key)
+    if found.hold_ran_out and order_services.expire_if_overdue(order_id=found.pk):
+        found.refresh_from_db()
+    return order_out(found)
