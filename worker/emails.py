@@ -139,7 +139,7 @@ def _with_photos(order) -> list:
     """The order's lines, each with `photo_url`: its variant's own photo, small, absolute."""
     lines = list(order.lines.annotate(image_path=variant_photo(OuterRef("variant_id"))))
     for line in lines:
-        small = images.thumbnail_url(line.image_path)
+        small = images.thumbnail_url(line.image_path, jpeg=True)
         line.photo_url = urljoin(settings.SHOP_URL.rstrip("/") + "/", small) if small else ""
     return lines
 

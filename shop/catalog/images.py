@@ -58,11 +58,15 @@ def product_card_picture(product) -> Picture | None:
     return card_picture(name=product.image, width=product.image_width, height=product.image_height)
 
 
-def thumbnail_url(name: str | None) -> str:
+def thumbnail_url(name: str | None, *, jpeg: bool = False) -> str:
     """The smallest rendition of a photo known by its file name (cart lines, summaries,
     emails and search suggestions show it at 40 to 64 px), or "" without one: never the
-    original upload."""
-    return ProductImage(image=name).webp_320.url if name else ""
+    original upload. WebP for pages; JPEG for emails, which some mail programs show no WebP
+    in."""
+    if not name:
+        return ""
+    image = ProductImage(image=name)
+    return (image.jpeg_320 if jpeg else image.webp_320).url
 
 
 def _picture(image: ProductImage, width: int | None, height: int | None, alt: str) -> Picture:

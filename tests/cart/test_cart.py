@@ -227,4 +227,6 @@ def test_each_line_shows_its_own_colour_small_in_the_cart_summaries_and_emails(
         photos = re.findall(r'<img src="([^"]+)"[^>]*alt=""', body)
         assert photos and all("/renditions/products/hoodie-sand/" in p for p in photos), photos
     assert 'src="http' in html  # an email needs the whole address
+    # JPEG in the email (some mail programs show no WebP); WebP on the pages.
+    assert all(p.endswith(".jpg") for p in re.findall(r'<img src="([^"]+)"[^>]*alt=""', html))
     assert Order.objects.count() == 1
