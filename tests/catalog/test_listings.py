@@ -141,7 +141,7 @@ def test_listing_columns_follow_stock_in_the_same_transaction(client, clothing, 
 
     from django.utils import timezone
 
-    from orders.services import expire_if_overdue
+    from orders.services.lifecycle import expire_if_overdue
 
     Order.objects.filter(pk=order.pk).update(reservation_expires_at=timezone.now() - timedelta(1))
     expire_if_overdue(order_id=order.pk)

@@ -277,7 +277,7 @@ def test_the_same_success_ten_times_at_once_among_other_events_pays_once(
 def test_an_expired_orders_payment_intent_is_cancelled_so_it_cannot_be_paid(
     stripe_emulator, order, django_capture_on_commit_callbacks
 ):
-    from orders.services import expire_overdue_orders
+    from orders.services.lifecycle import expire_overdue_orders
 
     session = services.start_payment(order_id=order.pk)
     with django_capture_on_commit_callbacks(execute=True):
