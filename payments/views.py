@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from orders import services as order_services
 from orders.selectors import order_for_viewer
-from payments import emulator_bridge, event_shapes, gateway, services
+from payments import emulator_bridge, event_shapes, events, gateway, services
 from payments.exceptions import PaymentNotPossible
 from shop import metrics
 from shop.catalog.selectors import variant_photo
@@ -112,7 +112,7 @@ def stripe_webhook(request):
         logger.warning("Refused a signed but malformed Stripe event: %s", problem)
         metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
         return HttpResponseBadRequest(f"malformed Stripe event: {problem}")
-    result = services.record_and_apply(event)
+    result = events.record_and_apply(event)
     metrics.WEBHOOK_EVENTS.labels(
         metrics.event_type(event.get("type")), metrics.webhook_outcome(result)
     ).inc()

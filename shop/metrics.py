@@ -66,7 +66,7 @@ TASK_SECONDS = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
 
-# Outcomes of a Stripe event, as payments.services.record_and_apply says them, reduced to the
+# Outcomes of a Stripe event, as payments.events.record_and_apply says them, reduced to the
 # few an operator alerts on.
 WEBHOOK_OUTCOMES = {"duplicate": "duplicate", "stale": "stale", "ignored": "ignored"}
 

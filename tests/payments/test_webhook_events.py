@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from orders.models import Order
-from payments import emulator_bridge, gateway, services
+from payments import emulator_bridge, events, gateway, services
 from payments.models import Payment, StripeEvent
 from tests.conftest import deliver_event as _post
 from tests.conftest import payment_intent_event
@@ -299,7 +299,7 @@ def test_the_subscribed_events_are_the_handled_ones_and_the_readme_lists_them():
 
     from payments.event_shapes import SUBSCRIBED_EVENTS
 
-    assert set(SUBSCRIBED_EVENTS) == set(services.HANDLERS)
+    assert set(SUBSCRIBED_EVENTS) == set(events.HANDLERS)
     readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text()
     setup = readme[readme.index("add a webhook endpoint") :][:600]
     for event_type in SUBSCRIBED_EVENTS:
