@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders import services as order_services
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from payments import event_shapes, gateway, refunds
 from payments.amounts import from_stripe_amount
 from payments.models import Payment, StripeEvent
+from payments.outcomes import WebhookOutcome
 from payments.services import apply_payment_intent
 from shop.money import as_text
 
@@ -47,16 +48,16 @@ def _on_charge_refunded(event: dict) -> str:
     dashboard (recorded). Stripe's list of the payment's refunds is the truth we apply."""
     payment = _payment_for_charge(event["data"]["object"])
     if payment is None:
-        return "unknown_payment"
+        return WebhookOutcome.UNKNOWN_PAYMENT
     changed = refunds.sync_refunds(payment=payment, source="stripe webhook")
-    return f"refunds_synced_{changed}"
+    return WebhookOutcome.REFUNDS_SYNCED.detailed(changed)
 
 
 def _on_dispute(event: dict) -> str:
     dispute = event["data"]["object"]
     payment = _payment_for_charge(dispute)
     if payment is None:
-        return "unknown_payment"
+        return WebhookOutcome.UNKNOWN_PAYMENT
     with transaction.atomic():
         Order.objects.select_for_update().filter(pk=payment.order_id).first()
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -66,23 +67,23 @@ def _on_dispute(event: dict) -> str:
         if event["type"] == "charge.dispute.created":
             order_services.flag(
                 order_id=payment.order_id,
-                kind="dispute_opened",
+                kind=OrderEvent.Kind.DISPUTE_OPENED,
                 actor="stripe webhook",
                 message=f"The shopper's bank disputes {as_text(amount)} (reason: "
                 f"{dispute.get('reason') or 'not given'}). Answer it in the Stripe dashboard "
                 "before its deadline.",
                 data={"dispute": dispute.get("id"), "reason": dispute.get("reason")},
             )
-            return "dispute_opened"
+            return WebhookOutcome.DISPUTE_OPENED
         order_services.flag(
             order_id=payment.order_id,
-            kind="dispute_closed",
+            kind=OrderEvent.Kind.DISPUTE_CLOSED,
             actor="stripe webhook",
             message=f"The dispute of {as_text(amount)} is closed: "
             f"{dispute.get('status') or 'unknown'}.",
             data={"dispute": dispute.get("id"), "status": dispute.get("status")},
         )
-        return "dispute_closed"
+        return WebhookOutcome.DISPUTE_CLOSED
 
 
 HANDLERS = {
@@ -122,9 +123,9 @@ def record_and_apply(event: dict, *, replay: bool = False) -> str:
         with transaction.atomic():
             stored = StripeEvent.objects.select_for_update().get(stripe_id=event["id"])
             if stored.processed_at is not None and not replay:
-                return "duplicate"
+                return WebhookOutcome.DUPLICATE
             handler = HANDLERS.get(stored.type)
-            result = handler(stored.payload) if handler else "ignored"
+            result = handler(stored.payload) if handler else WebhookOutcome.IGNORED
             stored.processed_at = timezone.now()
             stored.result = result
             stored.error = ""
@@ -144,7 +145,7 @@ def replay_stored_events(*, events) -> dict[str, int]:
             result = record_and_apply(stored.payload, replay=True)
         except Exception:
             logger.exception("Replaying %s failed", stored.stripe_id)
-            result = "error"
+            result = WebhookOutcome.ERROR
         results[result] = results.get(result, 0) + 1
     return results
 
@@ -156,12 +157,12 @@ def fetch_and_apply_events(*, days: int) -> dict[str, int]:
     results: dict[str, int] = {}
     for event in gateway.list_events(created_gte=since):
         if not is_well_formed(event):
-            result = "malformed"
+            result = WebhookOutcome.MALFORMED
         else:
             try:
                 result = record_and_apply(event)
             except Exception:
                 logger.exception("Applying %s failed", event.get("id"))
-                result = "error"
+                result = WebhookOutcome.ERROR
         results[result] = results.get(result, 0) + 1
     return results

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import services as order_services
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from payments import gateway, refunds
 from payments.amounts import from_stripe_amount, to_stripe_amount
-from payments.exceptions import PaymentNotPossible
+from payments.exceptions import PaymentErrorCode, PaymentNotPossible
 from payments.models import Payment
+from payments.outcomes import WebhookOutcome
 from payments.signals import payment_failed, payment_succeeded
 from shop import metrics
 
@@ -51,7 +52,8 @@ def start_payment(*, order_id: int) -> PaymentSession:
         if not order.is_payable:
             raise PaymentNotPossible(
                 _("Order %(number)s cannot be paid: it is %(status)s.")
-                % {"number": order.number, "status": order.get_status_display().lower()}
+                % {"number": order.number, "status": order.get_status_display().lower()},
+                PaymentErrorCode.NOT_PAYABLE,
             )
         amount, currency = to_stripe_amount(order.total)
         payments = list(order.payments.all())  # one query: the reusable ones, and how many
@@ -79,7 +81,7 @@ def start_payment(*, order_id: int) -> PaymentSession:
         )
         order_services.record_event(
             order=order,
-            kind="payment_started",
+            kind=OrderEvent.Kind.PAYMENT_STARTED,
             actor="shopper",
             message=f"Payment {intent.id} started for {payment.amount}.",
         )
@@ -87,12 +89,17 @@ def start_payment(*, order_id: int) -> PaymentSession:
 
 
 FINAL_STATUSES = {"succeeded", "canceled"}
-# What the order's log says when a PaymentIntent reaches these states.
+# What the order's log says when a PaymentIntent reaches these states, and what it came to.
 STATUS_EVENTS = {
-    "canceled": ("payment_canceled", "Payment {id} was canceled{reason}."),
+    "canceled": (
+        OrderEvent.Kind.PAYMENT_CANCELED,
+        "Payment {id} was canceled{reason}.",
+        WebhookOutcome.PAYMENT_CANCELED,
+    ),
     "processing": (
-        "payment_processing",
+        OrderEvent.Kind.PAYMENT_PROCESSING,
         "Payment {id} is processing; Stripe will tell us the outcome.",
+        WebhookOutcome.PAYMENT_PROCESSING,
     ),
 }
 
@@ -113,7 +120,7 @@ def apply_payment_intent(
         payment = _adopt_payment_intent(intent)
     if payment is None:
         logger.warning("PaymentIntent %s is not one of ours; ignored", intent["id"])
-        return "unknown_payment_intent"
+        return WebhookOutcome.UNKNOWN_PAYMENT_INTENT
     status = intent["status"]
     with transaction.atomic():
         # The order first, then the payment: the lock order every payment path uses.
@@ -130,7 +137,7 @@ def apply_payment_intent(
         if stale:
             if status == "requires_payment_method" and error:
                 _log_failure(payment, intent, error, source)  # history only
-            return "stale"
+            return WebhookOutcome.STALE
         payment.status = status
         payment.last_error = error or payment.last_error
         if event_created is not None:
@@ -152,13 +159,13 @@ def apply_payment_intent(
                 return refunds.refund_automatically(payment=payment)
             if previous != "succeeded" and not payment.card_last4:
                 payment_succeeded.send(sender=Payment, payment=payment)
-            return outcome.value
+            return WebhookOutcome(outcome.value)
         changed = status != previous
         if status == "requires_payment_method" and error:
             _log_failure(payment, intent, error, source)
-            return "payment_failed"
+            return WebhookOutcome.PAYMENT_FAILED
         if status in STATUS_EVENTS and changed:
-            kind, message = STATUS_EVENTS[status]
+            kind, message, outcome = STATUS_EVENTS[status]
             reason = intent.get("cancellation_reason")
             order_services.record_event(
                 order=payment.order,
@@ -166,8 +173,8 @@ def apply_payment_intent(
                 actor=source,
                 message=message.format(id=intent["id"], reason=f" ({reason})" if reason else ""),
             )
-            return kind
-    return f"status_{status}"
+            return outcome
+    return WebhookOutcome.STATUS.detailed(status)
 
 
 def describe_card(*, payment_id: int) -> str:
@@ -204,12 +211,12 @@ def _log_failure(payment: Payment, intent: dict, error: str, source: str) -> Non
     """Write a failed attempt in the order's log once, however many times we hear of it."""
     failed_charge = (intent.get("last_payment_error") or {}).get("charge") or ""
     if failed_charge and payment.order.events.filter(
-        kind="payment_failed", data__charge=failed_charge
+        kind=OrderEvent.Kind.PAYMENT_FAILED, data__charge=failed_charge
     ):
         return
     order_services.record_event(
         order=payment.order,
-        kind="payment_failed",
+        kind=OrderEvent.Kind.PAYMENT_FAILED,
         actor=source,
         message=f"Payment {intent['id']} failed: {error}",
         data={"charge": failed_charge},
@@ -258,7 +265,7 @@ def _adopt_payment_intent(intent: dict) -> Payment | None:
     if created:
         order_services.record_event(
             order=order,
-            kind="payment_recovered",
+            kind=OrderEvent.Kind.PAYMENT_RECOVERED,
             actor="stripe",
             message=f"Recorded payment {intent['id']} found at Stripe.",
         )
@@ -293,6 +300,6 @@ def reconcile_pending_payments(
             result = sync_payment_intent(payment=payment, source="reconciliation")
         except gateway.StripeError as error:
             logger.warning("Could not check %s: %s", payment.stripe_payment_intent_id, error)
-            result = "error"
+            result = WebhookOutcome.ERROR
         results[result] = results.get(result, 0) + 1
     return results

@@ -18,6 +18,7 @@ from orders import services as order_services
 from orders.selectors import order_for_viewer
 from payments import emulator_bridge, event_shapes, events, gateway, services
 from payments.exceptions import PaymentNotPossible
+from payments.outcomes import WebhookOutcome
 from shop import metrics
 from shop.catalog.selectors import variant_photo
 
@@ -100,21 +101,21 @@ def stripe_webhook(request):
     # Stripe sends JSON. Any other body is refused unread: a form's fields have been read
     # already (by the NUL check), so its raw body is no longer there to verify.
     if request.content_type != "application/json":
-        metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
+        metrics.WEBHOOK_EVENTS.labels("unknown", WebhookOutcome.REFUSED.metric_label).inc()
         return HttpResponseBadRequest("the body is not JSON")
     try:
         event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
     except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError):
-        metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
+        metrics.WEBHOOK_EVENTS.labels("unknown", WebhookOutcome.REFUSED.metric_label).inc()
         return HttpResponseBadRequest("invalid payload or signature")
     problem = event_shapes.problem_with(event)
     if problem:
         logger.warning("Refused a signed but malformed Stripe event: %s", problem)
-        metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
+        metrics.WEBHOOK_EVENTS.labels("unknown", WebhookOutcome.REFUSED.metric_label).inc()
         return HttpResponseBadRequest(f"malformed Stripe event: {problem}")
     result = events.record_and_apply(event)
     metrics.WEBHOOK_EVENTS.labels(
-        metrics.event_type(event.get("type")), metrics.webhook_outcome(result)
+        metrics.event_type(event.get("type")), WebhookOutcome.of(result).metric_label
     ).inc()
     return JsonResponse({"received": True, "result": result})
 

@@ -66,11 +66,6 @@ TASK_SECONDS = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
 
-# Outcomes of a Stripe event, as payments.events.record_and_apply says them, reduced to the
-# few an operator alerts on.
-WEBHOOK_OUTCOMES = {"duplicate": "duplicate", "stale": "stale", "ignored": "ignored"}
-
-
 def count_on_commit(counter, amount: float = 1, **labels) -> None:
     """Count once the current transaction commits (at once outside one)."""
     metric = counter.labels(**labels) if labels else counter
@@ -79,10 +74,6 @@ def count_on_commit(counter, amount: float = 1, **labels) -> None:
 
 # The event types the shop handles; any other is counted as "other" (labels stay few).
 EVENT_TYPES = set(SUBSCRIBED_EVENTS)
-
-
-def webhook_outcome(result: str) -> str:
-    return WEBHOOK_OUTCOMES.get(result, "applied")
 
 
 def event_type(value) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from orders.services.events import record_event
 
 
@@ -22,7 +22,7 @@ def anonymise_orders_of(*, user) -> int:
             order.save()
             record_event(
                 order=order,
-                kind="anonymised",
+                kind=OrderEvent.Kind.ANONYMISED,
                 actor="customer",
                 message="The customer closed their account; their personal details were removed.",
             )
@@ -40,7 +40,7 @@ def attach_guest_orders(*, user, email: str) -> int:
             order.save(update_fields=["user", "updated_at"])
             record_event(
                 order=order,
-                kind="linked_to_account",
+                kind=OrderEvent.Kind.LINKED_TO_ACCOUNT,
                 actor=email,
                 message="Linked to the account that confirmed this email address.",
             )

@@ -8,14 +8,28 @@ from orders.models import Order, OrderEvent
 
 
 def record_event(
-    *, order: Order, kind: str, message: str, actor: str = "system", data: dict | None = None
+    *,
+    order: Order,
+    kind: OrderEvent.Kind,
+    message: str,
+    actor: str = "system",
+    data: dict | None = None,
 ) -> OrderEvent:
+    """One entry in the order's log. `kind` must be one of OrderEvent.Kind (a ValueError
+    otherwise: a new kind is declared there first)."""
     return OrderEvent.objects.create(
-        order=order, kind=kind, message=message, actor=actor, data=data or {}
+        order=order, kind=OrderEvent.Kind(kind), message=message, actor=actor, data=data or {}
     )
 
 
-def flag(*, order_id: int, kind: str, message: str, actor: str, data: dict | None = None) -> Order:
+def flag(
+    *,
+    order_id: int,
+    kind: OrderEvent.Kind,
+    message: str,
+    actor: str,
+    data: dict | None = None,
+) -> Order:
     """Put the order in front of the merchant with a note in its event log."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.exceptions import FulfilmentError
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from orders.services.events import record_event
 from orders.signals import (
+    RequestedEmail,
     email_requested,
     order_shipped,
 )
@@ -41,12 +42,12 @@ def mark_shipped(
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status == Order.Status.SHIPPED:
             return order
-        if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
+        if not order.can_move_to(Order.Status.SHIPPED):
             raise FulfilmentError(
                 _("Order %(number)s cannot be shipped: it is %(status)s.")
                 % {"number": order.number, "status": order.get_status_display().lower()}
             )
-        order.status = Order.Status.SHIPPED
+        order.move_to(Order.Status.SHIPPED)
         order.carrier = carrier
         order.tracking_number = tracking_number
         order.tracking_url = tracking_url.strip() or tracking_url_for(carrier, tracking_number)
@@ -63,7 +64,7 @@ def mark_shipped(
         )
         record_event(
             order=order,
-            kind="shipped",
+            kind=OrderEvent.Kind.SHIPPED,
             actor=actor,
             message=f"Shipped with {carrier}"
             + (f", tracking number {tracking_number}." if tracking_number else "."),
@@ -77,15 +78,15 @@ def mark_delivered(*, order_id: int, actor: str) -> Order:
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status == Order.Status.DELIVERED:
             return order
-        if order.status != Order.Status.SHIPPED:
+        if not order.can_move_to(Order.Status.DELIVERED):
             raise FulfilmentError(
                 _("Order %(number)s cannot be marked delivered: it is %(status)s.")
                 % {"number": order.number, "status": order.get_status_display().lower()}
             )
-        order.status = Order.Status.DELIVERED
+        order.move_to(Order.Status.DELIVERED)
         order.delivered_at = timezone.now()
         order.save(update_fields=["status", "delivered_at", "updated_at"])
-        record_event(order=order, kind="delivered", actor=actor, message="Delivered.")
+        record_event(order=order, kind=OrderEvent.Kind.DELIVERED, actor=actor, message="Delivered.")
         return order
 
 
@@ -100,11 +101,14 @@ def resend_confirmation(*, order_id: int, actor: str) -> Order:
             )
         event = record_event(
             order=order,
-            kind="confirmation_resent",
+            kind=OrderEvent.Kind.CONFIRMATION_RESENT,
             actor=actor,
             message=f"Confirmation email sent again to {order.email}.",
         )
         email_requested.send(
-            sender=Order, order=order, kind="order_confirmation", reference=f"resend-{event.pk}"
+            sender=Order,
+            order=order,
+            kind=RequestedEmail.ORDER_CONFIRMATION,
+            reference=f"resend-{event.pk}",
         )
         return order

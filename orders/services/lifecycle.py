@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import allocation, vouchers
-from orders.exceptions import CheckoutError
-from orders.models import Order
+from orders.exceptions import CheckoutError, CheckoutErrorCode
+from orders.models import Order, OrderEvent
 from orders.services.events import record_event
 from orders.signals import (
     order_expired,
@@ -17,12 +17,14 @@ from shop import metrics
 from shop.cart import services as cart_services
 
 
-def end_unpaid(order: Order, *, status: str, kind: str, message: str, actor: str) -> None:
+def end_unpaid(
+    order: Order, *, status: Order.Status, kind: OrderEvent.Kind, message: str, actor: str
+) -> None:
     """Close an unpaid order: its stock, its voucher and its cart are free again.
     The caller holds the order's row lock."""
     allocation.release(order=order)
     vouchers.give_back(order=order)
-    order.status = status
+    order.move_to(status)
     order.save(update_fields=["status", "updated_at"])
     if order.cart_id:
         cart_services.set_in_checkout(cart_id=order.cart_id, in_checkout=False)
@@ -45,7 +47,7 @@ def expire_if_overdue(*, order_id: int, now=None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status != Order.Status.PENDING_PAYMENT or (
+        if not order.can_move_to(Order.Status.EXPIRED) or (
             order.reservation_expires_at is None or order.reservation_expires_at > now
         ):
             return False  # paid, cancelled or still held while we were looking
@@ -53,7 +55,7 @@ def expire_if_overdue(*, order_id: int, now=None) -> bool:
         end_unpaid(
             order,
             status=Order.Status.EXPIRED,
-            kind="expired",
+            kind=OrderEvent.Kind.EXPIRED,
             actor="system",
             message="Not paid in time; the held stock was released.",
         )
@@ -71,23 +73,24 @@ def cancel_order(*, order_id: int, actor: str, reason: str = "") -> Order:
             end_unpaid(
                 order,
                 status=Order.Status.CANCELLED,
-                kind="cancelled_by_merchant",
+                kind=OrderEvent.Kind.CANCELLED_BY_MERCHANT,
                 message=message,
                 actor=actor,
             )
             return order
-        if order.status != Order.Status.PAID:
+        if not order.can_move_to(Order.Status.CANCELLED):
             raise CheckoutError(
                 _("This order cannot be cancelled: it is %(status)s.")
-                % {"status": order.get_status_display().lower()}
+                % {"status": order.get_status_display().lower()},
+                CheckoutErrorCode.NOT_CANCELLABLE,
             )
         allocation.restore(order=order)
-        order.status = Order.Status.CANCELLED
+        order.move_to(Order.Status.CANCELLED)
         order.needs_attention = True
         order.save(update_fields=["status", "needs_attention", "updated_at"])
         record_event(
             order=order,
-            kind="cancelled",
+            kind=OrderEvent.Kind.CANCELLED,
             actor=actor,
             message=f"{message} Stock restored; the payment must be refunded.",
         )

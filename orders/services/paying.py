@@ -13,7 +13,7 @@ from moneyed import Money
 
 from orders import allocation
 from orders.exceptions import OutOfStock, RefundError
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from orders.services.events import record_event
 from orders.signals import (
     order_paid,
@@ -52,13 +52,16 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
         if order.is_paid or order.status == Order.Status.REFUNDED:
             return PaymentOutcome.ALREADY_PAID
         if amount != order.total:
-            if order.events.filter(kind="payment_mismatch", data__reference=reference).exists():
+            told = order.events.filter(
+                kind=OrderEvent.Kind.PAYMENT_MISMATCH, data__reference=reference
+            )
+            if told.exists():
                 return PaymentOutcome.AMOUNT_MISMATCH  # told the merchant already
             order.needs_attention = True
             order.save(update_fields=["needs_attention", "updated_at"])
             record_event(
                 order=order,
-                kind="payment_mismatch",
+                kind=OrderEvent.Kind.PAYMENT_MISMATCH,
                 actor=actor,
                 message=f"Payment {reference} of {as_text(amount)} does not match the order "
                 f"total {as_text(order.total)}; not marked paid.",
@@ -69,36 +72,35 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
                 },
             )
             return PaymentOutcome.AMOUNT_MISMATCH
-        if order.status not in (
-            Order.Status.PENDING_PAYMENT,
-            Order.Status.EXPIRED,
-            Order.Status.CANCELLED,
-        ):
+        if not order.can_move_to(Order.Status.PAID):
             return PaymentOutcome.NOT_PAYABLE
         try:
             with transaction.atomic():
                 allocation.commit(order=order)
         except OutOfStock as error:
-            if order.events.filter(kind="paid_out_of_stock", data__reference=reference).exists():
+            told = order.events.filter(
+                kind=OrderEvent.Kind.PAID_OUT_OF_STOCK, data__reference=reference
+            )
+            if told.exists():
                 return PaymentOutcome.STOCK_GONE
             order.needs_attention = True
             order.save(update_fields=["needs_attention", "updated_at"])
             record_event(
                 order=order,
-                kind="paid_out_of_stock",
+                kind=OrderEvent.Kind.PAID_OUT_OF_STOCK,
                 actor=actor,
                 message=f"Payment {reference} arrived after the stock hold ran out: "
                 f"{error} A refund is required.",
                 data={"reference": reference},
             )
             return PaymentOutcome.STOCK_GONE
-        order.status = Order.Status.PAID
+        order.move_to(Order.Status.PAID)
         order.paid_at = timezone.now()
         order.save(update_fields=["status", "paid_at", "updated_at"])
         metrics.count_on_commit(metrics.ORDERS, event="paid")
         record_event(
             order=order,
-            kind="paid",
+            kind=OrderEvent.Kind.PAID,
             actor=actor,
             message=f"Payment {reference} of {as_text(amount)} received.",
             data={"reference": reference},
@@ -176,17 +178,18 @@ def record_refund(
         if order.is_paid:
             fully = settled or order.refunded_total >= order.total
             if fully:
-                order.status = Order.Status.REFUNDED
+                order.move_to(Order.Status.REFUNDED)
             elif order.status == Order.Status.PAID:
-                order.status = Order.Status.PARTIALLY_REFUNDED
-        elif settled and order.status in (Order.Status.EXPIRED, Order.Status.CANCELLED):
-            order.status = Order.Status.REFUNDED
+                order.move_to(Order.Status.PARTIALLY_REFUNDED)
+        elif settled and order.can_move_to(Order.Status.REFUNDED):
+            # never fulfilled (expired or cancelled, then paid late): settled is refunded
+            order.move_to(Order.Status.REFUNDED)
         if settled and order.needs_attention and order.status == Order.Status.REFUNDED:
             order.needs_attention = False
         order.save(update_fields=["refunded_total", "status", "needs_attention", "updated_at"])
         record_event(
             order=order,
-            kind="refunded",
+            kind=OrderEvent.Kind.REFUNDED,
             actor=actor,
             message=f"Refunded {as_text(amount)} ({reference}). {reason}".strip(),
             data={

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import allocation, totals, vouchers
-from orders.exceptions import CheckoutError
-from orders.models import Order, OrderLine, ShippingMethod
+from orders.exceptions import CheckoutError, CheckoutErrorCode
+from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
 from orders.services.events import record_event
 from orders.services.lifecycle import end_unpaid
 from shop import metrics
@@ -65,7 +65,10 @@ def _place_order(
     *, cart, email, address, shipping_method, user, checkout_token, voucher_code
 ) -> Order:
     if not shipping_method.is_active:
-        raise CheckoutError(_("That shipping method is no longer offered; please choose another."))
+        raise CheckoutError(
+            _("That shipping method is no longer offered; please choose another."),
+            CheckoutErrorCode.SHIPPING_METHOD_UNAVAILABLE,
+        )
     # Locks, in the one order: earlier unpaid orders of this cart, then every variant either
     # touches (pk order), then the voucher. The cart's earlier hold is given back first so it
     # does not compete with this checkout.
@@ -81,16 +84,16 @@ def _place_order(
         end_unpaid(
             old,
             status=Order.Status.CANCELLED,
-            kind="cancelled",
+            kind=OrderEvent.Kind.CANCELLED,
             message="Replaced by a new checkout from the same cart.",
             actor="system",
         )
 
     priced = price_cart(cart)  # prices now, from the catalog, after the locks
     if priced.is_empty:
-        raise CheckoutError(_("Your cart is empty."))
+        raise CheckoutError(_("Your cart is empty."), CheckoutErrorCode.CART_EMPTY)
     if priced.blocking_problems:
-        raise CheckoutError(" ".join(priced.blocking_problems))
+        raise CheckoutError(" ".join(priced.blocking_problems), CheckoutErrorCode.CART_BLOCKED)
     quantities: dict[int, int] = defaultdict(int)
     for line in priced.lines:
         quantities[line.variant.pk] += line.quantity
@@ -109,7 +112,8 @@ def _place_order(
     if not amounts.shipping_available:
         raise CheckoutError(
             f"{shipping_method.name} does not ship to that country; please "
-            "choose another shipping method."
+            "choose another shipping method.",
+            CheckoutErrorCode.NOT_SHIPPABLE,
         )
     now = timezone.now()
     order = Order.objects.create(
@@ -150,7 +154,7 @@ def _place_order(
     cart_services.set_in_checkout(cart_id=cart.pk, in_checkout=True)
     record_event(
         order=order,
-        kind="placed",
+        kind=OrderEvent.Kind.PLACED,
         actor=email,
         message=f"Order placed for {as_text(order.total)}; stock held until "
         f"{timezone.localtime(order.reservation_expires_at):%H:%M %Z}.",

@@ -32,7 +32,7 @@ from shop.api.schemas import (
     money_or_none,
 )
 from shop.cart import services
-from shop.cart.exceptions import CartError
+from shop.cart.exceptions import CartError, CartErrorCode
 from shop.cart.models import Cart
 from shop.cart.selectors import price_cart
 
@@ -183,7 +183,7 @@ def _add(cart: Cart, line: LineIn, *, field: str = "") -> None:
     try:
         services.add_line(cart=cart, variant_id=line.variant_id, quantity=line.quantity)
     except CartError as error:
-        if error.code == "unknown_variant":
+        if error.code == CartErrorCode.UNKNOWN_VARIANT:
             raise ApiError(422, "unknown_variant", str(error), f"{field}variant_id") from None
         raise _refused(error, f"{field}quantity") from None
 
@@ -232,7 +232,7 @@ def change_line(request, token: str, line_id: int, body: QuantityIn):
     try:
         services.set_quantity(cart=cart, line_id=line_id, quantity=body.quantity)
     except CartError as error:
-        if error.code == "unknown_line":
+        if error.code == CartErrorCode.UNKNOWN_LINE:
             raise not_found("That line") from None
         raise _refused(error, "quantity") from None
     return cart_out(cart)
@@ -416,6 +416,6 @@ def place_order(request, token: str, body: PlaceOrderIn):
         )
     except VoucherError as error:
         raise ApiError(422, "voucher_refused", str(error), "voucher_code") from None
-    except CheckoutError as error:
-        raise ApiError(409, "out_of_stock", str(error)) from None
+    except CheckoutError as error:  # cart_empty, not_shippable, out_of_stock...
+        raise ApiError(409, error.code, str(error)) from None
     return Status(201, order_out(order))
