@@ -1,3 +1,8 @@
+"""The orders' data and its invariants: what an order is priced with (shipping methods and
+rates, tax rates, vouchers), the order with its lines, log and stock holds, and the life of an
+order (Order.Status, TRANSITIONS, Order.move_to). One concern, the orders' tables, kept in one
+module past 400 lines as Django keeps an app's models together."""
+
 from __future__ import annotations
 
 import secrets
