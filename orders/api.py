@@ -207,8 +207,8 @@ def place_order(request, token: str, body: PlaceOrderIn):
         )
     except VoucherError as error:
         raise ApiError(422, "voucher_refused", str(error), "voucher_code") from None
-    except CheckoutError as error:
-        raise ApiError(409, "out_of_stock", str(error)) from None
+    except CheckoutError as error:  # cart_empty, not_shippable, out_of_stock...
+        raise ApiError(409, error.code, str(error)) from None
     return Status(201, order_out(order))
 
 

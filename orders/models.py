@@ -1,3 +1,8 @@
+"""The orders' data and its invariants: what an order is priced with (shipping methods and
+rates, tax rates, vouchers), the order with its lines, log and stock holds, and the life of an
+order (Order.Status, TRANSITIONS, Order.move_to). One concern, the orders' tables, kept in one
+module past 400 lines as Django keeps an app's models together."""
+
 from __future__ import annotations
 
 import secrets
@@ -15,6 +20,7 @@ from moneyed import Money
 
 from orders import regions
 from orders.countries import COUNTRIES
+from orders.exceptions import OrderStatusError
 from shop.money import as_text
 
 MONEY = {"max_digits": 14, "decimal_places": 3, "default_currency": settings.SHOP_CURRENCY}
@@ -306,6 +312,17 @@ class Order(models.Model):
             and self.reservation_expires_at <= timezone.now()
         )
 
+    def can_move_to(self, status: str) -> bool:
+        """Whether the order's life allows going from its status to `status` (TRANSITIONS)."""
+        return status in TRANSITIONS.get(self.status, ())
+
+    def move_to(self, status: str) -> None:
+        """Set the next status, or raise OrderStatusError if TRANSITIONS does not allow it.
+        Every service that changes an order's status goes through here; the caller saves."""
+        if not self.can_move_to(status):
+            raise OrderStatusError(order=self, status=status)
+        self.status = status
+
     @property
     def is_paid(self) -> bool:
         return self.status in (
@@ -314,6 +331,30 @@ class Order(models.Model):
             self.Status.DELIVERED,
             self.Status.PARTIALLY_REFUNDED,
         )
+
+
+# The life of an order, in one table: each status and the statuses it may move to
+# (Order.move_to). A late payment can still make an expired or cancelled order paid; an order
+# that was never fulfilled is refunded when its late payment is given back.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Order.Status.PENDING_PAYMENT: frozenset(
+        {Order.Status.PAID, Order.Status.EXPIRED, Order.Status.CANCELLED}
+    ),
+    Order.Status.PAID: frozenset(
+        {
+            Order.Status.SHIPPED,
+            Order.Status.CANCELLED,
+            Order.Status.REFUNDED,
+            Order.Status.PARTIALLY_REFUNDED,
+        }
+    ),
+    Order.Status.PARTIALLY_REFUNDED: frozenset({Order.Status.SHIPPED, Order.Status.REFUNDED}),
+    Order.Status.SHIPPED: frozenset({Order.Status.DELIVERED, Order.Status.REFUNDED}),
+    Order.Status.DELIVERED: frozenset({Order.Status.REFUNDED}),
+    Order.Status.EXPIRED: frozenset({Order.Status.PAID, Order.Status.REFUNDED}),
+    Order.Status.CANCELLED: frozenset({Order.Status.PAID, Order.Status.REFUNDED}),
+    Order.Status.REFUNDED: frozenset(),
+}
 
 
 class OrderLine(models.Model):
@@ -349,6 +390,34 @@ class OrderLine(models.Model):
 
 class OrderEvent(models.Model):
     """The order's history: who did what, when. Written by every change of state."""
+
+    class Kind(models.TextChoices):
+        """Every kind of entry, declared once (orders and payments write them; selectors and
+        services query them). Stored as these values; the field keeps no `choices`, so the
+        admin shows the stored code as before."""
+
+        PLACED = "placed"
+        CANCELLED = "cancelled"
+        CANCELLED_BY_MERCHANT = "cancelled_by_merchant"
+        EXPIRED = "expired"
+        PAYMENT_STARTED = "payment_started"
+        PAYMENT_PROCESSING = "payment_processing"
+        PAYMENT_CANCELED = "payment_canceled"
+        PAYMENT_FAILED = "payment_failed"
+        PAYMENT_RECOVERED = "payment_recovered"
+        PAYMENT_MISMATCH = "payment_mismatch"
+        PAID_OUT_OF_STOCK = "paid_out_of_stock"
+        PAID = "paid"
+        REFUNDED = "refunded"
+        REFUND_FAILED = "refund_failed"
+        AUTO_REFUND_FAILED = "auto_refund_failed"
+        DISPUTE_OPENED = "dispute_opened"
+        DISPUTE_CLOSED = "dispute_closed"
+        SHIPPED = "shipped"
+        DELIVERED = "delivered"
+        CONFIRMATION_RESENT = "confirmation_resent"
+        ANONYMISED = "anonymised"
+        LINKED_TO_ACCOUNT = "linked_to_account"
 
     order = models.ForeignKey(Order, related_name="events", on_delete=models.CASCADE)
     kind = models.CharField(max_length=40)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from moneyed import Money
 
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderEvent, OrderLine
 from shop.money import money
 
 SESSION_KEY = "orders"
@@ -156,7 +156,7 @@ def refunds_of(order: Order) -> list[RefundShown]:
     one for the lines; each `refunded` event is one refund that Stripe confirmed)."""
     if not order.refunded_total:  # nothing refunded: no query (the order page's usual case)
         return []
-    events = list(order.events.filter(kind="refunded").order_by("created_at", "pk"))
+    events = list(order.events.filter(kind=OrderEvent.Kind.REFUNDED).order_by("created_at", "pk"))
     lines = {str(line.pk): line for line in order.lines.all()} if events else {}
     shown = []
     for event in events:

@@ -1,6 +1,8 @@
 """What orders announce. Sent inside the transaction that made the change; listeners that do
 work outside the database (emails) must defer it with transaction.on_commit."""
 
+import enum
+
 from django.dispatch import Signal
 
 # order: the Order just marked paid.
@@ -15,5 +17,14 @@ order_shipped = Signal()
 # order: the unpaid Order whose stock hold ran out.
 order_expired = Signal()
 
-# order: the Order; kind: which email the merchant asked to send again ("order_confirmation").
+
+class RequestedEmail(enum.StrEnum):
+    """The emails orders may ask for by name (email_requested). The worker's outbox takes its
+    kinds' values from here (worker/models.py: OutboxEmail.Kind), since orders cannot import
+    the worker."""
+
+    ORDER_CONFIRMATION = "order_confirmation"
+
+
+# order: the Order; kind: a RequestedEmail (which email the merchant asked to send again).
 email_requested = Signal()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from moneyed import Money
 
-from orders.exceptions import VoucherError
+from orders.exceptions import VoucherError, VoucherErrorCode
 from orders.models import Order, Voucher, VoucherRedemption
 from shop.catalog.templatetags.shop_tags import money as format_money
 
@@ -21,11 +21,11 @@ def normalise(code: str) -> str:
 def find(code: str, *, for_update: bool = False) -> Voucher:
     code = normalise(code)
     if not code or len(code) > 40:
-        raise VoucherError(NOT_VALID)
+        raise VoucherError(NOT_VALID, VoucherErrorCode.NOT_VALID)
     vouchers = Voucher.objects.select_for_update() if for_update else Voucher.objects
     voucher = vouchers.filter(code=code).first()
     if voucher is None or not voucher.is_active:
-        raise VoucherError(NOT_VALID)
+        raise VoucherError(NOT_VALID, VoucherErrorCode.NOT_VALID)
     return voucher
 
 
@@ -33,25 +33,30 @@ def check(voucher: Voucher, *, subtotal: Money, email: str = "", exclude_order=N
     """Raise VoucherError with the reason the voucher cannot be used on this order."""
     now = timezone.now()
     if voucher.valid_from and now < voucher.valid_from:
-        raise VoucherError(_("That discount code is not valid yet."))
+        raise VoucherError(
+            _("That discount code is not valid yet."), VoucherErrorCode.NOT_YET_VALID
+        )
     if voucher.valid_until and now >= voucher.valid_until:
-        raise VoucherError(_("That discount code has expired."))
+        raise VoucherError(_("That discount code has expired."), VoucherErrorCode.EXPIRED)
     if voucher.minimum_order is not None and subtotal < voucher.minimum_order:
         raise VoucherError(
             _("That discount code needs an order of at least %(amount)s.")
-            % {"amount": format_money(voucher.minimum_order)}
+            % {"amount": format_money(voucher.minimum_order)},
+            VoucherErrorCode.BELOW_MINIMUM,
         )
     uses = VoucherRedemption.objects.filter(voucher=voucher)
     if exclude_order is not None:
         uses = uses.exclude(order=exclude_order)
     if voucher.usage_limit is not None and uses.count() >= voucher.usage_limit:
-        raise VoucherError(_("That discount code has been used up."))
+        raise VoucherError(_("That discount code has been used up."), VoucherErrorCode.USED_UP)
     if (
         voucher.per_customer_limit is not None
         and email
         and uses.filter(email__iexact=email).count() >= voucher.per_customer_limit
     ):
-        raise VoucherError(_("You have already used that discount code."))
+        raise VoucherError(
+            _("You have already used that discount code."), VoucherErrorCode.ALREADY_USED
+        )
 
 
 def redeem(*, code: str, order: Order, subtotal: Money) -> Voucher:

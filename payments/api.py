@@ -40,7 +40,7 @@ def start_payment(request, number: str, access: Query[OrderKey]):
     try:
         session = payment_services.start_payment(order_id=found.pk)
     except PaymentNotPossible as error:
-        raise ApiError(409, "not_payable", str(error)) from None
+        raise ApiError(409, error.code, str(error)) from None
     except gateway.StripeError:
         # The payment page's answer too (payments/views.py): the order is kept, try again.
         logger.exception("Could not start the payment of order %s", found.number)

@@ -1,4 +1,5 @@
-"""The payments' own metrics: failed attempts and Stripe events by type and outcome.
+"""The payments' own metrics: failed attempts and Stripe events by type and outcome (the
+outcome's label is `payments.outcomes.WebhookOutcome.metric_label`).
 
 Declared here, by the app that counts them (shop/metrics.py keeps the app-neutral registry,
 request metrics and `count_on_commit`); the names Prometheus sees are unchanged.
@@ -15,16 +16,8 @@ WEBHOOK_EVENTS = Counter(
     "shop_webhook_events_total", "Stripe events received, by type and outcome.", ["type", "outcome"]
 )
 
-# Outcomes of a Stripe event, as payments.services.record_and_apply says them, reduced to the
-# few an operator alerts on.
-WEBHOOK_OUTCOMES = {"duplicate": "duplicate", "stale": "stale", "ignored": "ignored"}
-
 # The event types the shop handles; any other is counted as "other" (labels stay few).
 EVENT_TYPES = set(SUBSCRIBED_EVENTS)
-
-
-def webhook_outcome(result: str) -> str:
-    return WEBHOOK_OUTCOMES.get(result, "applied")
 
 
 def event_type(value) -> str:

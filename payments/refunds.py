@@ -22,10 +22,11 @@ from moneyed import Money
 from orders import services as order_services
 from orders import totals
 from orders.exceptions import RefundError
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderEvent, OrderLine
 from payments import gateway
 from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.models import Payment, Refund
+from payments.outcomes import WebhookOutcome
 from shop.money import as_text
 
 logger = logging.getLogger(__name__)
@@ -214,7 +215,7 @@ def _fail(*, refund_id: int, message: str) -> None:
             pending.save(update_fields=["status", "failure_message", "updated_at"])
             order_services.record_event(
                 order=pending.order,
-                kind="refund_failed",
+                kind=OrderEvent.Kind.REFUND_FAILED,
                 actor=pending.actor,
                 message=f"Refund of {as_text(pending.amount)} failed: {message}",
             )
@@ -314,9 +315,9 @@ def refund_automatically(*, payment: Payment, reason: str = STOCK_GONE_REASON) -
     except RefundError as error:
         order_services.flag(
             order_id=payment.order_id,
-            kind="auto_refund_failed",
+            kind=OrderEvent.Kind.AUTO_REFUND_FAILED,
             actor="system",
             message=f"The automatic refund failed ({error}); refund the payment from the admin.",
         )
-        return "stock_gone_refund_failed"
-    return "stock_gone_refunded"
+        return WebhookOutcome.STOCK_GONE_REFUND_FAILED
+    return WebhookOutcome.STOCK_GONE_REFUNDED

@@ -1,7 +1,8 @@
 """Payment operations: starting a payment and applying what Stripe tells us.
 
 Only facts from Stripe change an order here: a verified webhook event, or a PaymentIntent we
-retrieved from Stripe's API ourselves. Both go through `apply_payment_intent`.
+retrieved from Stripe's API ourselves. Both go through `apply_payment_intent`. The webhook event
+store (storing each event once and dispatching it to its handler) is payments/events.py.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import services as order_services
-from orders.models import Order
-from payments import event_shapes, gateway, refunds
+from orders.models import Order, OrderEvent
+from payments import gateway, refunds
 from payments import metrics as payment_metrics
 from payments.amounts import from_stripe_amount, to_stripe_amount
-from payments.exceptions import PaymentNotPossible
-from payments.models import Payment, StripeEvent
+from payments.exceptions import PaymentErrorCode, PaymentNotPossible
+from payments.models import Payment
+from payments.outcomes import WebhookOutcome
 from payments.signals import payment_failed, payment_succeeded
 from shop import metrics
-from shop.money import as_text
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def start_payment(*, order_id: int) -> PaymentSession:
         if not order.is_payable:
             raise PaymentNotPossible(
                 _("Order %(number)s cannot be paid: it is %(status)s.")
-                % {"number": order.number, "status": order.get_status_display().lower()}
+                % {"number": order.number, "status": order.get_status_display().lower()},
+                PaymentErrorCode.NOT_PAYABLE,
             )
         amount, currency = to_stripe_amount(order.total)
         payments = list(order.payments.all())  # one query: the reusable ones, and how many
@@ -80,7 +82,7 @@ def start_payment(*, order_id: int) -> PaymentSession:
         )
         order_services.record_event(
             order=order,
-            kind="payment_started",
+            kind=OrderEvent.Kind.PAYMENT_STARTED,
             actor="shopper",
             message=f"Payment {intent.id} started for {payment.amount}.",
         )
@@ -88,12 +90,17 @@ def start_payment(*, order_id: int) -> PaymentSession:
 
 
 FINAL_STATUSES = {"succeeded", "canceled"}
-# What the order's log says when a PaymentIntent reaches these states.
+# What the order's log says when a PaymentIntent reaches these states, and what it came to.
 STATUS_EVENTS = {
-    "canceled": ("payment_canceled", "Payment {id} was canceled{reason}."),
+    "canceled": (
+        OrderEvent.Kind.PAYMENT_CANCELED,
+        "Payment {id} was canceled{reason}.",
+        WebhookOutcome.PAYMENT_CANCELED,
+    ),
     "processing": (
-        "payment_processing",
+        OrderEvent.Kind.PAYMENT_PROCESSING,
         "Payment {id} is processing; Stripe will tell us the outcome.",
+        WebhookOutcome.PAYMENT_PROCESSING,
     ),
 }
 
@@ -114,7 +121,7 @@ def apply_payment_intent(
         payment = _adopt_payment_intent(intent)
     if payment is None:
         logger.warning("PaymentIntent %s is not one of ours; ignored", intent["id"])
-        return "unknown_payment_intent"
+        return WebhookOutcome.UNKNOWN_PAYMENT_INTENT
     status = intent["status"]
     with transaction.atomic():
         # The order first, then the payment: the lock order every payment path uses.
@@ -131,7 +138,7 @@ def apply_payment_intent(
         if stale:
             if status == "requires_payment_method" and error:
                 _log_failure(payment, intent, error, source)  # history only
-            return "stale"
+            return WebhookOutcome.STALE
         payment.status = status
         payment.last_error = error or payment.last_error
         if event_created is not None:
@@ -153,13 +160,13 @@ def apply_payment_intent(
                 return refunds.refund_automatically(payment=payment)
             if previous != "succeeded" and not payment.card_last4:
                 payment_succeeded.send(sender=Payment, payment=payment)
-            return outcome.value
+            return WebhookOutcome(outcome.value)
         changed = status != previous
         if status == "requires_payment_method" and error:
             _log_failure(payment, intent, error, source)
-            return "payment_failed"
+            return WebhookOutcome.PAYMENT_FAILED
         if status in STATUS_EVENTS and changed:
-            kind, message = STATUS_EVENTS[status]
+            kind, message, outcome = STATUS_EVENTS[status]
             reason = intent.get("cancellation_reason")
             order_services.record_event(
                 order=payment.order,
@@ -167,8 +174,8 @@ def apply_payment_intent(
                 actor=source,
                 message=message.format(id=intent["id"], reason=f" ({reason})" if reason else ""),
             )
-            return kind
-    return f"status_{status}"
+            return outcome
+    return WebhookOutcome.STATUS.detailed(status)
 
 
 def describe_card(*, payment_id: int) -> str:
@@ -205,12 +212,12 @@ def _log_failure(payment: Payment, intent: dict, error: str, source: str) -> Non
     """Write a failed attempt in the order's log once, however many times we hear of it."""
     failed_charge = (intent.get("last_payment_error") or {}).get("charge") or ""
     if failed_charge and payment.order.events.filter(
-        kind="payment_failed", data__charge=failed_charge
+        kind=OrderEvent.Kind.PAYMENT_FAILED, data__charge=failed_charge
     ):
         return
     order_services.record_event(
         order=payment.order,
-        kind="payment_failed",
+        kind=OrderEvent.Kind.PAYMENT_FAILED,
         actor=source,
         message=f"Payment {intent['id']} failed: {error}",
         data={"charge": failed_charge},
@@ -259,7 +266,7 @@ def _adopt_payment_intent(intent: dict) -> Payment | None:
     if created:
         order_services.record_event(
             order=order,
-            kind="payment_recovered",
+            kind=OrderEvent.Kind.PAYMENT_RECOVERED,
             actor="stripe",
             message=f"Recorded payment {intent['id']} found at Stripe.",
         )
@@ -270,150 +277,6 @@ def sync_payment_intent(*, payment: Payment, source: str) -> str:
     """Ask Stripe for the PaymentIntent and apply what it says (return page, reconciliation)."""
     intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
     return apply_payment_intent(intent.to_dict(), source=source, payment=payment)
-
-
-def _on_payment_intent(event: dict) -> str:
-    return apply_payment_intent(
-        event["data"]["object"], source="stripe webhook", event_created=event.get("created")
-    )
-
-
-def _payment_for_charge(obj: dict) -> Payment | None:
-    """The payment a charge or dispute belongs to, by PaymentIntent or charge id."""
-    intent_id = obj.get("payment_intent")
-    if intent_id:
-        payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
-        if payment is not None:
-            return payment
-    charge_id = obj.get("charge") if obj.get("object") == "dispute" else obj.get("id")
-    if charge_id:
-        return Payment.objects.filter(stripe_charge_id=charge_id).first()
-    return None
-
-
-def _on_charge_refunded(event: dict) -> str:
-    """A refund happened at Stripe: ours (completes a pending row) or the merchant's in the
-    dashboard (recorded). Stripe's list of the payment's refunds is the truth we apply."""
-    payment = _payment_for_charge(event["data"]["object"])
-    if payment is None:
-        return "unknown_payment"
-    changed = refunds.sync_refunds(payment=payment, source="stripe webhook")
-    return f"refunds_synced_{changed}"
-
-
-def _on_dispute(event: dict) -> str:
-    dispute = event["data"]["object"]
-    payment = _payment_for_charge(dispute)
-    if payment is None:
-        return "unknown_payment"
-    with transaction.atomic():
-        Order.objects.select_for_update().filter(pk=payment.order_id).first()
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        payment.dispute_status = dispute.get("status", "")
-        payment.save(update_fields=["dispute_status", "updated_at"])
-        amount = from_stripe_amount(dispute.get("amount") or 0, dispute.get("currency") or "usd")
-        if event["type"] == "charge.dispute.created":
-            order_services.flag(
-                order_id=payment.order_id,
-                kind="dispute_opened",
-                actor="stripe webhook",
-                message=f"The shopper's bank disputes {as_text(amount)} (reason: "
-                f"{dispute.get('reason') or 'not given'}). Answer it in the Stripe dashboard "
-                "before its deadline.",
-                data={"dispute": dispute.get("id"), "reason": dispute.get("reason")},
-            )
-            return "dispute_opened"
-        order_services.flag(
-            order_id=payment.order_id,
-            kind="dispute_closed",
-            actor="stripe webhook",
-            message=f"The dispute of {as_text(amount)} is closed: "
-            f"{dispute.get('status') or 'unknown'}.",
-            data={"dispute": dispute.get("id"), "status": dispute.get("status")},
-        )
-        return "dispute_closed"
-
-
-HANDLERS = {
-    "payment_intent.succeeded": _on_payment_intent,
-    "payment_intent.payment_failed": _on_payment_intent,
-    "payment_intent.canceled": _on_payment_intent,
-    "payment_intent.processing": _on_payment_intent,
-    "charge.refunded": _on_charge_refunded,
-    "charge.dispute.created": _on_dispute,
-    "charge.dispute.closed": _on_dispute,
-}
-
-
-def is_well_formed(event: dict) -> bool:
-    """The shape every handler relies on (payments/event_shapes.py); anything else is refused
-    before it is stored."""
-    return not event_shapes.problem_with(event)
-
-
-def record_and_apply(event: dict, *, replay: bool = False) -> str:
-    """Store the verified event, then apply it once, whatever the number of deliveries.
-    `replay` applies a stored event again (every handler is idempotent)."""
-    # Stored first, on its own (an insert that does nothing for a delivery we already
-    # have), so that it is kept even when applying it fails.
-    StripeEvent.objects.bulk_create(
-        [
-            StripeEvent(
-                stripe_id=event["id"],
-                type=event["type"],
-                payload=event,
-                livemode=bool(event.get("livemode")),
-            )
-        ],
-        ignore_conflicts=True,
-    )
-    try:
-        with transaction.atomic():
-            stored = StripeEvent.objects.select_for_update().get(stripe_id=event["id"])
-            if stored.processed_at is not None and not replay:
-                return "duplicate"
-            handler = HANDLERS.get(stored.type)
-            result = handler(stored.payload) if handler else "ignored"
-            stored.processed_at = timezone.now()
-            stored.result = result
-            stored.error = ""
-            stored.save(update_fields=["processed_at", "result", "error"])
-            return result
-    except Exception as error:
-        # Kept for the replay command; the webhook answers 500 and Stripe delivers it again.
-        StripeEvent.objects.filter(stripe_id=event["id"]).update(error=repr(error)[:2000])
-        raise
-
-
-def replay_stored_events(*, events) -> dict[str, int]:
-    """Apply stored events again, oldest first (after a bug fix, or events that failed)."""
-    results: dict[str, int] = {}
-    for stored in events.order_by("received_at", "pk"):
-        try:
-            result = record_and_apply(stored.payload, replay=True)
-        except Exception:
-            logger.exception("Replaying %s failed", stored.stripe_id)
-            result = "error"
-        results[result] = results.get(result, 0) + 1
-    return results
-
-
-def fetch_and_apply_events(*, days: int) -> dict[str, int]:
-    """After an outage: ask Stripe for the events of the last `days` days and apply each one
-    we do not have (those we have are duplicates and change nothing)."""
-    since = int((timezone.now() - timedelta(days=days)).timestamp())
-    results: dict[str, int] = {}
-    for event in gateway.list_events(created_gte=since):
-        if not is_well_formed(event):
-            result = "malformed"
-        else:
-            try:
-                result = record_and_apply(event)
-            except Exception:
-                logger.exception("Applying %s failed", event.get("id"))
-                result = "error"
-        results[result] = results.get(result, 0) + 1
-    return results
 
 
 def reconcile_pending_payments(
@@ -438,6 +301,6 @@ def reconcile_pending_payments(
             result = sync_payment_intent(payment=payment, source="reconciliation")
         except gateway.StripeError as error:
             logger.warning("Could not check %s: %s", payment.stripe_payment_intent_id, error)
-            result = "error"
+            result = WebhookOutcome.ERROR
         results[result] = results.get(result, 0) + 1
     return results

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from orders import services as order_services
 from orders.selectors import order_for_viewer
-from payments import emulator_bridge, event_shapes, gateway, services
+from payments import emulator_bridge, event_shapes, events, gateway, services
 from payments import metrics as payment_metrics
 from payments.exceptions import PaymentNotPossible
+from payments.outcomes import WebhookOutcome
 from shop.catalog.selectors import variant_photo
 
 logger = logging.getLogger(__name__)
@@ -100,21 +101,21 @@ def stripe_webhook(request):
     # Stripe sends JSON. Any other body is refused unread: a form's fields have been read
     # already (by the NUL check), so its raw body is no longer there to verify.
     if request.content_type != "application/json":
-        payment_metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
+        payment_metrics.WEBHOOK_EVENTS.labels("unknown", WebhookOutcome.REFUSED.metric_label).inc()
         return HttpResponseBadRequest("the body is not JSON")
     try:
         event = gateway.construct_event(request.body, request.headers.get("Stripe-Signature", ""))
     except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError):
-        payment_metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
+        payment_metrics.WEBHOOK_EVENTS.labels("unknown", WebhookOutcome.REFUSED.metric_label).inc()
         return HttpResponseBadRequest("invalid payload or signature")
     problem = event_shapes.problem_with(event)
     if problem:
         logger.warning("Refused a signed but malformed Stripe event: %s", problem)
-        payment_metrics.WEBHOOK_EVENTS.labels("unknown", "refused").inc()
+        payment_metrics.WEBHOOK_EVENTS.labels("unknown", WebhookOutcome.REFUSED.metric_label).inc()
         return HttpResponseBadRequest(f"malformed Stripe event: {problem}")
-    result = services.record_and_apply(event)
+    result = events.record_and_apply(event)
     payment_metrics.WEBHOOK_EVENTS.labels(
-        payment_metrics.event_type(event.get("type")), payment_metrics.webhook_outcome(result)
+        payment_metrics.event_type(event.get("type")), WebhookOutcome.of(result).metric_label
     ).inc()
     return JsonResponse({"received": True, "result": result})
 

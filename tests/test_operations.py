@@ -18,7 +18,8 @@ from prometheus_client import REGISTRY
 
 from orders import services as order_services
 from payments import metrics as payment_metrics
-from shop import error_reports
+from payments.outcomes import WebhookOutcome
+from shop import error_reports, metrics
 from shop.request_id import RequestIdFilter, RequestIdMiddleware, current
 from tests.conftest import ROOT, free_port, make_cart, place
 from tests.factories import VariantFactory
@@ -163,8 +164,17 @@ def test_error_reports_carry_no_personal_data():
 
 
 def test_the_webhook_outcomes_are_few():
-    assert payment_metrics.webhook_outcome("duplicate") == "duplicate"
-    assert payment_metrics.webhook_outcome("paid") == "applied"
+    assert WebhookOutcome.of("duplicate").metric_label == "duplicate"
+    assert WebhookOutcome.of("paid").metric_label == "applied"
+    assert WebhookOutcome.of("refunds_synced_2") is WebhookOutcome.REFUNDS_SYNCED
+    assert WebhookOutcome.of("status_requires_action").metric_label == "applied"
+    assert {o.metric_label for o in WebhookOutcome} == {
+        "duplicate",
+        "stale",
+        "ignored",
+        "refused",
+        "applied",
+    }
     assert payment_metrics.event_type("payment_intent.succeeded") == "payment_intent.succeeded"
     assert payment_metrics.event_type("customer.created") == "other"
 

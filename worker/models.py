@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.signals import RequestedEmail
+
 
 class OutboxEmail(models.Model):
     """An email the shop owes somebody, recorded in the transaction that caused it.
@@ -11,7 +13,7 @@ class OutboxEmail(models.Model):
     refund, each resend); the merchant's digests have no order and one row per day."""
 
     class Kind(models.TextChoices):
-        ORDER_CONFIRMATION = "order_confirmation", "Order confirmation"
+        ORDER_CONFIRMATION = str(RequestedEmail.ORDER_CONFIRMATION), "Order confirmation"
         PAYMENT_FAILED = "payment_failed", "Payment failed"
         ORDER_SHIPPED = "order_shipped", "Shipped"
         ORDER_REFUNDED = "order_refunded", "Refund"

@@ -9,7 +9,7 @@ from ninja import Router, Status
 from shop.api.errors import COMMON, WITH_CONFLICT, ApiError, not_found
 from shop.api.schemas import MoneyOut
 from shop.cart import services
-from shop.cart.exceptions import CartError
+from shop.cart.exceptions import CartError, CartErrorCode
 from shop.cart.models import Cart
 from shop.cart.schemas import CartIn, CartOut, LineIn, QuantityIn
 from shop.cart.selectors import price_cart
@@ -142,7 +142,7 @@ def _add(cart: Cart, line: LineIn, *, field: str = "") -> None:
     try:
         services.add_line(cart=cart, variant_id=line.variant_id, quantity=line.quantity)
     except CartError as error:
-        if error.code == "unknown_variant":
+        if error.code == CartErrorCode.UNKNOWN_VARIANT:
             raise ApiError(422, "unknown_variant", str(error), f"{field}variant_id") from None
         raise _refused(error, f"{field}quantity") from None
 
@@ -191,7 +191,7 @@ def change_line(request, token: str, line_id: int, body: QuantityIn):
     try:
         services.set_quantity(cart=cart, line_id=line_id, quantity=body.quantity)
     except CartError as error:
-        if error.code == "unknown_line":
+        if error.code == CartErrorCode.UNKNOWN_LINE:
             raise not_found("That line") from None
         raise _refused(error, "quantity") from None
     return cart_out(cart)

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from shop import metrics
-from shop.cart.exceptions import CartError
+from shop.cart.exceptions import CartError, CartErrorCode
 from shop.cart.models import Cart, CartLine
 from shop.cart.selectors import SESSION_KEY
 from shop.catalog.models import MAX_LINE_QUANTITY, Product, Variant
@@ -41,18 +41,23 @@ def get_or_create_cart(request) -> Cart:
 
 def _check_quantity(variant: Variant, quantity: int) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise CartError(_("Quantity must be a whole number of at least 1."), "invalid_quantity")
+        raise CartError(
+            _("Quantity must be a whole number of at least 1."), CartErrorCode.INVALID_QUANTITY
+        )
     if quantity > MAX_LINE_QUANTITY:
         raise CartError(
-            _("You can buy at most %(n)d of one item.") % {"n": MAX_LINE_QUANTITY}, "too_many"
+            _("You can buy at most %(n)d of one item.") % {"n": MAX_LINE_QUANTITY},
+            CartErrorCode.TOO_MANY,
         )
     if quantity > variant.available:
         metrics.STOCK_REFUSALS.labels("cart").inc()
         if variant.available == 0:
-            raise CartError(_("Sorry, %(item)s is sold out.") % {"item": variant}, "sold_out")
+            raise CartError(
+                _("Sorry, %(item)s is sold out.") % {"item": variant}, CartErrorCode.SOLD_OUT
+            )
         raise CartError(
             _("Sorry, only %(n)d of %(item)s left.") % {"n": variant.available, "item": variant},
-            "sold_out",
+            CartErrorCode.SOLD_OUT,
         )
 
 
@@ -105,7 +110,9 @@ def add_to_cart(*, request, variant_id: int, quantity: int, product_id: int | No
 
 def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-        raise CartError(_("Quantity must be a whole number of at least 1."), "invalid_quantity")
+        raise CartError(
+            _("Quantity must be a whole number of at least 1."), CartErrorCode.INVALID_QUANTITY
+        )
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -121,9 +128,11 @@ def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLi
 def _add_line(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
     variant = _variant_with_line(mine, variant_id)
     if variant is None:
-        raise CartError(_("That product is not available."), "unknown_variant")
+        raise CartError(_("That product is not available."), CartErrorCode.UNKNOWN_VARIANT)
     if product_id is not None and variant.product_id != product_id:
-        raise CartError(_("That option does not belong to this product."), "wrong_product")
+        raise CartError(
+            _("That option does not belong to this product."), CartErrorCode.WRONG_PRODUCT
+        )
     current = variant.in_cart or 0
     _check_quantity(variant, current + quantity)
     if variant.line_id is None:
@@ -187,12 +196,12 @@ def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
             .first()
         )
         if line is None:
-            raise CartError(_("That item is no longer in your cart."), "unknown_line")
+            raise CartError(_("That item is no longer in your cart."), CartErrorCode.UNKNOWN_LINE)
         if quantity == 0:
             line.delete()
             return None
         if not line.variant.product.is_published:
-            raise CartError(f"{line.variant} is no longer sold.", "not_sold")
+            raise CartError(f"{line.variant} is no longer sold.", CartErrorCode.NOT_SOLD)
         _check_quantity(line.variant, quantity)
         line.quantity = quantity
         line.save(update_fields=["quantity"])
@@ -202,7 +211,7 @@ def set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
 def remove_line(*, cart: Cart, line_id: int) -> None:
     deleted, _counts = CartLine.objects.filter(cart=cart, pk=line_id).delete()
     if not deleted:
-        raise CartError(_("That item is no longer in your cart."), "unknown_line")
+        raise CartError(_("That item is no longer in your cart."), CartErrorCode.UNKNOWN_LINE)
 
 
 def set_in_checkout(*, cart_id: int, in_checkout: bool) -> None:

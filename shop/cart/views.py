@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shop.cart import selectors, services
-from shop.cart.exceptions import CartError
+from shop.cart.exceptions import CartError, CartErrorCode
 from shop.cart.forms import AddToCartForm, QuantityForm
 from shop.catalog import selectors as catalog_selectors
 from shop.catalog.forms import option_choices
@@ -113,7 +113,7 @@ def remove(request, line_id):
     cart = selectors.cart_for_request(request)
     try:
         if cart is None:
-            raise CartError(_("Your cart is empty."))
+            raise CartError(_("Your cart is empty."), CartErrorCode.CART_EMPTY)
         services.remove_line(cart=cart, line_id=line_id)
         messages.success(request, _("Item removed."))
     except CartError as error:

@@ -9,7 +9,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from shop.catalog.selectors import SORTS, Filters
+from shop.catalog.facets import Filters
+from shop.catalog.selectors import SORTS
 
 OPTION = re.compile(r"^[\w-]{1,40}:[^:]{1,80}$")
 

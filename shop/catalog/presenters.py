@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from shop.catalog.facets import PRICE_BANDS, Facets, Filters
 from shop.catalog.images import card_picture
-from shop.catalog.selectors import PRICE_BANDS, CategoryTree, Facets, Filters
+from shop.catalog.selectors import CategoryTree
 from shop.catalog.templatetags.shop_tags import money as format_money
 
 SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL"]

@@ -3,6 +3,7 @@ query counts, throttles, CORS and the committed schema."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from pathlib import Path
@@ -451,3 +452,27 @@ def test_a_guest_cart_moves_into_the_shoppers_cart_when_the_app_signs_in(shopper
     assert Client().get(f"{API}/carts/{guest['token']}").status_code == 404  # gone
     refused = post(Client(), "/carts", {"merge_from": other_guest["token"]})
     assert errors(refused) == [("unknown_cart", "merge_from")]
+
+
+def test_a_checkout_refusal_leaves_the_api_with_its_own_code_not_out_of_stock(
+    client, method, monkeypatch
+):
+    """The method stops shipping to the country between the form and the order (a rate
+    removed meanwhile): the answer says not_shippable, as the service does."""
+    from orders.services import placing
+
+    variant = VariantFactory(stock_on_hand=5)
+    token = post(client, "/carts", {"lines": [{"variant_id": variant.pk}]}).json()["token"]
+    real = placing.totals.compute
+    monkeypatch.setattr(
+        placing.totals,
+        "compute",
+        lambda **kwargs: dataclasses.replace(real(**kwargs), shipping_available=False),
+    )
+
+    refused = post(client, f"/carts/{token}/order", checkout(method, checkout_token="n" * 12))
+
+    assert refused.status_code == 409
+    assert errors(refused) == [("not_shippable", None)]
+    assert "does not ship" in refused.json()["errors"][0]["message"]
+    assert Order.objects.count() == 0

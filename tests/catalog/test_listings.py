@@ -1,6 +1,8 @@
 """Category and search pages: filters with counts, sort, all in the URL; product cards read
 columns kept on the product, so listings never aggregate at request time."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -141,7 +143,7 @@ def test_listing_columns_follow_stock_in_the_same_transaction(client, clothing, 
 
     from django.utils import timezone
 
-    from orders.services import expire_if_overdue
+    from orders.services.lifecycle import expire_if_overdue
 
     Order.objects.filter(pk=order.pk).update(reservation_expires_at=timezone.now() - timedelta(1))
     expire_if_overdue(order_id=order.pk)
@@ -207,3 +209,27 @@ def test_a_filtered_colour_carries_to_the_cards_photo_and_link(client, clothing)
     assert f'href="/p/tee/?variant={forest_sku}"' in filtered
     card = filtered.split('href="/p/tee/')[1].split("</li>")[0]
     assert "tee-1" in card and "tee-0" not in card  # the Forest photo
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"price_min": Decimal("50")},
+        {"price_max": Decimal("100")},
+        {"in_stock": True},
+        {"options": {"colour": ["Forest"]}},
+        {"options": {"colour": ["Forest", "Sand"], "size": ["M"]}, "in_stock": True},
+        {"category_ids": []},
+    ],
+)
+def test_each_filter_gives_the_same_products_to_the_page_and_to_its_counts(clothing, filters):
+    """A filter is defined once (shop/catalog/facets.py) and rendered as the page's ORM query
+    and as the counts' SQL: both find the same products."""
+    from shop.catalog import selectors
+    from shop.catalog.facets import Filters, facets
+
+    chosen = Filters(**filters)
+    base = selectors.listed_products()
+
+    assert facets(base, chosen).total == chosen.queryset(base).count()

@@ -9,7 +9,7 @@ from django.db import close_old_connections, connections
 
 from orders.exceptions import OutOfStock
 from orders.models import Order
-from orders.services import PaymentOutcome, mark_paid
+from orders.services.paying import PaymentOutcome, mark_paid
 from tests.conftest import make_cart, place
 from tests.factories import ShippingMethodFactory, VariantFactory
 
@@ -88,7 +88,7 @@ def test_a_voucher_limited_to_one_use_is_used_once(require_postgres):
 
     from orders.exceptions import VoucherError
     from orders.models import Voucher, VoucherRedemption
-    from orders.services import place_order
+    from orders.services.placing import place_order
     from tests.conftest import ADDRESS
 
     shipping = ShippingMethodFactory()

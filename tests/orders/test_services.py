@@ -8,7 +8,7 @@ from moneyed import Money
 from orders import services
 from orders.exceptions import CheckoutError, OutOfStock
 from orders.models import Order, Reservation
-from orders.services import PaymentOutcome
+from orders.services.paying import PaymentOutcome
 from tests.conftest import make_cart, place
 from tests.factories import VariantFactory
 from worker.models import OutboxEmail

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from orders.models import Order
-from payments import emulator_bridge, gateway, services
+from payments import emulator_bridge, events, gateway, services
 from payments.models import Payment, StripeEvent
 from tests.conftest import deliver_event as _post
 from tests.conftest import payment_intent_event
@@ -277,7 +277,7 @@ def test_the_same_success_ten_times_at_once_among_other_events_pays_once(
 def test_an_expired_orders_payment_intent_is_cancelled_so_it_cannot_be_paid(
     stripe_emulator, order, django_capture_on_commit_callbacks
 ):
-    from orders.services import expire_overdue_orders
+    from orders.services.lifecycle import expire_overdue_orders
 
     session = services.start_payment(order_id=order.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -299,7 +299,7 @@ def test_the_subscribed_events_are_the_handled_ones_and_the_readme_lists_them():
 
     from payments.event_shapes import SUBSCRIBED_EVENTS
 
-    assert set(SUBSCRIBED_EVENTS) == set(services.HANDLERS)
+    assert set(SUBSCRIBED_EVENTS) == set(events.HANDLERS)
     readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text()
     setup = readme[readme.index("add a webhook endpoint") :][:600]
     for event_type in SUBSCRIBED_EVENTS:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orders.services import mark_paid
+from orders.services.paying import mark_paid
 from tests.factories import UserFactory, VariantFactory
 from tests.slow_mail import FlakyBackend
 from worker import emails

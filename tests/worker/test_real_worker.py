@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from orders.services import mark_paid
+from orders.services.paying import mark_paid
 from tests.conftest import ROOT
 from worker.celery import app
 from worker.models import OutboxEmail
@@ -177,7 +177,7 @@ def test_an_order_paid_while_redis_is_down_gets_its_email_once_redis_is_back(wor
     the email owed. With Redis back, the periodic sweep queues it and a worker sends it once."""
     script = (
         "import django; django.setup();"
-        "from orders.models import Order; from orders.services import mark_paid;"
+        "from orders.models import Order; from orders.services.paying import mark_paid;"
         f"o = Order.objects.get(pk={order.pk});"
         "print(mark_paid(order_id=o.pk, amount=o.total, reference='pi_down', actor='t').value)"
     )

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
-from payments import gateway, services
+from payments import events, gateway
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         if not 1 <= days <= 30:
             raise CommandError("--days must be between 1 and 30 (Stripe keeps events 30 days).")
         try:
-            results = services.fetch_and_apply_events(days=days)
+            results = events.fetch_and_apply_events(days=days)
         except gateway.StripeError as error:
             raise CommandError(f"Stripe could not be reached: {error}") from error
         total = sum(results.values())

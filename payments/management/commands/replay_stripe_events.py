@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from payments import services
+from payments import events as event_store
 from payments.models import StripeEvent
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 raise CommandError("--days must be at least 1.")
             events = events.filter(received_at__gte=timezone.now() - timedelta(days=days))
         count = events.count()
-        results = services.replay_stored_events(events=events)
+        results = event_store.replay_stored_events(events=events)
         summary = ", ".join(f"{n} {result}" for result, n in sorted(results.items())) or "nothing"
         self.stdout.write(
             self.style.SUCCESS(

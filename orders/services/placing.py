@@ -1,0 +1,163 @@
+"""Placing an order: the cart becomes an order with frozen prices, its stock held."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders import allocation, totals, vouchers
+from orders.exceptions import CheckoutError, CheckoutErrorCode
+from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
+from orders.services.events import record_event
+from orders.services.lifecycle import end_unpaid
+from shop import metrics
+from shop.cart import services as cart_services
+from shop.cart.models import Cart
+from shop.cart.selectors import price_cart
+from shop.money import as_text
+
+ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postcode", "region", "country", "phone")
+
+
+def place_order(
+    *,
+    cart: Cart,
+    email: str,
+    address: dict,
+    shipping_method: ShippingMethod,
+    user=None,
+    checkout_token: str,
+    voucher_code: str = "",
+) -> Order:
+    """Create the order from the cart with frozen prices and totals, and hold its stock.
+
+    Idempotent per `checkout_token`: a double-clicked "Pay" gets the same order back. An
+    earlier unpaid order from the same cart is cancelled so the shopper never holds stock
+    twice. Raises CheckoutError (OutOfStock, VoucherError) and changes nothing then.
+    """
+    existing = Order.objects.filter(checkout_token=checkout_token).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _place_order(
+                cart=cart,
+                email=email,
+                address=address,
+                shipping_method=shipping_method,
+                user=user,
+                checkout_token=checkout_token,
+                voucher_code=voucher_code,
+            )
+    except IntegrityError:
+        existing = Order.objects.filter(checkout_token=checkout_token).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _place_order(
+    *, cart, email, address, shipping_method, user, checkout_token, voucher_code
+) -> Order:
+    if not shipping_method.is_active:
+        raise CheckoutError(
+            _("That shipping method is no longer offered; please choose another."),
+            CheckoutErrorCode.SHIPPING_METHOD_UNAVAILABLE,
+        )
+    # Locks, in the one order: earlier unpaid orders of this cart, then every variant either
+    # touches (pk order), then the voucher. The cart's earlier hold is given back first so it
+    # does not compete with this checkout.
+    earlier = list(
+        Order.objects.select_for_update()
+        .filter(cart=cart, status=Order.Status.PENDING_PAYMENT)
+        .order_by("pk")
+    )
+    earlier_variants = [r.variant_id for o in earlier for r in o.reservations.all()]
+    cart_variants = list(cart.lines.values_list("variant_id", flat=True))
+    allocation.lock_variants([*cart_variants, *earlier_variants])
+    for old in earlier:
+        end_unpaid(
+            old,
+            status=Order.Status.CANCELLED,
+            kind=OrderEvent.Kind.CANCELLED,
+            message="Replaced by a new checkout from the same cart.",
+            actor="system",
+        )
+
+    priced = price_cart(cart)  # prices now, from the catalog, after the locks
+    if priced.is_empty:
+        raise CheckoutError(_("Your cart is empty."), CheckoutErrorCode.CART_EMPTY)
+    if priced.blocking_problems:
+        raise CheckoutError(" ".join(priced.blocking_problems), CheckoutErrorCode.CART_BLOCKED)
+    quantities: dict[int, int] = defaultdict(int)
+    for line in priced.lines:
+        quantities[line.variant.pk] += line.quantity
+
+    voucher = None
+    if voucher_code:
+        voucher = vouchers.find(voucher_code, for_update=True)
+        vouchers.check(voucher, subtotal=priced.subtotal, email=email)
+    amounts = totals.compute(
+        priced=priced,
+        shipping_method=shipping_method,
+        country=address.get("country", ""),
+        region=address.get("region", ""),
+        voucher=voucher,
+    )
+    if not amounts.shipping_available:
+        raise CheckoutError(
+            f"{shipping_method.name} does not ship to that country; please "
+            "choose another shipping method.",
+            CheckoutErrorCode.NOT_SHIPPABLE,
+        )
+    now = timezone.now()
+    order = Order.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        cart=cart,
+        checkout_token=checkout_token,
+        email=email,
+        currency=amounts.total.currency.code,
+        subtotal=amounts.subtotal,
+        discount_total=amounts.discount,
+        shipping_total=amounts.shipping,
+        tax_total=amounts.tax,
+        total=amounts.total,
+        prices_include_tax=amounts.prices_include_tax,
+        tax_name=amounts.tax_name,
+        tax_rate=amounts.tax_rate,
+        voucher_code=voucher.code if voucher else "",
+        shipping_method_name=shipping_method.name,
+        reservation_expires_at=now + timedelta(minutes=settings.RESERVATION_MINUTES),
+        **{f"shipping_{k}": address.get(k, "") for k in ADDRESS_FIELDS},
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            variant=line.variant,
+            product_name=line.variant.product.name,
+            variant_label=line.variant.label,
+            sku=line.variant.sku,
+            unit_price=line.unit_price,
+            quantity=line.quantity,
+            line_total=line.line_total,
+        )
+        for line in priced.lines
+    )
+    allocation.reserve(order=order, quantities=dict(quantities), until=order.reservation_expires_at)
+    if voucher is not None:
+        vouchers.redeem(code=voucher.code, order=order, subtotal=priced.subtotal)
+    cart_services.set_in_checkout(cart_id=cart.pk, in_checkout=True)
+    record_event(
+        order=order,
+        kind=OrderEvent.Kind.PLACED,
+        actor=email,
+        message=f"Order placed for {as_text(order.total)}; stock held until "
+        f"{timezone.localtime(order.reservation_expires_at):%H:%M %Z}.",
+    )
+    metrics.count_on_commit(metrics.ORDERS, event="placed")
+    return order

@@ -1,0 +1,146 @@
+"""Search: what a query matches and how it ranks, "did you mean", and the search box's
+suggestions. PostgreSQL full text with typo correction (pg_trgm); on SQLite the same through
+FTS5 (sqlite_search.py)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import F, Q
+from django.db.models.functions import Greatest, Upper
+from django.utils.translation import gettext_lazy as _
+
+from shop.catalog import sqlite_search
+from shop.catalog.images import thumbnail_url
+from shop.catalog.models import Variant
+from shop.money import as_text as format_money
+
+WORD = re.compile(r"[^\W_]+")
+OPERATORS = re.compile(r'"|(?:^|\s)-\w|(?:^|\s)or(?:\s|$)', re.IGNORECASE)
+
+
+def _words(query: str) -> list[str]:
+    return WORD.findall(query.lower())
+
+
+CORRECTIONS_SQL = """
+SELECT typed.word, (
+    SELECT known.word FROM catalog_searchword AS known
+    WHERE known.word %% typed.word
+    ORDER BY similarity(known.word, typed.word) DESC, known.word LIMIT 1
+) FROM unnest(%s::text[]) AS typed(word)
+"""
+
+
+def corrections(words: list[str]) -> dict[str, str]:
+    """For each word of four letters or more, the catalog word nearest to it (itself if it
+    is one): one query over the short list of the catalog's words (pg_trgm)."""
+    typed = [w for w in dict.fromkeys(words) if 4 <= len(w) <= 100]
+    if not typed or connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(CORRECTIONS_SQL, [typed])
+        return {word: known for word, known in cursor.fetchall() if known and known != word}
+
+
+def search_filter(query: str) -> tuple[Q, object | None]:
+    """What a search matches, and how to rank it (None on SQLite).
+
+    PostgreSQL: the stored, weighted, stemmed document ("mugs" finds Mug) with the web-search
+    syntax (quotes, -word, or); without that syntax, also the last word as a prefix (a word
+    being typed) and the words with their typos corrected to the nearest catalog words
+    ("hoody" finds Hoodie, "stonware" Stoneware). An exact SKU always matches. All through
+    GIN indexes. SQLite: the same through FTS5 (catalog/sqlite_search.py).
+    """
+    query = query.strip()[:200]
+    words = _words(query)
+    skus = (
+        Variant.objects.annotate(upper_sku=Upper("sku"))
+        .filter(upper_sku=query.upper())
+        .values_list("product_id", flat=True)
+    )
+    looks_like_sku = any(ch.isdigit() for ch in query) and " " not in query
+    if sqlite_search.in_use():
+        match, rank = sqlite_search.search_filter(query, words, correct=not looks_like_sku)
+        return match | Q(pk__in=skus), rank
+    web = SearchQuery(query, search_type="websearch", config="english")
+    wanted = web
+    if words and not OPERATORS.search(query):
+        fixed = {} if looks_like_sku else corrections(words)
+        typed = " & ".join([*words[:-1], words[-1] + ":*"])
+        wanted = wanted | SearchQuery(typed, search_type="raw", config="english")
+        if fixed:
+            corrected = " & ".join(fixed.get(w, w) for w in words)
+            wanted = wanted | SearchQuery(corrected, search_type="plain", config="english")
+    rank = SearchRank(F("search_vector"), wanted)
+    match = Q(search_vector=wanted)  # a bitmap scan of the GIN index, filters and all
+    if looks_like_sku:
+        # An exact SKU, looked up first (the query typo correction is skipped for it):
+        # an `OR id IN (subquery)` would turn the index scan into a full one.
+        match |= Q(pk__in=list(skus))
+    return match, rank
+
+
+def did_you_mean(query: str) -> list[str]:
+    """On a miss: the product names and categories nearest to what was typed."""
+    from shop.catalog import selectors  # selectors re-exports this module's names
+
+    words = " ".join(_words(query))
+    if len(words) < 3:
+        return []
+    suggestions: list[str] = []
+    if connection.vendor == "postgresql":
+        scored = list(
+            selectors.listed_products()
+            .annotate(
+                similarity=Greatest(
+                    TrigramSimilarity("name", words), TrigramWordSimilarity(words, "name")
+                )
+            )
+            .filter(similarity__gte=0.3)
+            .order_by("-similarity", "name")
+            .values_list("name", "similarity")[:3]
+        )
+        # The nearest, and any about as near: not every name that shares a few letters.
+        best = scored[0][1] if scored else 0
+        suggestions = [name for name, similarity in scored if similarity >= best - 0.05]
+    elif sqlite_search.in_use():  # the embedded shop's catalog: its names, scored alike
+        names = list(selectors.listed_products().values_list("name", flat=True))
+        suggestions = sqlite_search.nearest_names(words, names)
+    names = [c.name for c in selectors.category_tree().categories.values()]
+    suggestions += difflib.get_close_matches(query.strip().title(), names, n=2, cutoff=0.6)
+    return list(dict.fromkeys(suggestions))[:4]
+
+
+def suggestions(query: str, limit: int = 8) -> list[dict]:
+    """What the search box offers while the shopper types: products with their link, price
+    and the smallest rendition of their photo (one query, the card's columns)."""
+    from shop.catalog import selectors  # selectors re-exports this module's names
+
+    if len(query.strip()) < 2:
+        return []
+    match, rank = search_filter(query)
+    products = selectors.listed_products().filter(match)
+    products = products.annotate(rank=rank).order_by("-rank", "name") if rank else products
+    found = products.only("name", "slug", "min_price", "max_price", "image")[:limit]
+    return [
+        {
+            "name": p.name,
+            "url": p.get_absolute_url(),
+            "price": (
+                _("from %(price)s") % {"price": format_money(p.price_from)}
+                if p.has_price_range
+                else format_money(p.price_from)
+            ),
+            "image": thumbnail_url(p.image),
+        }
+        for p in found
+    ]
