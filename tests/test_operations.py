@@ -19,7 +19,7 @@ from prometheus_client import REGISTRY
 from orders import services as order_services
 from payments import metrics as payment_metrics
 from payments.outcomes import WebhookOutcome
-from shop import error_reports, metrics
+from shop import error_reports
 from shop.request_id import RequestIdFilter, RequestIdMiddleware, current
 from tests.conftest import ROOT, free_port, make_cart, place
 from tests.factories import VariantFactory
