@@ -1,6 +1,6 @@
-"""Every page a shopper reaches, and how to reach it, in one place: tests/e2e/test_every_page.py
-reaches each once and measures it at every width (phone widths 320 to 414 px, axe at 390 and
-1280 px). A new page joins the walk by being added here."""
+"""Every page a shopper reaches, and how to reach it, in one place: the accessibility check
+(axe at 390 and 1280 px, with a screenshot of each under test-artifacts/pages/) and the
+phone widths check (320 to 414 px) walk PAGES. A new page joins both by being added here."""
 
 import pytest
 from moneyed import Money
