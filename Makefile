@@ -15,7 +15,7 @@ PORT ?= 8000
 # Links in the demo's emails are built on SHOP_URL: the address `make run` serves on.
 DEMO_SHOP_URL = $(or $(SHOP_URL),http://$(HOST):$(PORT))
 
-.PHONY: install install-run run test lint format worker admin clean bench messages cluster cluster-stop loadtest openapi
+.PHONY: install install-run run test test-cluster test-sqlite lint format worker admin clean bench messages cluster cluster-stop loadtest openapi
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -41,8 +41,19 @@ install: $(VENV)/.installed-dev
 run: $(VENV)/.installed-run
 	@DEBUG=1 SHOP_URL=$(DEMO_SHOP_URL) $(PY) manage.py run_demo $(HOST):$(PORT)
 
+# PYTEST_ARGS: more pytest options (.ci/run adds its JUnit report). With SHOP_CLUSTER_APART=1
+# the cluster test is left to `make test-cluster`, which .ci/run runs as a step of its own.
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(SHOP_CLUSTER_APART),-m "not cluster") $(PYTEST_ARGS)
+
+test-cluster: $(VENV)/.installed-dev
+	$(PY) -m pytest -m cluster --output=test-artifacts/failures-cluster $(PYTEST_ARGS)
+
+# The SQLite paths `make run` takes (search fallback, facets through json_each, the listing
+# pages, the cart, the demo loader): the tests marked `sqlite`, on SQLite (DATABASE_URL unset).
+test-sqlite: $(VENV)/.installed-dev
+	env -u DATABASE_URL SHOP_REQUIRE_SERVICES=0 SHOP_REQUIRE_SQLITE=1 $(PY) -m pytest -m sqlite \
+		--output=test-artifacts/failures-sqlite $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

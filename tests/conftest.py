@@ -16,6 +16,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import django.db.utils
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
@@ -28,6 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 # CI sets this: a test that needs a real service fails instead of skipping when it is missing.
 REQUIRE_SERVICES = os.environ.get("SHOP_REQUIRE_SERVICES", "") not in ("", "0")
+# Browser tests save their screenshots only when asked (SHOP_SCREENSHOTS=1); a failed browser
+# test's pages are saved anyway (pytest-playwright's --screenshot=only-on-failure, pyproject).
+SCREENSHOTS = os.environ.get("SHOP_SCREENSHOTS", "") not in ("", "0")
+# `make test-sqlite` sets this: a test of a path only SQLite takes fails instead of skipping.
+REQUIRE_SQLITE = os.environ.get("SHOP_REQUIRE_SQLITE", "") not in ("", "0")
 
 
 def _missing(what: str) -> None:
@@ -50,6 +56,35 @@ def fresh_cache():
 def require_postgres():
     if connection.vendor != "postgresql":
         _missing("PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def require_sqlite():
+    """A path only SQLite takes (the database of `make run`). `make test-sqlite` runs it; on
+    PostgreSQL it is skipped with a reason that the summary lists (-ra), never silently."""
+    if connection.vendor != "sqlite":
+        if REQUIRE_SQLITE:
+            pytest.fail("SQLite is required here (SHOP_REQUIRE_SQLITE is set)")
+        pytest.skip("SQLite only: `make test-sqlite` runs it (DATABASE_URL unset)")
+
+
+# Found by the SQLite pass: on SQLite 3.40 (Debian 12's) a cart with lines cannot be read
+# ("no such column: cart_cartline.variant_id": the photo subquery of shop/catalog/selectors.py
+# refers two levels out), so `make run`'s cart and checkout fail. The tests that meet it are
+# expected to fail on SQLite with that error only (listed by -ra); remove this once fixed.
+SQLITE_CART_BUG = pytest.mark.xfail(
+    django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    raises=django.db.utils.OperationalError,
+    reason="SQLite: a cart with lines cannot be read (variant_photo, see tests/conftest.py)",
+    strict=False,
+)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that needs SQLite is in the SQLite pass (`make test-sqlite`, marker `sqlite`)."""
+    for item in items:
+        if "require_sqlite" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.sqlite)
 
 
 @pytest.fixture

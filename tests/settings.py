@@ -24,7 +24,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="shop-test-media-")
 # Tasks run in-process unless a test starts a real worker (tests/worker/test_real_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("SHOP_TEST_QUEUE", "shop-test")
+# A queue per pytest-xdist worker (gw0, gw1...) unless a test names its own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get(
+    "SHOP_TEST_QUEUE", f"shop-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+)
 # Per-process caches keep rate limits and sessions from leaking between runs.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Pages render afresh unless a test turns the catalog cache on (tests/catalog/test_cache.py).

@@ -104,9 +104,12 @@ def test_stateful_walks_along_the_schemas_links(catalog, stripe_emulator):
             reached.add(f"{case.operation.label} {response.status_code}")
             case.validate_response(response, excluded_checks=EXCLUDED)
 
+    # 20 walks of up to 10 steps (derandomised, so the same ones each run): they reach about
+    # 17 operation/status pairs, past the two steps asserted below; 80 walks took three times
+    # as long and asserted nothing more (the purchase in order is the next test's).
     Workflow.run(
         settings=hypothesis.settings(
-            SETTINGS, max_examples=80, stateful_step_count=10, phases=[hypothesis.Phase.generate]
+            SETTINGS, max_examples=20, stateful_step_count=10, phases=[hypothesis.Phase.generate]
         )
     )
     # The walks went past the first step: carts made from linked answers and followed on.

@@ -4,7 +4,8 @@ from django.core.management import call_command
 from orders.models import ShippingMethod, TaxRate, Voucher
 from shop.catalog.models import Category, Product, ProductImage, Variant
 
-pytestmark = pytest.mark.django_db
+# Also on SQLite, the database of `make run` (`make test-sqlite`).
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def _counts():

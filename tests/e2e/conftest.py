@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, SCREENSHOTS
 from tests.e2e.pages import small_shop  # noqa: F401  (the shop every page check walks)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,13 +34,16 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def shoot(page, request):
-    """Save a numbered full-page screenshot under test-artifacts/e2e/<test>/."""
+    """Save a numbered full-page screenshot under test-artifacts/e2e/<test>/, when asked
+    (SHOP_SCREENSHOTS=1)."""
     folder = ARTIFACTS / "e2e" / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
     count = {"n": 0}
 
     def take(name: str) -> None:
         count["n"] += 1
+        if not SCREENSHOTS:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{count['n']:02d}-{name}.png"), full_page=True)
 
     return take

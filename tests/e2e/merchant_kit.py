@@ -1,6 +1,6 @@
 """What the merchant's browser tests share: a signed-in admin session without typing a code,
-a paid order at the Stripe emulator, and screenshots (kept under test-artifacts/, and also in
-$SCREENS_DIR when set, for an issue's before-and-after)."""
+a paid order at the Stripe emulator, and screenshots (under test-artifacts/ when asked with
+SHOP_SCREENSHOTS=1, and in $SCREENS_DIR when set, for an issue's before-and-after)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.test import Client
 from moneyed import Money
 
 from payments import emulator_bridge, services
-from tests.conftest import ARTIFACTS, make_cart, place
+from tests.conftest import ARTIFACTS, SCREENSHOTS, make_cart, place
 from tests.factories import ShippingMethodFactory, UserFactory, VariantFactory
 
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123"}
@@ -47,9 +47,11 @@ def paid_order_of_three_lines():
     return order
 
 
-def screen(page, name: str, *, full_page: bool = True) -> None:
-    ARTIFACTS.joinpath("e2e", "merchant").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "e2e" / "merchant" / f"{name}.png"), full_page=full_page)
+def screen(page, name: str, *, full_page: bool = True, always: bool = False) -> None:
+    if SCREENSHOTS or always:
+        ARTIFACTS.joinpath("e2e", "merchant").mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / "e2e" / "merchant" / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
     if os.environ.get("SCREENS_DIR"):
         folder = Path(os.environ["SCREENS_DIR"])
         folder.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from moneyed import Money
 from playwright.sync_api import expect
 
 from orders.selectors import order_key
-from tests.conftest import make_cart, place
+from tests.conftest import SCREENSHOTS, make_cart, place
 from tests.factories import ProductFactory, ShippingMethodFactory, VariantFactory
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,8 @@ def test_on_a_phone_the_order_summary_never_covers_the_card_fields(
         seen.append(page.evaluate(FIELDS_SEEN))
     page.locator("#pay-button").scroll_into_view_if_needed()
     at_pay = page.evaluate(FIELDS_SEEN)
-    page.screenshot(path=str(_artifact("pay-390-six-lines.png")))
+    if SCREENSHOTS:
+        page.screenshot(path=str(_artifact("pay-390-six-lines.png")))
     context.close()
 
     assert at_pay["payInView"] and at_pay["fields"] == ["visible"] * 3

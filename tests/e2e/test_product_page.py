@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from shop.cart.models import CartLine
 from shop.catalog.models import OptionValue
+from tests.conftest import SCREENSHOTS
 from tests.factories import ProductFactory, ProductImageFactory, VariantFactory, png_bytes
 
 pytestmark = pytest.mark.browser
@@ -111,7 +112,8 @@ def test_a_later_choice_never_changes_an_earlier_one(page, live_server, hoodie):
     offers = page.locator("[data-alternatives] a")
     expect(offers).to_have_text(["M / Forest", "S / Sand"])
     expect(page).to_have_url(re.compile(r"\?variant=HOOD-M-SAN$"))
-    page.screenshot(path=str(_artifact("sold-out-combination.png")))
+    if SCREENSHOTS:
+        page.screenshot(path=str(_artifact("sold-out-combination.png")))
 
     offers.first.click()
     expect(page.locator("[data-sku]")).to_have_text("HOOD-M-FOR")
@@ -167,7 +169,8 @@ def test_the_page_works_without_javascript(browser, live_server, hoodie):
     expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
     line = CartLine.objects.get()
     assert (line.variant.sku, line.quantity) == ("HOOD-S-SAN", 2)
-    page.screenshot(path=str(_artifact("no-javascript-cart.png")), full_page=True)
+    if SCREENSHOTS:
+        page.screenshot(path=str(_artifact("no-javascript-cart.png")), full_page=True)
     context.close()
 
 
