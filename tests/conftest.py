@@ -16,7 +16,6 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import django.db.utils
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
@@ -66,18 +65,6 @@ def require_sqlite():
         if REQUIRE_SQLITE:
             pytest.fail("SQLite is required here (SHOP_REQUIRE_SQLITE is set)")
         pytest.skip("SQLite only: `make test-sqlite` runs it (DATABASE_URL unset)")
-
-
-# Found by the SQLite pass: on SQLite 3.40 (Debian 12's) a cart with lines cannot be read
-# ("no such column: cart_cartline.variant_id": the photo subquery of shop/catalog/selectors.py
-# refers two levels out), so `make run`'s cart and checkout fail. The tests that meet it are
-# expected to fail on SQLite with that error only (listed by -ra); remove this once fixed.
-SQLITE_CART_BUG = pytest.mark.xfail(
-    django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    raises=django.db.utils.OperationalError,
-    reason="SQLite: a cart with lines cannot be read (variant_photo, see tests/conftest.py)",
-    strict=False,
-)
 
 
 def pytest_collection_modifyitems(items):

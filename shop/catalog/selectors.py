@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     OuterRef,
     Q,
@@ -239,15 +238,15 @@ def variant_photo(variant_ref: OuterRef) -> Subquery:
     query over rows pointing at variants (`variant_ref`, e.g. OuterRef("variant_id")): a photo
     shown only for one of the variant's values (its colour) first, then one for every choice,
     then any. Cart lines, order summaries and emails show this one, never another colour's."""
-    own = VariantOption.objects.filter(
-        variant_id=OuterRef(variant_ref), value_id=OuterRef("option_value_id")
-    )
+    # The ranking names no column of the outer query: SQLite (3.40, the embedded demo's)
+    # answers "no such column" for one in a subquery's ORDER BY. The variant joined by the
+    # filter is the outer row's, so its values are compared with it instead.
     photos = (
         ProductImage.objects.filter(product__variants=variant_ref)
         .annotate(
             rank=Case(
-                When(Exists(own), then=Value(0)),
                 When(option_value__isnull=True, then=Value(1)),
+                When(option_value__variantoption__variant=F("product__variants"), then=Value(0)),
                 default=Value(2),
             )
         )

@@ -7,11 +7,11 @@ from moneyed import Money
 
 from shop.cart.models import Cart, CartLine
 from shop.cart.selectors import price_cart
-from tests.conftest import SQLITE_CART_BUG, checkout_details, make_cart, place
+from tests.conftest import checkout_details, make_cart, place
 from tests.factories import UserFactory, VariantFactory
 
 # Also on SQLite, the database of `make run` (`make test-sqlite`).
-pytestmark = [pytest.mark.django_db, pytest.mark.sqlite, SQLITE_CART_BUG]
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def _add(client, variant_id, quantity):

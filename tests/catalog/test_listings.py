@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from orders.models import Order
 from shop.catalog.models import Product
-from tests.conftest import SQLITE_CART_BUG, make_cart, place
+from tests.conftest import make_cart, place
 from tests.factories import CategoryFactory, ProductFactory, VariantFactory
 
 # Also on SQLite, the database of `make run` (`make test-sqlite`).
@@ -131,7 +131,6 @@ def test_new_in_leaves_out_what_cannot_be_bought(client, clothing):
     assert "Rain Shell" in body
 
 
-@SQLITE_CART_BUG
 def test_listing_columns_follow_stock_in_the_same_transaction(client, clothing, shipping_method):
     shell = Product.objects.get(slug="rain-shell")
     variants = list(shell.variants.all())

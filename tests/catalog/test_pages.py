@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from shop.cart.models import Cart, CartLine
 from shop.catalog.models import Product
-from tests.conftest import SQLITE_CART_BUG
 from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory, VariantFactory
 
 # Also on SQLite, the database of `make run` (`make test-sqlite`).
@@ -133,7 +132,7 @@ def _cart_with(client, count: int) -> None:
         reverse("catalog:category", args=["all"]),
         reverse("catalog:search") + "?q=thing",
         reverse("catalog:product", args=["thing-0"]),
-        pytest.param(reverse("cart:detail"), marks=SQLITE_CART_BUG),
+        reverse("cart:detail"),
     ],
 )
 def test_pages_run_a_fixed_number_of_queries(client, url, settings):
