@@ -1,7 +1,7 @@
-"""Every page a shopper reaches, and how to reach it, in one place: the accessibility check
-(axe at 390 and 1280 px; every product page of the demo at 320, 390 and 1280 px in
-test_demo_products.py, with a screenshot of each under test-artifacts/pages/) and the
-phone widths check (320 to 414 px) walk PAGES. A new page joins both by being added here."""
+"""Every page a shopper reaches, and how to reach it, in one place: test_every_page.py loads
+each once and checks it at every width (axe at 390 and 1280 px, no page wider than the phone
+at 320 to 414 px); test_demo_products.py runs axe over the demo's product pages at 320, 390
+and 1280 px. A new page joins every check by being added here."""
 
 import pytest
 from moneyed import Money
