@@ -10,7 +10,8 @@ from django.http import Http404, QueryDict
 from ninja import Field as In
 from ninja import Query, Router, Schema, Status
 
-from orders import selectors, totals, vouchers
+from orders import checkout as checkout_rules
+from orders import selectors
 from orders import services as order_services
 from orders.countries import COUNTRIES
 from orders.exceptions import CheckoutError, VoucherError
@@ -81,12 +82,6 @@ def shipping_methods(request, token: str, where: Query[Destination]):
     return {"token": cart.token, "country": where.country, "methods": answer}
 
 
-def _first_method_to(country: str) -> int | None:
-    """The first active shipping method that ships there (the checkout page's first choice)."""
-    methods = ShippingMethod.objects.filter(is_active=True).prefetch_related("rates")
-    return next((m.pk for m in methods if m.ships_to(country)), None)
-
-
 # The checkout form's fields, and where they are in the API's body.
 FIELDS = {"email": "email", "shipping_method": "shipping_method_id"}
 
@@ -94,12 +89,14 @@ FIELDS = {"email": "email", "shipping_method": "shipping_method_id"}
 def _checkout(request, token: str, body: CheckoutIn):
     """The cart, the checkout form validated as the pages validate it, and the voucher."""
     cart = find_cart(request, token)
-    priced = price_cart(cart)
-    if priced.is_empty:
-        raise ApiError(409, "cart_empty", "Your cart is empty.")
-    if priced.blocking_problems:
-        raise ApiError(409, "cart_blocked", " ".join(priced.blocking_problems))
-    method_id = body.shipping_method_id or _first_method_to(body.address.country)
+    try:
+        priced = checkout_rules.cart_ready(cart=cart)
+    except CheckoutError as error:
+        raise ApiError(409, error.code, str(error)) from None
+    method_id = body.shipping_method_id
+    if not method_id:
+        default = checkout_rules.default_shipping_method(country=body.address.country)
+        method_id = default.pk if default else None
     data = QueryDict(mutable=True)
     data.update({"email": body.email, "shipping_method": str(method_id or "")})
     data.update(body.address.model_dump())
@@ -111,13 +108,12 @@ def _checkout(request, token: str, body: CheckoutIn):
             if name is not None:
                 problem["field"] = FIELDS.get(name, f"address.{name}")
         raise error
-    voucher = None
-    if body.voucher_code:
-        try:
-            voucher = vouchers.find(body.voucher_code)
-            vouchers.check(voucher, subtotal=priced.subtotal, email=form.cleaned_data["email"])
-        except VoucherError as error:
-            raise ApiError(422, "voucher_refused", str(error), "voucher_code") from None
+    try:
+        voucher = checkout_rules.applicable_voucher(
+            code=body.voucher_code, subtotal=priced.subtotal, email=form.cleaned_data["email"]
+        )
+    except VoucherError as error:
+        raise ApiError(422, "voucher_refused", str(error), "voucher_code") from None
     return cart, priced, form, voucher
 
 
@@ -131,12 +127,10 @@ def quote(request, token: str, body: CheckoutIn):
     """What the order would cost with these details (the review page's totals: discount,
     shipping, tax), without placing it."""
     cart, priced, form, voucher = _checkout(request, token, body)
-    address = form.address()
-    amounts = totals.compute(
+    amounts = checkout_rules.totals_for(
         priced=priced,
         shipping_method=form.cleaned_data["shipping_method"],
-        country=address["country"],
-        region=address["region"],
+        address=form.address(),
         voucher=voucher,
     )
     return {
@@ -317,7 +311,4 @@ def find_order(request, number: str, key: str) -> Order:
 )
 def order(request, number: str, access: Query[OrderKey]):
     """An order, to its signed-in owner or to whoever holds its key (anyone else: 404)."""
-    found = find_order(request, number, access.key)
-    if found.hold_ran_out and order_services.expire_if_overdue(order_id=found.pk):
-        found.refresh_from_db()
-    return order_out(found)
+    return order_out(checkout_rules.order_as_of_now(order=find_order(request, number, access.key)))

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from orders import selectors, services, totals, vouchers
-from orders.exceptions import CheckoutError, VoucherError
+from orders import checkout as checkout_rules
+from orders import selectors, services, totals
+from orders.exceptions import CheckoutError, CheckoutErrorCode, VoucherError
 from orders.forms import CheckoutForm, PlaceOrderForm, VoucherForm
 from orders.models import Order, ShippingMethod
 from shop.cart.selectors import cart_for_request, price_cart
@@ -18,15 +19,17 @@ CHECKOUT_SESSION_KEY = "checkout"
 
 
 def _checkout_cart(request):
+    """The cart if it can be checked out (orders.checkout); otherwise say why, once per problem."""
     priced = price_cart(cart_for_request(request))
-    if priced.is_empty:
-        messages.info(request, _("Your cart is empty."))
+    try:
+        return checkout_rules.ready(priced=priced)
+    except CheckoutError as error:
+        if error.code == CheckoutErrorCode.CART_EMPTY:
+            messages.info(request, str(error))
+        else:
+            for problem in priced.blocking_problems:
+                messages.error(request, problem)
         return None
-    if priced.blocking_problems:
-        for problem in priced.blocking_problems:
-            messages.error(request, problem)
-        return None
-    return priced
 
 
 def _details(request) -> dict:
@@ -57,9 +60,11 @@ def checkout(request):
         initial["email"] = saved.get("email") or (
             request.user.email if request.user.is_authenticated else ""
         )
-        initial["shipping_method"] = saved.get("shipping_method") or (
-            ShippingMethod.objects.filter(is_active=True).values_list("pk", flat=True).first()
-        )
+        method_id = saved.get("shipping_method")
+        if not method_id:  # the first active method that ships to the country (as the API)
+            default = checkout_rules.default_shipping_method(country=initial["country"])
+            method_id = default.pk if default else None
+        initial["shipping_method"] = method_id
         form = CheckoutForm(initial=initial)
     return render(
         request,
@@ -75,17 +80,16 @@ def checkout(request):
 
 def _applicable_voucher(request, details, priced):
     """The voucher the shopper entered, if it still applies; otherwise say why and drop it."""
-    code = details.get("voucher", "")
-    if not code:
-        return None
     try:
-        voucher = vouchers.find(code)
-        vouchers.check(voucher, subtotal=priced.subtotal, email=details.get("email", ""))
+        return checkout_rules.applicable_voucher(
+            code=details.get("voucher", ""),
+            subtotal=priced.subtotal,
+            email=details.get("email", ""),
+        )
     except VoucherError as error:
         messages.error(request, str(error))
         request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": ""}
         return None
-    return voucher
 
 
 def _default_address(user) -> dict:
@@ -142,13 +146,8 @@ def review(request):
         return redirect("payments:pay", number=order.number)
 
     voucher = _applicable_voucher(request, details, priced)
-    address = details["address"]
-    amounts = totals.compute(
-        priced=priced,
-        shipping_method=method,
-        country=address.get("country", ""),
-        region=address.get("region", ""),
-        voucher=voucher,
+    amounts = checkout_rules.totals_for(
+        priced=priced, shipping_method=method, address=details["address"], voucher=voucher
     )
     return render(
         request,
@@ -198,8 +197,11 @@ def apply_voucher(request):
     if not form.is_valid():
         return _refuse_voucher(request, typed, " ".join(form.errors["code"]))
     try:
-        voucher = vouchers.find(form.cleaned_data["code"])
-        vouchers.check(voucher, subtotal=priced.subtotal, email=details.get("email", ""))
+        voucher = checkout_rules.applicable_voucher(
+            code=form.cleaned_data["code"],
+            subtotal=priced.subtotal,
+            email=details.get("email", ""),
+        )
     except VoucherError as error:
         return _refuse_voucher(request, typed, str(error))
     request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": voucher.code}
@@ -231,9 +233,7 @@ def detail(request, number):
             raise Http404("No such order")
         selectors.remember_order_in_session(request, order)
         return redirect(order)
-    order = selectors.order_for_viewer(request, number)
-    if order.hold_ran_out and services.expire_if_overdue(order_id=order.pk):
-        order.refresh_from_db()
+    order = checkout_rules.order_as_of_now(order=selectors.order_for_viewer(request, number))
     return render(
         request,
         "orders/detail.html",

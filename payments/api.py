@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from orders import services as order_services
+from orders import checkout as checkout_rules
 from orders.api import OrderKey, find_order
 from payments import gateway
 from payments import services as payment_services
@@ -34,9 +34,7 @@ def start_payment(request, number: str, access: Query[OrderKey]):
     one back while it can still be paid): confirm it with Stripe's SDK using the client secret
     and the publishable key. The order is paid when Stripe says so (its webhook); read the
     order to see it."""
-    found = find_order(request, number, access.key)
-    if found.hold_ran_out and order_services.expire_if_overdue(order_id=found.pk):
-        found.refresh_from_db()
+    found = checkout_rules.order_as_of_now(order=find_order(request, number, access.key))
     try:
         session = payment_services.start_payment(order_id=found.pk)
     except PaymentNotPossible as error:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from orders import services as order_services
+from orders import checkout as checkout_rules
 from orders.selectors import order_for_viewer
 from payments import emulator_bridge, event_shapes, events, gateway, services
 from payments import metrics as payment_metrics
@@ -29,7 +29,9 @@ logger = logging.getLogger(__name__)
 def pay(request, number):
     """The payment page: Stripe's Payment Element for this order's PaymentIntent."""
     order = order_for_viewer(request, number)
-    if order.hold_ran_out and order_services.expire_if_overdue(order_id=order.pk):
+    overdue = order.hold_ran_out
+    order = checkout_rules.order_as_of_now(order=order)
+    if overdue and order.status == order.Status.EXPIRED:
         messages.info(
             request,
             _(

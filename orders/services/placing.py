@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders import allocation, totals, vouchers
+from orders import allocation, checkout, vouchers
 from orders.exceptions import CheckoutError, CheckoutErrorCode
 from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
 from orders.services.events import record_event
@@ -18,7 +18,6 @@ from orders.services.lifecycle import end_unpaid
 from shop import metrics
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
-from shop.cart.selectors import price_cart
 from shop.money import as_text
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postcode", "region", "country", "phone")
@@ -89,25 +88,16 @@ def _place_order(
             actor="system",
         )
 
-    priced = price_cart(cart)  # prices now, from the catalog, after the locks
-    if priced.is_empty:
-        raise CheckoutError(_("Your cart is empty."), CheckoutErrorCode.CART_EMPTY)
-    if priced.blocking_problems:
-        raise CheckoutError(" ".join(priced.blocking_problems), CheckoutErrorCode.CART_BLOCKED)
+    priced = checkout.cart_ready(cart=cart)  # prices now, from the catalog, after the locks
     quantities: dict[int, int] = defaultdict(int)
     for line in priced.lines:
         quantities[line.variant.pk] += line.quantity
 
-    voucher = None
-    if voucher_code:
-        voucher = vouchers.find(voucher_code, for_update=True)
-        vouchers.check(voucher, subtotal=priced.subtotal, email=email)
-    amounts = totals.compute(
-        priced=priced,
-        shipping_method=shipping_method,
-        country=address.get("country", ""),
-        region=address.get("region", ""),
-        voucher=voucher,
+    voucher = checkout.applicable_voucher(
+        code=voucher_code, subtotal=priced.subtotal, email=email, for_update=True
+    )
+    amounts = checkout.totals_for(
+        priced=priced, shipping_method=shipping_method, address=address, voucher=voucher
     )
     if not amounts.shipping_available:
         raise CheckoutError(

@@ -459,13 +459,13 @@ def test_a_checkout_refusal_leaves_the_api_with_its_own_code_not_out_of_stock(
 ):
     """The method stops shipping to the country between the form and the order (a rate
     removed meanwhile): the answer says not_shippable, as the service does."""
-    from orders.services import placing
+    from orders import totals
 
     variant = VariantFactory(stock_on_hand=5)
     token = post(client, "/carts", {"lines": [{"variant_id": variant.pk}]}).json()["token"]
-    real = placing.totals.compute
+    real = totals.compute
     monkeypatch.setattr(
-        placing.totals,
+        totals,
         "compute",
         lambda **kwargs: dataclasses.replace(real(**kwargs), shipping_available=False),
     )

@@ -1,0 +1,80 @@
+"""What checking out needs, written once: the pages (orders/views.py), the API (orders/api.py,
+payments/api.py) and the services (orders/services/placing.py) all call these. Each raises the
+orders' domain errors (orders/exceptions.py); the pages show the message, the API its code."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from moneyed import Money
+
+from orders import totals, vouchers
+from orders.exceptions import CheckoutError, CheckoutErrorCode
+from orders.models import Order, ShippingMethod, ShippingRate, Voucher
+from orders.services.lifecycle import expire_if_overdue
+from shop.cart.models import Cart
+from shop.cart.selectors import PricedCart, price_cart
+
+
+def cart_ready(*, cart: Cart | None) -> PricedCart:
+    """The cart priced now, if it can be checked out; otherwise CheckoutError: CART_EMPTY, or
+    CART_BLOCKED with every blocking problem in its message."""
+    return ready(priced=price_cart(cart))
+
+
+def ready(*, priced: PricedCart) -> PricedCart:
+    """As cart_ready, for a cart already priced (placing prices it again after its locks)."""
+    if priced.is_empty:
+        raise CheckoutError(_("Your cart is empty."), CheckoutErrorCode.CART_EMPTY)
+    if priced.blocking_problems:
+        raise CheckoutError(" ".join(priced.blocking_problems), CheckoutErrorCode.CART_BLOCKED)
+    return priced
+
+
+def applicable_voucher(
+    *, code: str, subtotal: Money, email: str, for_update: bool = False
+) -> Voucher | None:
+    """The voucher with this code if it applies to this subtotal and email (None for no code);
+    otherwise VoucherError saying why."""
+    if not code:
+        return None
+    voucher = vouchers.find(code, for_update=for_update)
+    vouchers.check(voucher, subtotal=subtotal, email=email)
+    return voucher
+
+
+def totals_for(
+    *,
+    priced: PricedCart,
+    shipping_method: ShippingMethod | None,
+    address: dict,
+    voucher: Voucher | None,
+) -> totals.Totals:
+    """The order's totals shipped with this method to this address (its country and region)."""
+    return totals.compute(
+        priced=priced,
+        shipping_method=shipping_method,
+        country=address.get("country", ""),
+        region=address.get("region", ""),
+        voucher=voucher,
+    )
+
+
+def default_shipping_method(*, country: str) -> ShippingMethod | None:
+    """The method a checkout starts with: the first active one (the methods' own order) that
+    ships to the country."""
+    rates = ShippingRate.objects.filter(method=OuterRef("pk"))
+    # ShippingMethod.ships_to in one query: no rates (ships anywhere) or a rate for the country
+    return (
+        ShippingMethod.objects.filter(is_active=True)
+        .filter(~Exists(rates) | Exists(rates.filter(country=country)))
+        .first()
+    )
+
+
+def order_as_of_now(*, order: Order) -> Order:
+    """The order as it is now: an unpaid order whose hold ran out is expired first (the
+    embedded shop has no periodic task) and read again."""
+    if order.hold_ran_out and expire_if_overdue(order_id=order.pk):
+        order.refresh_from_db()
+    return order
