@@ -8,6 +8,7 @@ from ninja import Field as In
 from ninja import Query, Router, Schema, Status
 
 from accounts import services
+from accounts.exceptions import MAX_ADDRESSES, AddressError
 from accounts.forms import AddressForm
 from accounts.models import Address
 from accounts.schemas import SavedAddressIn, SavedAddressOut
@@ -67,7 +68,7 @@ def _address(address: Address) -> dict:
 )
 def my_addresses(request):
     user = signed_in(request)
-    return [_address(a) for a in Address.objects.filter(user=user)[:100]]
+    return [_address(a) for a in Address.objects.filter(user=user)[:MAX_ADDRESSES]]
 
 
 @router.post(
@@ -87,9 +88,10 @@ def add_address(request, body: SavedAddressIn):
     form = AddressForm(data)
     if not form.is_valid():
         raise ApiError.from_form(form)
-    if Address.objects.filter(user=user).count() >= 100:
-        raise ApiError(422, "too_many", "An address book holds at most 100 addresses.")
-    address = services.save_address(user=user, data=form.cleaned_data)
+    try:
+        address = services.save_address(user=user, data=form.cleaned_data)
+    except AddressError as error:
+        raise ApiError(422, error.code, str(error)) from None
     return Status(201, _address(address))
 
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from accounts.exceptions import MAX_ADDRESSES, AddressBookFull
 from accounts.models import Address, User
 from orders import services as order_services
 
 
 def save_address(*, user: User, data: dict, address_id: int | None = None) -> Address:
     """Add or change one of the user's addresses; `is_default` moves the default to it.
-    Another user's address id raises Address.DoesNotExist (a 404 for the view)."""
+    Another user's address id raises Address.DoesNotExist (a 404 for the view); a new one
+    beyond MAX_ADDRESSES raises AddressBookFull (counted under the user's lock, so two at once
+    cannot both pass)."""
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one default at a time
+        if not address_id and Address.objects.filter(user=user).count() >= MAX_ADDRESSES:
+            raise AddressBookFull()
         address = (
             Address.objects.get(pk=address_id, user=user) if address_id else Address(user=user)
         )

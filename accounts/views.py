@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services
+from accounts.exceptions import AddressError
 from accounts.forms import AddressForm, DeleteAccountForm
 from accounts.models import Address
 from orders.selectors import orders_of_user
@@ -25,9 +26,13 @@ def addresses(request):
     """The address book, and a form to add one."""
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.save_address(user=request.user, data=form.cleaned_data)
-        messages.success(request, _("Address saved."))
-        return redirect("accounts:addresses")
+        try:
+            services.save_address(user=request.user, data=form.cleaned_data)
+        except AddressError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Address saved."))
+            return redirect("accounts:addresses")
     return render(
         request,
         "accounts/addresses.html",

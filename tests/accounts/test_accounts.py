@@ -442,3 +442,29 @@ def test_accounts_have_no_user_name_anywhere(client):
     change = client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
     assert 'name="email"' in add and 'name="username"' not in add
     assert "mixed@example.com" in change and 'name="username"' not in change
+
+
+def test_the_address_book_holds_at_most_100_addresses_on_the_page_and_in_the_api(client):
+    """The cap is the service's (counted under the user's lock): the page refuses the 101st
+    with a message, as the API does with too_many; nothing is saved."""
+    from accounts.exceptions import MAX_ADDRESSES
+
+    user = UserFactory()
+    client.force_login(user)
+    fields = {k: v for k, v in _address().items() if k in Address.FIELDS}
+    Address.objects.bulk_create(
+        Address(user=user, **{**fields, "name": f"Home {n}"}) for n in range(MAX_ADDRESSES)
+    )
+
+    page = client.post(reverse("accounts:addresses"), _address(name="One too many"))
+    api = client.post(
+        "/api/v1/me/addresses",
+        {k: v for k, v in _address(name="One too many").items() if k in Address.FIELDS},
+        content_type="application/json",
+    )
+
+    assert page.status_code == 200
+    assert "An address book holds at most 100 addresses." in page.content.decode()
+    assert api.status_code == 422
+    assert [e["code"] for e in api.json()["errors"]] == ["too_many"]
+    assert Address.objects.filter(user=user).count() == MAX_ADDRESSES
