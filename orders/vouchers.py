@@ -59,11 +59,10 @@ def check(voucher: Voucher, *, subtotal: Money, email: str = "", exclude_order=N
         )
 
 
-def redeem(*, code: str, order: Order, subtotal: Money) -> Voucher:
-    """Use the voucher for the order. The voucher row stays locked until the order's
-    transaction ends, so its limits are counted by one checkout at a time."""
-    voucher = find(code, for_update=True)
-    check(voucher, subtotal=subtotal, email=order.email)
+def redeem(*, voucher: Voucher, order: Order) -> Voucher:
+    """Use the voucher for the order. The caller found it locked and checked it in the order's
+    transaction (orders.checkout.applicable_voucher with for_update=True), so its limits are
+    counted by one checkout at a time and are not checked again here."""
     VoucherRedemption.objects.create(voucher=voucher, order=order, email=order.email.lower())
     return voucher
 

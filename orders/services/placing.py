@@ -140,7 +140,7 @@ def _place_order(
     )
     allocation.reserve(order=order, quantities=dict(quantities), until=order.reservation_expires_at)
     if voucher is not None:
-        vouchers.redeem(code=voucher.code, order=order, subtotal=priced.subtotal)
+        vouchers.redeem(voucher=voucher, order=order)  # locked and checked above
     cart_services.set_in_checkout(cart_id=cart.pk, in_checkout=True)
     record_event(
         order=order,

@@ -220,3 +220,33 @@ def test_out_of_stock_is_refused_the_same_way(shop):
     assert page.redirect_chain[-1][0] == reverse("cart:detail")
     assert _page_says(page, error["message"])
     assert Order.objects.count() == 0
+
+
+def test_placing_checks_a_voucher_once_under_its_lock(shop):
+    """Placing finds the code locked and checks it once (orders.checkout.applicable_voucher);
+    redeeming records the use without finding and checking it again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orders import services
+    from shop.cart.models import Cart, CartLine
+
+    Voucher.objects.filter(code="TEN").update(usage_limit=5, per_customer_limit=1)
+    cart = Cart.objects.create()
+    for variant, quantity in shop["lines"]:
+        CartLine.objects.create(cart=cart, variant=variant, quantity=quantity)
+
+    with CaptureQueriesContext(connection) as queries:
+        order = services.place_order(
+            cart=cart,
+            email="ada@example.com",
+            address=ADDRESS,
+            shipping_method=shop["standard"],
+            checkout_token=uuid.uuid4().hex,
+            voucher_code="TEN",
+        )
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert order.voucher_code == "TEN"
+    assert sum('FROM "orders_voucher"' in s and "FOR UPDATE" in s for s in sql) == 1
+    assert sum("COUNT(" in s and "orders_voucherredemption" in s for s in sql) == 2  # both limits
