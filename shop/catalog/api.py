@@ -131,26 +131,21 @@ def products(request, query: Query[ProductQuery]):
     if not form.is_valid():
         raise ApiError.from_form(form)
     tree = selectors.category_tree()
-    base = selectors.listed_products()
+    category = None
     if query.category:
-        found = tree.by_slug(query.category)
-        if found is None:
+        category = tree.by_slug(query.category)
+        if category is None:
             raise ApiError(422, "unknown_category", "There is no such category.", "category")
-        base = base.filter(category_id__in=tree.descendant_ids(found.pk))
-    rank = None
-    text = form.value("q", "")
-    if text:
-        match, rank = selectors.search_filter(text)
-        base = base.filter(match)
-    filters = form.filters()
-    counts = selectors.facets(base, filters)
-    sort = form.value("sort") or ("relevance" if text else "name")
-    if sort == "relevance" and not text:
-        sort = "name"
-    first = Variant.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
-    ordered = selectors.ordered(filters.queryset(base), sort, rank).annotate(
-        first_variant_id=Subquery(first.values("pk")[:1])
+    found = selectors.listing(
+        tree=tree,
+        filters=form.filters(),
+        category=category,
+        text=form.value("q", ""),
+        sort=form.value("sort") or "",
     )
+    first = Variant.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
+    ordered = found.products.annotate(first_variant_id=Subquery(first.values("pk")[:1]))
+    counts = found.counts
     return {
         **page_of(
             ordered, count=counts.total, page=query.page, page_size=query.page_size, item=_card
@@ -165,9 +160,7 @@ def products(request, query: Query[ProductQuery]):
             "categories": {str(k): v for k, v in counts.categories.items()},
             "options": counts.options,
         },
-        "did_you_mean": selectors.did_you_mean(text)
-        if text and counts.total == 0 and not filters.active
-        else [],
+        "did_you_mean": found.did_you_mean,
     }
 
 

@@ -148,6 +148,52 @@ def ordered(products: QuerySet[Product], sort: str, rank=None) -> QuerySet[Produ
     return products.order_by(*ORDERINGS.get(sort, ORDERINGS["name"]))
 
 
+# --- a listing: what a category page, a search page and the API's products show ---------------
+
+
+@dataclass(frozen=True)
+class Listing:
+    filters: Filters
+    counts: Facets
+    sort: str  # the one applied: "relevance" only for a search
+    products: QuerySet[Product]  # filtered and ordered, not yet paged
+    did_you_mean: list[str]  # on a search that found nothing without a filter
+
+
+def listing(
+    *,
+    tree: CategoryTree,
+    filters: Filters,
+    category: Category | None = None,
+    text: str = "",
+    sort: str = "",
+) -> Listing:
+    """The listing flow, once for the pages and the API: the scope (a category and what is
+    under it, and/or a search), every filter's counts (one query), the sort with its fallback
+    (relevance only when searching, else name), and "did you mean" on a miss.
+
+    Queries: the counts (one), "did you mean" only on a miss; the caller pages `products`."""
+    base = listed_products()
+    if category is not None:
+        base = base.filter(category_id__in=tree.descendant_ids(category.pk))
+    rank = None
+    if text:
+        match, rank = search_filter(text)
+        base = base.filter(match)
+    counts = facets(base, filters)
+    sort = sort or ("relevance" if text else "name")
+    if sort == "relevance" and not text:
+        sort = "name"
+    missed = bool(text) and counts.total == 0 and not filters.active
+    return Listing(
+        filters=filters,
+        counts=counts,
+        sort=sort,
+        products=ordered(filters.queryset(base), sort, rank),
+        did_you_mean=did_you_mean(text) if missed else [],
+    )
+
+
 # --- product page and stock --------------------------------------------------------------------
 
 

@@ -34,8 +34,9 @@ def home(request):
     )
 
 
-def _listing(request, *, base, tree, category=None, query="", rank=None):
-    """A category or search page: filters, counts, sort and one page of cards.
+def _listing(request, *, tree, category=None, query=""):
+    """A category or search page: filters, counts, sort and one page of cards
+    (selectors.listing, as the API's).
 
     Queries: the categories (none when cached), the count with every filter's counts (one),
     the page of products (one)."""
@@ -44,27 +45,34 @@ def _listing(request, *, base, tree, category=None, query="", rank=None):
     sub = tree.by_slug(form.value("cat", "")) if form.value("cat") else None
     if sub is not None and scope is not None and scope not in _ancestors(tree, sub):
         sub = None
-    filters = form.filters(category_ids=tree.descendant_ids(sub.pk) if sub else None)
-    counts = selectors.facets(base, filters)
-    sort = form.value("sort") or ("relevance" if query else "name")
-    if sort == "relevance" and not query:
-        sort = "name"
-    products = selectors.ordered(filters.queryset(base), sort, rank)
-    paginator = Paginator(products, settings.PRODUCTS_PER_PAGE)
-    paginator.__dict__["count"] = counts.total  # counted with the filters' counts
+    found = selectors.listing(
+        tree=tree,
+        filters=form.filters(category_ids=tree.descendant_ids(sub.pk) if sub else None),
+        category=category,
+        text=query,
+        sort=form.value("sort") or "",
+    )
+    paginator = Paginator(found.products, settings.PRODUCTS_PER_PAGE)
+    paginator.__dict__["count"] = found.counts.total  # counted with the filters' counts
     page = paginator.get_page(form.value("page", 1))
     page.object_list = list(page.object_list)
-    show_chosen_options(page.object_list, filters.options)
+    show_chosen_options(page.object_list, found.filters.options)
     return {
         # A sub-category or page that does not exist shows something else: not kept.
         "cacheable": (sub is not None or not form.value("cat"))
         and page.number == form.value("page", 1),
         "page": page,
         "form": form,
-        "sort": sort,
+        "sort": found.sort,
         "sorts": [(k, v) for k, v in selectors.SORTS.items() if query or k != "relevance"],
+        "did_you_mean": found.did_you_mean,
         **listing_context(
-            request=request, tree=tree, scope=category, sub=sub, filters=filters, counts=counts
+            request=request,
+            tree=tree,
+            scope=category,
+            sub=sub,
+            filters=found.filters,
+            counts=found.counts,
         ),
     }
 
@@ -84,8 +92,7 @@ def category(request, slug):
         found = tree.by_slug(slug)
         if found is None:
             raise Http404("No such category")
-        base = selectors.listed_products().filter(category_id__in=tree.descendant_ids(found.pk))
-        listing = _listing(request, base=base, tree=tree, category=found)
+        listing = _listing(request, tree=tree, category=found)
         listing["page"].object_list = list(listing["page"].object_list)
         return {
             "title": f"{found.name} · {settings.SHOP_NAME}",
@@ -108,12 +115,8 @@ def search(request):
         if not query:
             return {"title": _("Search · %(shop)s") % {"shop": settings.SHOP_NAME}, "query": ""}
         tree = selectors.category_tree()
-        match, rank = selectors.search_filter(query)
-        base = selectors.listed_products().filter(match)
-        listing = _listing(request, base=base, tree=tree, query=query, rank=rank)
+        listing = _listing(request, tree=tree, query=query)
         listing["page"].object_list = list(listing["page"].object_list)
-        if listing["page"].paginator.count == 0 and not listing["filters"].active:
-            listing["did_you_mean"] = selectors.did_you_mean(query)
         return {
             "title": _("“%(query)s” · Search · %(shop)s")
             % {"query": query, "shop": settings.SHOP_NAME},
