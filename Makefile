@@ -43,8 +43,10 @@ run: $(VENV)/.installed-run
 
 # PYTEST_ARGS: more pytest options (.ci/run adds its JUnit report). With SHOP_CLUSTER_APART=1
 # the cluster test is left to `make test-cluster`, which .ci/run runs as a step of its own.
+# PYTEST_WORKERS: pytest-xdist processes (one per core by default; 0 runs in this process).
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest $(if $(SHOP_CLUSTER_APART),-m "not cluster") $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(if $(SHOP_CLUSTER_APART),-m "not cluster") $(PYTEST_ARGS)
 
 test-cluster: $(VENV)/.installed-dev
 	$(PY) -m pytest -m cluster --output=test-artifacts/failures-cluster $(PYTEST_ARGS)
