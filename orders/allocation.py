@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from orders.exceptions import OutOfStock
 from orders.models import Order, Reservation
-from shop import metrics
+from shop.cart import metrics as cart_metrics
 from shop.catalog import listings
 from shop.catalog.models import Variant
 from shop.catalog.selectors import variants_for_update
@@ -91,7 +91,7 @@ def reserve(*, order: Order, quantities: dict[int, int], until: datetime) -> Non
     _release_expired(variants, timezone.now())
     short = [v for pk, v in variants.items() if _short(v, quantities[pk])]
     if short:
-        metrics.STOCK_REFUSALS.labels("checkout").inc()  # now: the transaction rolls back
+        cart_metrics.STOCK_REFUSALS.labels("checkout").inc()  # now: the transaction rolls back
         raise OutOfStock(short)
     tracked = {pk: v for pk, v in variants.items() if v.track_stock}
     before = _in_stock(tracked.values())
@@ -128,7 +128,7 @@ def commit(*, order: Order) -> None:
     }
     short = [v for pk, v in variants.items() if pk not in held and _short(v, wanted[pk])]
     if short:
-        metrics.STOCK_REFUSALS.labels("payment").inc()
+        cart_metrics.STOCK_REFUSALS.labels("payment").inc()
         raise OutOfStock(short)
     before = _in_stock(variants.values())
     tracked = [v for v in variants.values() if v.track_stock]

@@ -1,10 +1,11 @@
 """Prometheus metrics (prometheus-client): what an operator watches and alerts on.
 
 - Per request: latency and SQL queries by view (its URL name, so the labels stay few).
-- The shop's own counters: orders placed, paid and expired; payments failed; Stripe events by
-  type and outcome; emails sent, retried and failed; stock refusals; Celery tasks by name and
-  state, with their durations (worker/celery.py). An app's own metrics may live beside it
-  (payments/metrics.py: failed payments, Stripe events); this module imports no app.
+- The shop's own counters are declared by the app that counts them, beside it:
+  orders/metrics.py (orders placed, paid and expired), payments/metrics.py (payments failed,
+  Stripe events by type and outcome), shop/cart/metrics.py (stock refusals, also counted by
+  orders/allocation.py), worker/metrics.py (emails sent, retried and failed; Celery tasks by
+  name and state, with their durations). This module imports no app.
 
 Counters that a transaction causes are counted when it commits (`count_on_commit`), so a
 rolled-back checkout counts nothing. With PROMETHEUS_MULTIPROC_DIR set, every process
@@ -30,7 +31,6 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
-    Counter,
     Histogram,
     generate_latest,
     multiprocess,
@@ -47,18 +47,6 @@ REQUEST_QUERIES = Histogram(
     "SQL queries run to answer a request, by view.",
     ["view"],
     buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89),
-)
-ORDERS = Counter("shop_orders_total", "Orders, by what happened to them.", ["event"])
-EMAILS = Counter("shop_emails_total", "Emails, by kind and outcome.", ["kind", "outcome"])
-STOCK_REFUSALS = Counter(
-    "shop_stock_refusals_total", "Adds and checkouts refused for want of stock.", ["where"]
-)
-TASKS = Counter("shop_celery_tasks_total", "Celery tasks, by name and state.", ["task", "state"])
-TASK_SECONDS = Histogram(
-    "shop_celery_task_duration_seconds",
-    "Time a Celery task ran, by name.",
-    ["task"],
-    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
 
 

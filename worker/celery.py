@@ -53,8 +53,8 @@ def _take_request_id(task=None, **kwargs):
 def _drop_request_id(task=None, state=None, **kwargs):
     import time
 
-    from shop import metrics
     from shop.request_id import current
+    from worker import metrics
 
     if task is None:
         return

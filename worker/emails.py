@@ -21,6 +21,7 @@ from orders.selectors import signed_order_url
 from shop import metrics
 from shop.catalog import images
 from shop.catalog.selectors import low_stock_variants, variant_photo
+from worker import metrics as worker_metrics
 from worker.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -213,7 +214,7 @@ def send_once(*, outbox_id: int) -> bool:
         email.sent_at = timezone.now()
         email.last_error = ""
         email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-        metrics.count_on_commit(metrics.EMAILS, kind=email.kind, outcome="sent")
+        metrics.count_on_commit(worker_metrics.EMAILS, kind=email.kind, outcome="sent")
         logger.info("Sent %s (%s)", email.kind, message.extra_headers["X-Shop-Email-Id"])
         return True
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from orders import services as order_services
 from payments import services as payment_services
-from shop import metrics
 from worker import emails
+from worker import metrics as worker_metrics
 from worker.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def send_email(self, outbox_id: int) -> bool:
         emails.record_failure(outbox_id=outbox_id, error=error)
         last_try = self.request.retries >= self.max_retries
         kind = OutboxEmail.objects.filter(pk=outbox_id).values_list("kind", flat=True).first()
-        metrics.EMAILS.labels(kind or "unknown", "failed" if last_try else "retried").inc()
+        worker_metrics.EMAILS.labels(kind or "unknown", "failed" if last_try else "retried").inc()
         raise
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import allocation, vouchers
+from orders import metrics as order_metrics
 from orders.exceptions import CheckoutError, CheckoutErrorCode
 from orders.models import Order, OrderEvent
 from orders.services.events import record_event
@@ -51,7 +52,7 @@ def expire_if_overdue(*, order_id: int, now=None) -> bool:
             order.reservation_expires_at is None or order.reservation_expires_at > now
         ):
             return False  # paid, cancelled or still held while we were looking
-        metrics.count_on_commit(metrics.ORDERS, event="expired")
+        metrics.count_on_commit(order_metrics.ORDERS, event="expired")
         end_unpaid(
             order,
             status=Order.Status.EXPIRED,

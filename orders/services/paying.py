@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from orders import allocation
+from orders import metrics as order_metrics
 from orders.exceptions import OutOfStock, RefundError
 from orders.models import Order, OrderEvent
 from orders.services.events import record_event
@@ -97,7 +98,7 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
         order.move_to(Order.Status.PAID)
         order.paid_at = timezone.now()
         order.save(update_fields=["status", "paid_at", "updated_at"])
-        metrics.count_on_commit(metrics.ORDERS, event="paid")
+        metrics.count_on_commit(order_metrics.ORDERS, event="paid")
         record_event(
             order=order,
             kind=OrderEvent.Kind.PAID,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import allocation, checkout, vouchers
+from orders import metrics as order_metrics
 from orders.exceptions import CheckoutError, CheckoutErrorCode
 from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
 from orders.services.events import record_event
@@ -149,5 +150,5 @@ def _place_order(
         message=f"Order placed for {as_text(order.total)}; stock held until "
         f"{timezone.localtime(order.reservation_expires_at):%H:%M %Z}.",
     )
-    metrics.count_on_commit(metrics.ORDERS, event="placed")
+    metrics.count_on_commit(order_metrics.ORDERS, event="placed")
     return order

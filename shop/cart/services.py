@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from shop import metrics
+from shop.cart import metrics as cart_metrics
 from shop.cart.exceptions import CartError, CartErrorCode
 from shop.cart.models import Cart, CartLine
 from shop.cart.selectors import SESSION_KEY
@@ -50,7 +50,7 @@ def _check_quantity(variant: Variant, quantity: int) -> None:
             CartErrorCode.TOO_MANY,
         )
     if quantity > variant.available:
-        metrics.STOCK_REFUSALS.labels("cart").inc()
+        cart_metrics.STOCK_REFUSALS.labels("cart").inc()
         if variant.available == 0:
             raise CartError(
                 _("Sorry, %(item)s is sold out.") % {"item": variant}, CartErrorCode.SOLD_OUT
