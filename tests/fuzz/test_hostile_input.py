@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, quote_from_bytes, urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -200,14 +201,22 @@ def client_for(role: str, world: World) -> Client:
     if user is not None:
         client.force_login(user)
     client.role_user = user
+    client.session_touched = False
+    client.rows_seen = None  # rows_changed() after the last request, while nothing else wrote
     return client
 
 
 def ensure_signed_in(client: Client) -> None:
-    """Some requests sign out (the sign-out URL, a tampered session cookie): sign in again."""
-    if client.role_user is not None and "_auth_user_id" not in client.session:
+    """Some requests sign out (the sign-out URL, a tampered session cookie): sign in again.
+    Only a response that set or deleted the session cookie can have signed out, so the
+    session (a read from its store) is looked at only then."""
+    if client.role_user is None or not client.session_touched:
+        return
+    client.session_touched = False
+    if "_auth_user_id" not in client.session:
         client.cookies.clear()
         client.force_login(client.role_user)
+        client.rows_seen = None  # signing in writes (last_login): count afresh
 
 
 def send(
@@ -229,7 +238,7 @@ def send(
     for name, value in (cookies or {}).items():
         client.cookies[name] = value
     url = path + ("?" + urlencode(query or {}, doseq=True) if query else "")
-    before = rows_changed()
+    before = client.rows_seen if client.rows_seen is not None else rows_changed()
     try:
         response = client.generic(
             method,
@@ -244,7 +253,10 @@ def send(
         client.cookies.clear()
         for name, value in saved.items():
             client.cookies[name] = value
-    changed = rows_changed() - before
+    client.rows_seen = rows_changed()
+    changed = client.rows_seen - before
+    session_cookie = django_settings.SESSION_COOKIE_NAME
+    client.session_touched = session_cookie in response.cookies or session_cookie in (cookies or {})
     described = (
         f"{method} {url[:300]!r} form={form!r:.300} body={body!r:.300} "
         f"headers={headers!r:.200} cookies={cookies!r:.200}"
