@@ -3,11 +3,7 @@ result count, "did you mean" on a miss. The same cases on PostgreSQL (its full-t
 pg_trgm) and on SQLite (FTS5, the embedded shop of `make run`): they run on the database
 DATABASE_URL gives, and CI, which gives PostgreSQL, runs them on SQLite too (the last test)."""
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -44,6 +40,7 @@ def _found(query: str) -> list[str]:
     return [p.name for p in products]
 
 
+@pytest.mark.sqlite  # also in `make test-sqlite`: the demo searches on SQLite
 @pytest.mark.parametrize(
     "query, expected",
     [
@@ -79,6 +76,7 @@ def test_the_name_ranks_above_the_category_and_the_rest(require_postgres, shop_f
     assert _found("kitchen")[0] == "Kitchen Apron"  # its name, above the category's products
 
 
+@pytest.mark.sqlite  # also in `make test-sqlite`: the demo searches on SQLite
 def test_a_miss_offers_did_you_mean(client, shop_floor):
     body = client.get(reverse("catalog:search"), {"q": "wool blnkt"}).content.decode()
 
@@ -127,6 +125,7 @@ def test_suggestions_carry_the_price_and_a_small_photo(require_postgres, client,
     assert found["Linen Tea Towels"]["image"] == ""  # no photo yet
 
 
+@pytest.mark.sqlite  # also in `make test-sqlite`: the demo searches on SQLite
 def test_the_search_document_follows_a_rename_in_the_same_transaction(shop_floor):
     from shop.catalog.listings import refresh_listings
     from shop.catalog.models import Product
@@ -139,23 +138,3 @@ def test_the_search_document_follows_a_rename_in_the_same_transaction(shop_floor
     assert _found("porcelain") == ["Porcelain Cup"]
     assert _found("stoneware") == []
     assert Money(Decimal("10.00"), "USD") == Product.objects.get(pk=mug.pk).price_from
-
-
-def test_the_same_cases_pass_on_sqlite(tmp_path):
-    """CI runs on PostgreSQL; the demo runs on SQLite: the cases above run there too."""
-    if connection.vendor == "sqlite":
-        pytest.skip("this run is on SQLite: the cases above ran on it")
-    environment = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'search.sqlite3'}",
-        "SHOP_REQUIRE_SERVICES": "0",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(Path(__file__)), "-q", "-p", "no:cacheprovider",
-         "-k", "either_database or did_you_mean or follows_a_rename"],
-        env=environment, cwd=Path(__file__).resolve().parents[2], capture_output=True,
-        text=True, timeout=600,
-    )  # fmt: skip
-
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-2000:]
