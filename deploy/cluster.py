@@ -2,6 +2,8 @@
 
     python deploy/cluster.py start      # PostgreSQL and Redis (the running ones), S3, Stripe,
                                         # two web nodes, nginx, two workers and beat
+    python deploy/cluster.py start --no-photos  # the same, the demo's products without photos
+                                        # (their placeholders): half a minute less to start
     python deploy/cluster.py stop
     python deploy/cluster.py kill web2  # SIGKILL one process (web1, web2, worker1, worker2)
     python deploy/cluster.py revive web2
@@ -276,7 +278,7 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def start() -> None:
+def start(*, photos: bool = True) -> None:
     if _state():
         stop()
     RUN.mkdir(parents=True, exist_ok=True)
@@ -292,7 +294,7 @@ def start() -> None:
     _wait_port(STRIPE)
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
-    manage(env, "load_demo", "-v0")
+    manage(env, "load_demo", "-v0", *([] if photos else ["--no-images"]))
     for name in ("web1", "web2"):
         launch(name, env)
     _wait_ready(f"http://127.0.0.1:{WEB1}/readyz")
@@ -346,7 +348,7 @@ def stop() -> None:
 def main(argv: list[str]) -> None:
     command = argv[1] if len(argv) > 1 else "start"
     if command == "start":
-        start()
+        start(photos="--no-photos" not in argv[2:])
     elif command == "stop":
         stop()
     elif command == "kill":
