@@ -198,6 +198,19 @@ def test_the_gallery_works_by_mouse_and_keyboard(page, live_server, hoodie, shoo
     shoot("gallery")
 
 
+def test_the_gallery_scrolls_with_the_keyboard(page, live_server, hoodie):
+    """The scroller itself takes focus (a labelled region): the arrow keys scroll the photos."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server.url + "/p/hoodie/")
+    gallery = page.locator(".gallery-main")
+    assert gallery.get_attribute("tabindex") == "0" and gallery.get_attribute("aria-label")
+
+    gallery.focus()
+    page.keyboard.press("ArrowRight")
+
+    _eventually(page, "document.querySelector('.gallery-main').scrollLeft > 0")
+
+
 def _eventually(page, condition: str, seconds: float = 5) -> None:
     """wait_for_function evaluates a string, which the shop's CSP forbids: poll instead."""
     deadline = time.monotonic() + seconds
