@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from wishlists.models import Wishlist, WishlistItem
+
+
+class WishlistItemInline(admin.TabularInline):
+    model = WishlistItem
+    extra = 0
+    raw_id_fields = ["product"]
+    readonly_fields = ["added_at"]
+
+
+@admin.register(Wishlist)
+class WishlistAdmin(admin.ModelAdmin):
+    """For support questions: what a shopper saved (the link's token is not shown)."""
+
+    list_display = ["user", "items_count", "shared", "created_at"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+    exclude = ["share_token"]
+    inlines = [WishlistItemInline]
+
+    @admin.display(description="Products")
+    def items_count(self, obj):
+        return obj.items.count()
+
+    @admin.display(description="Shared", boolean=True)
+    def shared(self, obj):
+        return bool(obj.share_token)
