@@ -18,6 +18,12 @@ def saved_ids(request) -> list[int]:
     return session_ids(request)
 
 
+def listed_product(product_id):
+    if not 0 < product_id < 2**62:
+        return None
+    return catalog_selectors.listed_products().filter(pk=product_id).first()
+
+
 def ids_of(user) -> list[int]:
     """The user's saved products, newest first."""
     return list(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,8 +69,32 @@ def toggle(request):
 @never_cache
 def saved(request):
     """The ids of the shopper's saved products, for the hearts of cached pages
-    (static/js/wishlist.js). Per shopper: never cached."""
-    return JsonResponse({"ids": selectors.saved_ids(request)})
+    (static/js/wishlist.js), with a CSRF token for pressing them (cards carry none). Per
+    shopper: never cached."""
+    return JsonResponse({"ids": selectors.saved_ids(request), "csrf": get_token(request)})
+
+
+@never_cache
+def save(request, product_id):
+    """A card's heart without JavaScript: the product, and one button that saves it (or
+    removes it when it is saved already). Changes nothing by itself."""
+    product = selectors.listed_product(product_id)
+    if product is None:
+        raise Http404("No such product")
+    next_url = request.GET.get("next", "")[:500]
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = product.get_absolute_url()
+    return render(
+        request,
+        "wishlists/save.html",
+        {
+            "product": product,
+            "saved": product.pk in selectors.saved_ids(request),
+            "next": next_url,
+        },
+    )
 
 
 @require_POST
