@@ -63,6 +63,10 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        """A review is rejected with a reason its author reads, never deleted unseen."""
+        return False
+
     def changelist_view(self, request, extra_context=None):
         """The queue opens on what waits for a decision."""
         if not request.GET and request.method == "GET":

@@ -7,6 +7,6 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from reviews import product_section
+        from reviews import product_section, receivers  # noqa: F401
 
         product_section.register()

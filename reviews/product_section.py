@@ -25,11 +25,11 @@ def _page(value: str) -> str | None:
 
 
 def context(product, query) -> dict:
-    sort = query.get("reviews_sort") or selectors.DEFAULT_SORT
+    sort = _sort(str(query.get("reviews_sort", ""))[:40]) or selectors.DEFAULT_SORT
     per_page = settings.REVIEWS_PER_PAGE
     count = product.rating_count or 0
     pages = max(1, -(-count // per_page))
-    number = min(int(query.get("reviews_page") or 1), pages)
+    number = min(int(_page(str(query.get("reviews_page", ""))[:40]) or 1), pages)
     start = (number - 1) * per_page
     reviews = (
         list(selectors.published(product_id=product.pk, sort=sort)[start : start + per_page])

@@ -151,8 +151,9 @@ def helpful(request, review_id):
 
 
 def _back(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    target = request.POST.get("next", "")[:500]
+    # A path on this site only: "6" or "x" would be read as a URL name by redirect().
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)

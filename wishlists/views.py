@@ -18,8 +18,9 @@ from wishlists.exceptions import WishlistError
 
 
 def _back(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    target = request.POST.get("next", "")[:500]
+    # A path on this site only: "6" or "x" would be read as a URL name by redirect().
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
@@ -82,7 +83,7 @@ def save(request, product_id):
     if product is None:
         raise Http404("No such product")
     next_url = request.GET.get("next", "")[:500]
-    if not url_has_allowed_host_and_scheme(
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = product.get_absolute_url()

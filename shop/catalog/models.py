@@ -186,6 +186,15 @@ class Product(models.Model):
         return self.min_price is not None and self.max_price != self.min_price
 
     @property
+    def rating_shown(self) -> str:
+        """The average as pages, cards and the JSON-LD show it: one decimal, halves up."""
+        if self.rating_average is None:
+            return ""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        return f"{self.rating_average.quantize(Decimal('0.1'), ROUND_HALF_UP):f}"
+
+    @property
     def rating_percent(self) -> int:
         """The average as a share of five stars, for the stars' width."""
         return round(self.rating_average * 20) if self.rating_average is not None else 0

@@ -136,7 +136,7 @@ def product_structured_data(product, variants, images, extra: dict | None = None
     if product.rating_count and product.rating_average is not None:
         data["aggregateRating"] = {
             "@type": "AggregateRating",
-            "ratingValue": f"{product.rating_average:.1f}",
+            "ratingValue": product.rating_shown,
             "reviewCount": product.rating_count,
             "bestRating": 5,
             "worstRating": 1,

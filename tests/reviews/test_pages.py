@@ -278,3 +278,10 @@ def test_a_cached_product_page_shows_each_decision_and_vote_on_the_next_request(
     with django_capture_on_commit_callbacks(execute=True):
         services.vote_helpful(review_id=review.pk, user=UserFactory())
     assert "1 shopper found this helpful" in client.get("/p/mug/").content.decode()
+
+
+def test_an_average_on_a_half_is_shown_the_same_on_the_page_and_in_json_ld(mug, client):
+    _published(mug, [5, 4, 4, 4])  # 4.25
+    html = client.get("/p/mug/").content.decode()
+    assert "Rated 4.3 out of 5" in html
+    assert _json_ld(html)["aggregateRating"]["ratingValue"] == "4.3"

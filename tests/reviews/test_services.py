@@ -279,3 +279,24 @@ def test_votes_at_once_count_once_each(variant, shopper):
     review.refresh_from_db()
     assert sorted(results) == [False, False, False, True]
     assert review.helpful_count == 1
+
+
+def test_closing_an_account_takes_its_reviews_out_of_the_numbers(variant, shopper):
+    from accounts import services as account_services
+
+    kept = _write(variant.product, UserFactory(), rating=5)
+    gone = _write(variant.product, shopper, rating=1)
+    for review in (kept, gone):
+        services.approve(review_id=review.pk, actor="mo")
+    assert _product(variant).rating_count == 2
+
+    account_services.delete_account(user=shopper)
+    product = _product(variant)
+    assert (product.rating_count, str(product.rating_average)) == (1, "5.00")
+    assert list(Review.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_deleting_a_product_with_reviews_works(variant, shopper):
+    services.approve(review_id=_write(variant.product, shopper).pk, actor="mo")
+    Product.objects.filter(pk=variant.product_id).delete()
+    assert not Review.objects.exists()
