@@ -11,12 +11,24 @@ class ReviewForm(forms.Form):
     only shows them next to the fields."""
 
     rating = forms.TypedChoiceField(
-        label=_("Your rating"), choices=RATINGS, coerce=int, widget=forms.RadioSelect
+        label=_("Your rating"),
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a rating from 1 to 5 stars."),
+            "invalid_choice": _("Choose a rating from 1 to 5 stars."),
+        },
     )
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX,
+        error_messages={"required": _("Please write a title.")},
+    )
     text = forms.CharField(
         label=_("Your review"),
         max_length=TEXT_MAX,
+        error_messages={"required": _("Please write your review.")},
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What you liked or did not, how you use it. No personal details, please."),
     )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Count
 
 from wishlists.models import Wishlist, WishlistItem
 
@@ -20,9 +21,12 @@ class WishlistAdmin(admin.ModelAdmin):
     exclude = ["share_token"]
     inlines = [WishlistItemInline]
 
-    @admin.display(description="Products")
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").annotate(n=Count("items"))
+
+    @admin.display(description="Products", ordering="n")
     def items_count(self, obj):
-        return obj.items.count()
+        return obj.n
 
     @admin.display(description="Shared", boolean=True)
     def shared(self, obj):

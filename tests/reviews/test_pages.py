@@ -272,7 +272,7 @@ def test_a_cached_product_page_shows_each_decision_and_vote_on_the_next_request(
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(review_id=review.pk, actor="mo")
     html = client.get("/p/mug/").content.decode()
-    assert "Great" in html and "0 shoppers found this helpful" in html
+    assert "Great" in html and "found this helpful" not in html
     assert "Rated 5.0 out of 5" in client.get("/c/kitchen/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
