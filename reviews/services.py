@@ -81,7 +81,7 @@ def delivered_line(*, product_id: int, user=None, order: Order | None = None) ->
 def products_of_order(order: Order) -> list[Product]:
     """The products a guest's link lets them review: those of the order's lines."""
     ids = OrderLine.objects.filter(order=order, variant__isnull=False).values("variant__product_id")
-    return list(Product.objects.filter(pk__in=ids).order_by("name"))
+    return list(Product.objects.published().filter(pk__in=ids).order_by("name"))
 
 
 def _lock_product(product_id: int) -> Product:

@@ -4,6 +4,8 @@ helpful vote. Thin: parse, call reviews/services.py, render."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,7 +139,9 @@ def _own(author: dict) -> dict:
 def helpful(request, review_id):
     if not request.user.is_authenticated:
         messages.info(request, _("Please sign in to vote."))
-        return redirect(f"{reverse('account_login')}?next={request.POST.get('next', '/')[:300]}")
+        back = request.POST.get("next", "")[:300]
+        back = back if back.startswith("/") and not back.startswith("//") else "/"
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
     try:
         counted = services.vote_helpful(review_id=review_id, user=request.user)
     except ReviewError as error:

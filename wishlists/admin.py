@@ -21,6 +21,9 @@ class WishlistAdmin(admin.ModelAdmin):
     exclude = ["share_token"]
     inlines = [WishlistItemInline]
 
+    def has_add_permission(self, request):
+        return False  # a shopper's own list: made by saving a product
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").annotate(n=Count("items"))
 

@@ -170,3 +170,9 @@ def test_the_orders_own_account_writes_as_itself(mug, client):
     )
     review = Review.objects.get()
     assert review.user == owner and review.is_verified
+
+
+def test_an_unpublished_product_of_the_order_is_not_offered(order, mug, client):
+    mug.product.__class__.objects.filter(pk=mug.product_id).update(is_published=False)
+    page = client.get(_link_path(order)).content.decode()
+    assert "no longer sold" in page and f'name="p{mug.product_id}-rating"' not in page

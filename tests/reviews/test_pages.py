@@ -285,3 +285,14 @@ def test_an_average_on_a_half_is_shown_the_same_on_the_page_and_in_json_ld(mug, 
     html = client.get("/p/mug/").content.decode()
     assert "Rated 4.3 out of 5" in html
     assert _json_ld(html)["aggregateRating"]["ratingValue"] == "4.3"
+
+
+def test_a_guest_pressing_helpful_is_asked_to_sign_in_and_nothing_is_counted(mug, client):
+    (review,) = _published(mug, [4])
+    answer = client.post(
+        reverse("reviews:helpful", args=[review.pk]), {"next": f"/p/mug/#review-{review.pk}"}
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/accounts/login/?next=%2Fp%2Fmug%2F%23review-{review.pk}"
+    review.refresh_from_db()
+    assert review.helpful_count == 0
