@@ -14,6 +14,9 @@ order_refunded = Signal()
 # order: the Order just marked shipped (carrier, tracking number and link on it).
 order_shipped = Signal()
 
+# order: the Order just marked delivered (delivered_at set): the reviews' email waits on it.
+order_delivered = Signal()
+
 # order: the unpaid Order whose stock hold ran out.
 order_expired = Signal()
 

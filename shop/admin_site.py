@@ -19,7 +19,7 @@ SECTIONS = [
     (_("Stock and products"), [("catalog", "Variant"), ("catalog", "Product"),
                                ("catalog", "Category"), ("catalog", "OptionType")]),
     (_("Discounts"), [("orders", "Voucher")]),
-    (_("Customers"), [("accounts", "User")]),
+    (_("Customers"), [("accounts", "User"), ("reviews", "Review"), ("wishlists", "Wishlist")]),
     (_("Shipping and taxes"), [("orders", "ShippingMethod"), ("orders", "TaxRate")]),
     (_("Shop pages"), [("content", "Page")]),
 ]  # fmt: skip

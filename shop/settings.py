@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "shop.cart",
     "shop.content",
     "accounts",
+    "reviews",
+    "wishlists",
     "orders",
     "payments",
     "worker",
@@ -373,6 +375,15 @@ MERCHANT_EMAILS = env.list("MERCHANT_EMAILS", default=[])
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
 ADMIN_URL = (env.str("ADMIN_URL", default="") or "admin/").strip("/") + "/"
 PRODUCTS_PER_PAGE = 12
+
+# Reviews (reviews/): read by the merchant before they are published unless turned off; the
+# "review what you bought" email this many days after delivery, its link valid this long.
+REVIEWS_MODERATION = env.bool("REVIEWS_MODERATION", default=True)
+REVIEW_REQUEST_DAYS = env.int("REVIEW_REQUEST_DAYS", default=7)
+REVIEW_LINK_DAYS = env.int("REVIEW_LINK_DAYS", default=60)
+REVIEWS_PER_PAGE = 10
+# The most products one wishlist keeps (wishlists/).
+WISHLIST_MAX_ITEMS = 200
 
 # The API (shop/api/main.py mounts each app's api.py): throttles per network address and per
 # signed-in shopper, counted in the shared cache; the largest page a list gives; the origins

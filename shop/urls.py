@@ -48,6 +48,8 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("wishlist/", include("wishlists.urls")),
     path("cart/", include("shop.cart.urls")),
     path("", include("orders.urls")),
     path("payments/", include("payments.urls")),

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from orders.models import Order
 from orders.selectors import signed_order_url
+from reviews import links as review_links
 from shop import metrics
 from shop.catalog import images
 from shop.catalog.selectors import low_stock_variants, variant_photo
@@ -34,6 +35,7 @@ SUBJECTS = {
     Kind.ORDER_SHIPPED: _("Your order {number} is on its way"),
     Kind.ORDER_REFUNDED: _("A refund for your order {number}"),
     Kind.ORDER_EXPIRED: _("Your order {number} was not completed"),
+    Kind.REVIEW_REQUEST: _("How do you like what you bought? (order {number})"),
 }
 
 
@@ -48,6 +50,9 @@ def still_true(email: OutboxEmail) -> bool:
         )
     if email.kind == Kind.ORDER_EXPIRED:
         return order.status == Order.Status.EXPIRED
+    if email.kind == Kind.REVIEW_REQUEST:
+        # Refunded since (returned, lost): no invitation to review it.
+        return order.status == Order.Status.DELIVERED
     return True
 
 
@@ -94,6 +99,11 @@ def payment_reminder_time(order, *, failed_at=None):
     if due < failed_at + REMINDER_MARGIN:
         return None
     return due
+
+
+def review_request_time(order):
+    """REVIEW_REQUEST_DAYS after delivery: time to have used what came."""
+    return (order.delivered_at or timezone.now()) + timedelta(days=settings.REVIEW_REQUEST_DAYS)
 
 
 def merchant_recipients() -> list[str]:
@@ -161,6 +171,8 @@ def render(email: OutboxEmail) -> EmailMultiAlternatives:
             "lines": _with_photos(order),
             "order_url": signed_order_url(order),
         }
+        if email.kind == Kind.REVIEW_REQUEST:
+            context["review_url"] = review_links.order_review_url(order)
         subject = SUBJECTS[email.kind].format(number=order.number)
         reference = f"{email.kind}-{order.number}"
     else:

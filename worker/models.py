@@ -19,6 +19,7 @@ class OutboxEmail(models.Model):
         ORDER_REFUNDED = "order_refunded", "Refund"
         ORDER_EXPIRED = "order_expired", "Order expired"
         LOW_STOCK_DIGEST = "low_stock_digest", "Low-stock digest"
+        REVIEW_REQUEST = "review_request", "Review what you bought"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

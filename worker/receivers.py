@@ -11,7 +11,14 @@ from django.db import transaction
 from django.dispatch import receiver
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from orders.signals import email_requested, order_expired, order_paid, order_refunded, order_shipped
+from orders.signals import (
+    email_requested,
+    order_delivered,
+    order_expired,
+    order_paid,
+    order_refunded,
+    order_shipped,
+)
 from payments.signals import payment_failed, payment_succeeded
 from shop import redis_cache
 from shop.money import money
@@ -104,6 +111,16 @@ def describe_card_later(sender, payment, **kwargs):
 @receiver(order_shipped)
 def owe_shipped(sender, order, **kwargs):
     _owe(order, Kind.ORDER_SHIPPED)
+
+
+@receiver(order_delivered)
+def owe_review_request(sender, order, **kwargs):
+    """ "Review what you bought", owed once per order (the outbox's unique constraint, however
+    often delivery is recorded) and sent by the sweep REVIEW_REQUEST_DAYS after delivery, if
+    the order is still delivered then (not refunded)."""
+    emails.owe_email(
+        order=order, kind=Kind.REVIEW_REQUEST, send_after=emails.review_request_time(order)
+    )
 
 
 @receiver(order_expired)

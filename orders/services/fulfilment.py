@@ -14,6 +14,7 @@ from orders.services.events import record_event
 from orders.signals import (
     RequestedEmail,
     email_requested,
+    order_delivered,
     order_shipped,
 )
 
@@ -87,6 +88,7 @@ def mark_delivered(*, order_id: int, actor: str) -> Order:
         order.delivered_at = timezone.now()
         order.save(update_fields=["status", "delivered_at", "updated_at"])
         record_event(order=order, kind=OrderEvent.Kind.DELIVERED, actor=actor, message="Delivered.")
+        order_delivered.send(sender=Order, order=order)
         return order
 
 

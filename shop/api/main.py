@@ -16,11 +16,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts import api as account
 from orders import api as orders
 from payments import api as payments
+from reviews import api as reviews
 from shop.api.auth import SHOPPER
 from shop.api.errors import ApiError
 from shop.api.throttles import PerAddress, PerUser
 from shop.cart import api as cart
 from shop.catalog import api as catalog
+from wishlists import api as wishlists
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +97,8 @@ api.add_router("", orders.checkout)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
 api.add_router("", account.router)
+api.add_router("", reviews.router)
+api.add_router("", wishlists.router)
 
 
 def _problems(request, status: int, problems: list[dict]):

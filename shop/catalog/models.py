@@ -138,6 +138,16 @@ class Product(models.Model):
     option_cards = models.JSONField(default=dict, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+    # What shoppers' approved reviews add up to, written by the reviews app through
+    # services.set_rating_summary in the transaction of each moderation decision (the catalog
+    # knows no reviews): cards and the product page read them with no aggregate.
+    rating_average = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_counts = models.JSONField(
+        default=list, blank=True, editable=False, help_text="Approved reviews per star, 1 to 5."
+    )
 
     objects = ProductQuerySet.as_manager()
 
@@ -174,6 +184,30 @@ class Product(models.Model):
     @property
     def has_price_range(self) -> bool:
         return self.min_price is not None and self.max_price != self.min_price
+
+    @property
+    def rating_shown(self) -> str:
+        """The average as pages, cards and the JSON-LD show it: one decimal, halves up."""
+        if self.rating_average is None:
+            return ""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        return f"{self.rating_average.quantize(Decimal('0.1'), ROUND_HALF_UP):f}"
+
+    @property
+    def rating_percent(self) -> int:
+        """The average as a share of five stars, for the stars' width."""
+        return round(self.rating_average * 20) if self.rating_average is not None else 0
+
+    @property
+    def rating_bars(self) -> list[tuple[int, int, int]]:
+        """(stars, reviews, percent of all) from 5 stars down to 1, for the distribution."""
+        counts = list(self.rating_counts or []) + [0] * 5
+        total = self.rating_count or 0
+        return [
+            (stars, counts[stars - 1], round(100 * counts[stars - 1] / total) if total else 0)
+            for stars in range(5, 0, -1)
+        ]
 
 
 class Variant(models.Model):

@@ -51,6 +51,8 @@ CARD_FIELDS = [
     "image_alt",
     "option_cards",
     "created_at",
+    "rating_average",
+    "rating_count",
 ]
 
 

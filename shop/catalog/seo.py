@@ -18,7 +18,7 @@ from shop.money import money
 
 # Pages that are a shopper's own or a merchant's: nothing for a search engine there.
 DISALLOWED = ["/admin/", "/cart/", "/checkout/", "/account/", "/accounts/", "/orders/",
-              "/payments/", "/dev/", "/search/suggest/"]  # fmt: skip
+              "/payments/", "/dev/", "/search/suggest/", "/reviews/", "/wishlist/"]  # fmt: skip
 
 
 class ShopSitemap(Sitemap):
@@ -87,9 +87,11 @@ def _availability(variant) -> str:
     return AVAILABILITY["in"] if variant.available > 0 else AVAILABILITY["out"]
 
 
-def product_structured_data(product, variants, images) -> str:
+def product_structured_data(product, variants, images, extra: dict | None = None) -> str:
     """JSON-LD: the Product with one Offer per variant (or an AggregateOffer when the prices
-    differ), and the BreadcrumbList of its category."""
+    differ), and the BreadcrumbList of its category. Its aggregateRating only when approved
+    reviews exist, from the same columns the page shows; `extra`: what the page's sections add
+    (the reviews shown, catalog/sections.py)."""
     url = absolute(product.get_absolute_url())
     currency = settings.SHOP_CURRENCY
     offers = [
@@ -131,6 +133,15 @@ def product_structured_data(product, variants, images) -> str:
         }
     elif offers:
         data["offers"] = offers
+    if product.rating_count and product.rating_average is not None:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": product.rating_shown,
+            "reviewCount": product.rating_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+        data.update(extra or {})
     crumbs = {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shop.catalog import options
+from shop.catalog import cache, options
 from shop.catalog.listings import refresh_listings, refresh_stock
-from shop.catalog.models import OptionValue, Variant
+from shop.catalog.models import OptionValue, Product, Variant
 
 
 def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
@@ -74,3 +75,33 @@ def lock_variants_of(*, product_ids) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def set_rating_summary(*, product_id: int, counts: list[int]) -> None:
+    """Write what the product's approved reviews add up to: `counts` is how many gave 1 to 5
+    stars. Called by the reviews app inside its moderation transaction, with the product row
+    locked there first; cards and the product page show it from the next request (the catalog
+    version and the product's own are bumped on commit)."""
+    if len(counts) != 5 or any(n < 0 for n in counts):
+        raise ValueError("counts: five numbers of reviews, for 1 to 5 stars")
+    total = sum(counts)
+    average = None
+    if total:
+        stars = sum(n * (i + 1) for i, n in enumerate(counts))
+        average = (Decimal(stars) / Decimal(total)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    with transaction.atomic():
+        updated = Product.objects.filter(pk=product_id).update(
+            rating_average=average, rating_count=total, rating_counts=list(counts)
+        )
+        if updated:
+            slug = Product.objects.values_list("slug", flat=True).get(pk=product_id)
+            transaction.on_commit(cache.bump_catalog_version)
+            transaction.on_commit(lambda: cache.bump_product_versions([slug]))
+
+
+def page_of_product_changed(*, product_id: int) -> None:
+    """Something shown on the product's own page changed (a review's helpful votes, a reply):
+    its cached page is rebuilt on the next request, the rest of the catalog is kept."""
+    slug = Product.objects.filter(pk=product_id).values_list("slug", flat=True).first()
+    if slug:
+        transaction.on_commit(lambda: cache.bump_product_versions([slug]))

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shop.catalog import cache, picker, selectors, seo
+from shop.catalog import cache, picker, sections, selectors, seo
 from shop.catalog import images as images_module
 from shop.catalog.forms import ListingForm, canonical, option_choices
 from shop.catalog.models import MAX_LINE_QUANTITY
@@ -148,6 +148,8 @@ def _product_query(data):
             "quantity": quantity if quantity != 1 else None,
             # The values chosen without JavaScript when they make no variant (picker.py).
             **{f"option_{code}": value for code, value in option_choices(data).items()},
+            # What the sections of other apps read (a page of reviews, their order).
+            **sections.canonical_params(data),
         }
     )
 
@@ -181,6 +183,7 @@ def product(request, slug):
             (images_module.picture(image, alt=image.alt_text or product.name), shown, image)
             for image, shown in picker.gallery(images, chosen_values)
         ]
+        shown_sections, section_data = sections.render_context(product, request.GET)
         return {
             "title": f"{product.name} · {settings.SHOP_NAME}",
             "description": seo.description(product.description, product.name),
@@ -188,7 +191,10 @@ def product(request, slug):
             "og_title": product.name,
             "og_type": "product",
             "og_image": seo.absolute(images[0].image.url) if images else None,
-            "structured_data": seo.product_structured_data(product, variants, images),
+            "structured_data": seo.product_structured_data(
+                product, variants, images, extra=section_data
+            ),
+            "sections": shown_sections,
             "product": product,
             "variants": variants,
             "choices": choices,

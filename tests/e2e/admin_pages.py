@@ -35,6 +35,23 @@ def admin_shop(transactional_db, stripe_emulator):
     Voucher.objects.create(code="WELCOME10", kind=Voucher.Kind.PERCENTAGE, value=Decimal("10"))
     place(make_cart((variants[0], 2)), _shipping(), email="later@example.com")
     paid_order_of_three_lines()
+    _review(tee)
+
+
+def _review(product):
+    """A review waiting for moderation, and one published with the shop's reply."""
+    from reviews import services
+    from tests.factories import UserFactory
+
+    services.write_review(
+        product_id=product.pk, user=UserFactory(), rating=2, title="Shrank in the wash",
+        text="Lost a size at 40 degrees.", author_name="Kim",
+    )  # fmt: skip
+    done = services.write_review(
+        product_id=product.pk, user=UserFactory(), rating=5, title="Soft", text="Lovely."
+    )
+    services.approve(review_id=done.pk, actor="merchant")
+    services.reply(review_id=done.pk, text="Thank you!", actor="merchant")
 
 
 def _shipping():
@@ -76,7 +93,16 @@ ADMIN_PAGES = {
     "admin-product": lambda page, base: page.goto(base + f"{_tee_url()}change/"),
     "admin-stock": lambda page, base: page.goto(base + "/admin/catalog/variant/"),
     "admin-vouchers": lambda page, base: page.goto(base + "/admin/orders/voucher/"),
+    "admin-reviews": lambda page, base: page.goto(base + "/admin/reviews/review/"),
+    "admin-review": lambda page, base: page.goto(base + f"{_review_url()}change/"),
 }  # fmt: skip
+
+
+def _review_url() -> str:
+    from reviews.models import Review
+
+    return f"/admin/reviews/review/{Review.objects.get(title='Soft').pk}/"
+
 
 # What each page's heading says: the page meant, not a sign-in form or an error in its place.
 ADMIN_HEADINGS = {
@@ -90,4 +116,6 @@ ADMIN_HEADINGS = {
     "admin-product": "Change product",
     "admin-stock": "Select variant to change",
     "admin-vouchers": "Select voucher to change",
+    "admin-reviews": "Select review to change",
+    "admin-review": "Change review",
 }

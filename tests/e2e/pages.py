@@ -43,6 +43,42 @@ def small_shop(db, stripe_emulator):
     VariantFactory(product=lamp, options={}, stock_on_hand=0)
     content_demo.load()  # the shop's pages: contact, shipping, returns, privacy, terms
     _shirt()
+    _reviews_and_wishlists(shopper, mug)
+
+
+def _reviews_and_wishlists(shopper, mug):
+    """The mug delivered to a guest (their email's review link) and reviewed by three
+    shoppers, one review answered by the shop; the shopper's own review of the lamp not
+    published, with the reason; a wishlist shared by another shopper."""
+    from orders.models import ShippingMethod
+    from reviews import services as reviews
+    from tests.engagement import delivered_order
+    from wishlists import services as wishlists
+
+    forest = mug.variants.get(stock_on_hand=20)
+    standard = ShippingMethod.objects.get(name="Standard")
+    delivered_order((forest, 1), email="guest-buyer@example.com", shipping=standard)
+    for rating, title, text in (
+        (5, "My favourite mug", "Heavy, keeps tea warm, and the glaze is lovely."),
+        (4, "Good, a little small", "Holds a modest cup. Otherwise excellent."),
+        (2, "Chipped on arrival", "The handle had a chip; the shop sent another at once."),
+    ):
+        review = reviews.write_review(
+            product_id=mug.pk, user=UserFactory(), rating=rating, title=title, text=text,
+            author_name="Sam" if rating == 5 else "",
+        )  # fmt: skip
+        reviews.approve(review_id=review.pk, actor="merchant")
+        if rating == 2:
+            reviews.reply(review_id=review.pk, text="Sorry about that!", actor="merchant")
+    lamp = mug.__class__.objects.get(slug="lamp")
+    mine = reviews.write_review(
+        product_id=lamp.pk, user=shopper, rating=3, title="Nice light", text="Call me on 555-0100."
+    )
+    reviews.reject(review_id=mine.pk, reason="Please leave out phone numbers.", actor="merchant")
+    friend = UserFactory(email="friend@example.com")
+    wishlists.add_for_user(user=friend, product_id=mug.pk)
+    wishlists.add_for_user(user=friend, product_id=lamp.pk)
+    wishlists.share(user=friend)
 
 
 def _shirt():
@@ -253,7 +289,55 @@ PAGES = {
         _sign_in(page, base),
         page.goto(base + "/account/delete/"),
     ),
+    "product-reviews-most-helpful": lambda page, base: page.goto(
+        base + "/p/mug/?reviews_sort=helpful#reviews"
+    ),
+    "write-review": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/reviews/write/mug/"),
+    ),
+    "write-review-errors": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/reviews/write/mug/"),
+        submit(page, page.get_by_role("button", name="Publish review")),
+    ),
+    "my-reviews": lambda page, base: (_sign_in(page, base), page.goto(base + "/reviews/mine/")),
+    "review-from-email": lambda page, base: page.goto(base + _review_link_path()),
+    "review-link-invalid": lambda page, base: page.goto(base + "/reviews/order/not-a-link/"),
+    "wishlist-empty": lambda page, base: page.goto(base + "/wishlist/"),
+    "wishlist-save": lambda page, base: page.goto(base + _save_path("mug") + "?next=/c/kitchen/"),
+    "wishlist": lambda page, base: (
+        page.goto(base + _save_path("mug") + "?next=/wishlist/"),
+        submit(page, page.get_by_role("button", name="Save to wishlist")),
+    ),
+    "wishlist-shared": lambda page, base: page.goto(base + _shared_path("friend@example.com")),
 }
+
+
+def _review_link_path() -> str:
+    from django.urls import reverse
+
+    from orders.models import Order
+    from reviews import links
+
+    order = Order.objects.get(email="guest-buyer@example.com")
+    return reverse("reviews:order", kwargs={"token": links.token_for(order)})
+
+
+def _save_path(slug: str) -> str:
+    from django.urls import reverse
+
+    from shop.catalog.models import Product
+
+    return reverse("wishlists:save", args=[Product.objects.get(slug=slug).pk])
+
+
+def _shared_path(email: str) -> str:
+    from django.urls import reverse
+
+    from wishlists.models import Wishlist
+
+    return reverse("wishlists:shared", args=[Wishlist.objects.get(user__email=email).share_token])
 
 
 def _confirm_email_path(email: str) -> str:
@@ -344,6 +428,16 @@ EXPECTED_HEADINGS = {
     "sign-out": "Sign out",
     "address-edit": "Edit address",
     "close-account": "Close your account",
+    "product-reviews-most-helpful": "Stoneware Mug",
+    "write-review": "Review Stoneware Mug",
+    "write-review-errors": "Review Stoneware Mug",
+    "my-reviews": "My reviews",
+    "review-from-email": "Review what you bought",
+    "review-link-invalid": "This link does not work",
+    "wishlist-empty": "Wishlist",
+    "wishlist-save": "Save Stoneware Mug to your wishlist?",
+    "wishlist": "Wishlist",
+    "wishlist-shared": "A shared wishlist",
 }
 
 
