@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts import api as account
 from orders import api as orders
 from payments import api as payments
+from reminders import api as reminders
 from shop.api.auth import SHOPPER
 from shop.api.errors import ApiError
 from shop.api.throttles import PerAddress, PerUser
@@ -95,6 +96,7 @@ api.add_router("", orders.checkout)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
 api.add_router("", account.router)
+api.add_router("", reminders.router)
 
 
 def _problems(request, status: int, problems: list[dict]):
