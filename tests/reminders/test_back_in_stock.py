@@ -56,7 +56,9 @@ def test_the_product_page_offers_the_alert_on_a_sold_out_variant_only(client, so
     assert "data-stock-alert" not in client.get(plain.product.get_absolute_url()).content.decode()
 
 
-def test_a_guest_confirms_their_address_first(client, sold_out, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_guest_confirms_their_address_first(
+    client, sold_out, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(SIGN_UP, {"variant": sold_out.pk, "email": " Ada@Example.com "})
     assert response.status_code == 200 and b"Check your inbox" in response.content
@@ -110,7 +112,11 @@ def test_an_unverified_account_confirms_by_email_like_a_guest(client, sold_out):
         ({"variant": "x" * 40, "email": "a@example.com"}, 404, "not available"),
         ({"email": "a@example.com"}, 404, "not available"),
         ({"variant": "TEE-L", "email": "not an address"}, 400, "valid email"),
-        ({"variant": "TEE-L", "email": "a\x00@example.com"}, 400, "could not read"),  # the site's body guard
+        (
+            {"variant": "TEE-L", "email": "a\x00@example.com"},
+            400,
+            "could not read",
+        ),  # the site's body guard
         ({"variant": "TEE-L", "email": "a@" + "b" * 260 + ".com"}, 400, None),
         ({"variant": "TEE-L", "email": ""}, 400, "enter your email"),
     ],
@@ -128,7 +134,10 @@ def test_bad_sign_ups_get_a_clear_answer_and_change_nothing(client, sold_out, da
 def test_sign_ups_are_rate_limited(client, sold_out, settings):
     settings.BACK_IN_STOCK_SIGNUP_RATE = "2/h"
     for n in range(2):
-        assert client.post(SIGN_UP, {"variant": sold_out.pk, "email": f"p{n}@example.com"}).status_code == 200
+        assert (
+            client.post(SIGN_UP, {"variant": sold_out.pk, "email": f"p{n}@example.com"}).status_code
+            == 200
+        )
     response = client.post(SIGN_UP, {"variant": sold_out.pk, "email": "p9@example.com"})
     assert response.status_code == 429 and b"Too many sign-ups" in response.content
     assert StockAlert.objects.count() == 2
@@ -187,7 +196,9 @@ def test_a_restock_emails_a_batch_sized_to_the_stock_first_come_first_served(
     message = mailoutbox[0]
     assert "Linen Tee" in message.subject and "?variant=TEE-L" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message.extra_headers["List-Unsubscribe"].startswith("<https://shop.test/email/unsubscribe/")
+    assert message.extra_headers["List-Unsubscribe"].startswith(
+        "<https://shop.test/email/unsubscribe/"
+    )
     batch = StockAlertBatch.objects.get()
     assert (batch.number, batch.units, batch.size) == (1, 3, 6)
 
@@ -244,9 +255,7 @@ def test_units_given_back_by_an_expired_order_bring_the_alerts(
     assert sum(m.subject.endswith("is back in stock") for m in mailoutbox) == 2
 
 
-def test_turning_alerts_off_cancels_them_and_the_batch_skips_opted_out_addresses(
-    sold_out, restock
-):
+def test_turning_alerts_off_cancels_them_and_the_batch_skips_opted_out_addresses(sold_out, restock):
     first, second, third = confirmed_alerts(sold_out, 3)
     services.unsubscribe(email=first.email, topic="back_in_stock")
     EmailPreference.objects.create(email=second.email, marketing=False)
