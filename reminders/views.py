@@ -119,7 +119,12 @@ def stock_alert(request):
     return render(
         request,
         "reminders/stock_alert.html",
-        {"form": form, "variant": variant, "product_url": _product_url(variant)},
+        {
+            "form": form,
+            "variant": variant,
+            "product_url": _product_url(variant),
+            "days": settings.BACK_IN_STOCK_ALERT_DAYS,
+        },
         status=200 if request.method == "GET" or form.is_valid() else 400,
     )
 
@@ -183,7 +188,7 @@ def unsubscribe(request, token):
             "reminders/message.html",
             {
                 "title": _("You are unsubscribed"),
-                "text": _("You will get no more of these: %(what)s.") % {"what": what},
+                "text": _("You will get no more of these emails. %(what)s: off.") % {"what": what},
                 "back_url": reverse(
                     "reminders:preferences", args=[tokens.preferences_token(email)]
                 ),
@@ -195,7 +200,7 @@ def unsubscribe(request, token):
         "reminders/confirm.html",
         {
             "title": title,
-            "text": _("Stop these emails: %(what)s?") % {"what": what},
+            "text": _("Stop getting these emails? %(what)s.") % {"what": what},
             "button": _("Unsubscribe"),
             "exempt": True,
             "other_url": reverse("reminders:preferences", args=[tokens.preferences_token(email)]),
