@@ -148,3 +148,26 @@ def test_a_confirmed_alert_turns_its_topic_back_on(sold_out, client):
     client.post("/back-in-stock/", {"variant": sold_out.pk})
     saved = EmailPreference.objects.get()
     assert saved.allows("back_in_stock") and not saved.allows("abandoned_cart")
+
+
+def test_a_reminder_is_written_in_the_language_the_shopper_used(sold_out, monkeypatch, mailoutbox):
+    """The page's language is kept with the alert and the email is rendered in it (only English
+    is translated today: the language is what reaches the templates)."""
+    from django.utils import translation
+
+    from reminders import selectors
+
+    with translation.override("fr"):
+        alert = services.subscribe_to_stock(variant_id=sold_out.pk, email="fr@example.com")
+    assert alert.language == "fr"
+    seen = []
+    real = selectors.email_content
+
+    def spy(kind, data):
+        seen.append(translation.get_language())
+        return real(kind, data)
+
+    monkeypatch.setattr(selectors, "email_content", spy)
+    send_email.apply(args=[OutboxEmail.objects.get(kind="back_in_stock_confirm").pk])
+    assert seen == ["fr"] and len(mailoutbox) == 1
+    assert translation.get_language() != "fr"  # only while rendering
