@@ -106,6 +106,7 @@ def stock_alert(request):
                         % {"item": variant},
                         "back_url": _product_url(variant),
                         "back_text": _("Back to %(product)s") % {"product": variant.product.name},
+                        "mailbox_note": True,
                     },
                 )
             messages.success(
