@@ -115,7 +115,7 @@ class CheckoutForm(forms.Form):
         widget=address_widgets()["phone"],
     )
     marketing_opt_in = forms.BooleanField(
-        label=_("Email me about my cart if I leave before paying"),
+        label=_("Send me a reminder of my cart if I leave before paying"),
         required=False,
         help_text=_("A reminder or two at most, each with a link to stop them."),
     )

@@ -327,3 +327,24 @@ def test_two_workers_scanning_at_once_owe_each_step_once(require_postgres):
     assert CartReminder.objects.count() == 3
     assert OutboxEmail.objects.filter(kind="abandoned_cart").count() == 3
     assert {r.contact_id for r in CartReminder.objects.all()} == {c.pk for c in contacts}
+
+
+def test_the_apis_quote_keeps_the_address_and_the_opt_in(client, mug, shipping_method):
+    token = client.post("/api/v1/carts", {}, content_type="application/json").json()["token"]
+    client.post(
+        f"/api/v1/carts/{token}/lines",
+        {"variant_id": mug.pk, "quantity": 1},
+        content_type="application/json",
+    )
+    body = {
+        "email": "App@Example.com",
+        "address": {
+            "name": "Ada", "line1": "1 Rue", "line2": "", "city": "Paris", "postcode": "75001",
+            "region": "", "country": "FR", "phone": "",
+        },
+        "marketing_opt_in": True,
+    }  # fmt: skip
+    response = client.post(f"/api/v1/carts/{token}/quote", body, content_type="application/json")
+    assert response.status_code == 200, response.json()
+    contact = CartContact.objects.get()
+    assert (contact.email, contact.country, contact.consented) == ("app@example.com", "FR", True)
