@@ -76,6 +76,8 @@ ADMIN_PAGES = {
     "admin-product": lambda page, base: page.goto(base + f"{_tee_url()}change/"),
     "admin-stock": lambda page, base: page.goto(base + "/admin/catalog/variant/"),
     "admin-vouchers": lambda page, base: page.goto(base + "/admin/orders/voucher/"),
+    "admin-stock-alerts": lambda page, base: page.goto(base + "/admin/reminders/stockalert/"),
+    "admin-abandoned-carts": lambda page, base: page.goto(base + "/admin/reminders/cartcontact/"),
 }  # fmt: skip
 
 # What each page's heading says: the page meant, not a sign-in form or an error in its place.
@@ -90,4 +92,6 @@ ADMIN_HEADINGS = {
     "admin-product": "Change product",
     "admin-stock": "Select variant to change",
     "admin-vouchers": "Select voucher to change",
+    "admin-stock-alerts": "Select back-in-stock alert to change",
+    "admin-abandoned-carts": "Select abandoned cart to change",
 }
