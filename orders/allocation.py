@@ -19,7 +19,7 @@ from django.utils import timezone
 from orders.exceptions import OutOfStock
 from orders.models import Order, Reservation
 from shop.cart import metrics as cart_metrics
-from shop.catalog import listings
+from shop.catalog import listings, signals
 from shop.catalog.models import Variant
 from shop.catalog.selectors import variants_for_update
 
@@ -45,6 +45,7 @@ def _listings_follow(variants, before: dict[int, int]) -> None:
     else:
         visible = listings.NOWHERE
     listings.refresh_stock(product_ids={v.product_id for v in variants}, visible=visible)
+    signals.announce_returned(limited, before)
 
 
 def _release_expired(variants: dict[int, Variant], now: datetime) -> None:

@@ -127,6 +127,13 @@ def quote(request, token: str, body: CheckoutIn):
     """What the order would cost with these details (the review page's totals: discount,
     shipping, tax), without placing it."""
     cart, priced, form, voucher = _checkout(request, token, body)
+    checkout_rules.details_given(
+        cart=cart,
+        email=form.cleaned_data["email"],
+        country=form.cleaned_data["country"],
+        marketing_opt_in=body.marketing_opt_in,
+        user=request.auth.user,
+    )
     amounts = checkout_rules.totals_for(
         priced=priced,
         shipping_method=form.cleaned_data["shipping_method"],

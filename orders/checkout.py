@@ -5,10 +5,11 @@ orders' domain errors (orders/exceptions.py); the pages show the message, the AP
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from orders import totals, vouchers
+from orders import signals, totals, vouchers
 from orders.exceptions import CheckoutError, CheckoutErrorCode
 from orders.models import Order, ShippingMethod, ShippingRate, Voucher
 from orders.services.lifecycle import expire_if_overdue
@@ -78,3 +79,18 @@ def order_as_of_now(*, order: Order) -> Order:
     if order.hold_ran_out and expire_if_overdue(order_id=order.pk):
         order.refresh_from_db()
     return order
+
+
+def details_given(*, cart: Cart, email: str, country: str, marketing_opt_in: bool, user) -> None:
+    """The shopper gave their checkout details for this cart: announce it (checkout_details_given)
+    for whoever keeps in touch about carts left behind; orders keep nothing of it. A receiver
+    that writes does it in one statement (the checkout page's query count holds it)."""
+    signals.checkout_details_given.send(
+        sender=details_given,
+        cart=cart,
+        email=email,
+        country=country,
+        marketing_opt_in=bool(marketing_opt_in),
+        user=user,
+        language=get_language() or "",
+    )

@@ -114,6 +114,11 @@ class CheckoutForm(forms.Form):
         required=False,
         widget=address_widgets()["phone"],
     )
+    marketing_opt_in = forms.BooleanField(
+        label=_("Send me a reminder of my cart if I leave before paying"),
+        required=False,
+        help_text=_("A reminder or two at most, each with a link to stop them."),
+    )
     shipping_method = ShippingMethodField(
         label=_("Shipping"),
         queryset=ShippingMethod.objects.filter(is_active=True).prefetch_related("rates"),

@@ -42,6 +42,12 @@ class CheckoutIn(BodyIn):
         description="One of the cart's shipping methods; none: the first that ships there.",
     )
     voucher_code: str = Field("", max_length=40)
+    marketing_opt_in: bool = Field(
+        False,
+        description="The checkout's “Send me a reminder of my cart if I leave before paying” box "
+        "(unticked by default): where the market needs consent, a cart is reminded only with "
+        "it. A quote keeps it with the email, as the checkout page's details step does.",
+    )
 
 
 class PlaceOrderIn(CheckoutIn):

@@ -31,3 +31,10 @@ class RequestedEmail(enum.StrEnum):
 
 # order: the Order; kind: a RequestedEmail (which email the merchant asked to send again).
 email_requested = Signal()
+
+
+# cart: the Cart being checked out; email and country: what the shopper typed (the address's
+# country); marketing_opt_in: whether they ticked "email me about my cart"; user: the shopper
+# (perhaps anonymous); language: the page's language. Sent each time the checkout's details
+# are given; the abandoned-cart reminders (reminders/) keep them.
+checkout_details_given = Signal()

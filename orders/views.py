@@ -51,7 +51,15 @@ def checkout(request):
                 "email": form.cleaned_data["email"],
                 "address": form.address(),
                 "shipping_method": form.cleaned_data["shipping_method"].pk,
+                "marketing_opt_in": form.cleaned_data["marketing_opt_in"],
             }
+            checkout_rules.details_given(
+                cart=priced.cart,
+                email=form.cleaned_data["email"],
+                country=form.cleaned_data["country"],
+                marketing_opt_in=form.cleaned_data["marketing_opt_in"],
+                user=request.user,
+            )
             return redirect("orders:review")
     else:
         initial = dict(saved.get("address", {})) or _default_address(request.user)
@@ -65,6 +73,7 @@ def checkout(request):
             default = checkout_rules.default_shipping_method(country=initial["country"])
             method_id = default.pk if default else None
         initial["shipping_method"] = method_id
+        initial["marketing_opt_in"] = bool(saved.get("marketing_opt_in"))
         form = CheckoutForm(initial=initial)
     return render(
         request,

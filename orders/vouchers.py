@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -70,3 +74,21 @@ def redeem(*, voucher: Voucher, order: Order) -> Voucher:
 def give_back(*, order: Order) -> None:
     """An unpaid order that expired or was cancelled no longer uses its voucher."""
     VoucherRedemption.objects.filter(order=order).delete()
+
+
+def issue_single_use(*, percent: int, email: str, days: int, prefix: str = "") -> Voucher:
+    """A new code for one use by one address (an abandoned-cart reminder's offer): `percent`
+    off, valid for `days`. Call inside the transaction that decided it."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O/1/I: codes are typed from emails
+    for _attempt in range(5):
+        code = prefix + "".join(secrets.choice(alphabet) for _position in range(10))
+        if not Voucher.objects.filter(code=code).exists():
+            break
+    return Voucher.objects.create(
+        code=code,
+        kind=Voucher.Kind.PERCENTAGE,
+        value=Decimal(max(1, min(int(percent), 100))),
+        valid_until=timezone.now() + timedelta(days=days),
+        usage_limit=1,
+        per_customer_limit=1,
+    )

@@ -20,6 +20,10 @@ SECTIONS = [
                                ("catalog", "Category"), ("catalog", "OptionType")]),
     (_("Discounts"), [("orders", "Voucher")]),
     (_("Customers"), [("accounts", "User"), ("reviews", "Review"), ("wishlists", "Wishlist")]),
+    (_("Bringing shoppers back"), [("reminders", "StockAlert"), ("reminders", "CartContact"),
+                                   ("reminders", "CartReminder"), ("reminders", "CartRecovery"),
+                                   ("reminders", "EmailPreference"),
+                                   ("reminders", "StockAlertBatch")]),
     (_("Shipping and taxes"), [("orders", "ShippingMethod"), ("orders", "TaxRate")]),
     (_("Shop pages"), [("content", "Page")]),
 ]  # fmt: skip
@@ -30,8 +34,10 @@ class ShopAdminSite(admin.AdminSite):
     def get_urls(self):
         """The merchant's dashboard (orders/dashboard.py) is one of the admin's own pages:
         /admin/dashboard/, named "admin:dashboard", behind the admin's sign-in."""
-        from orders.dashboard import dashboard  # the models are loaded by now, not at import
+        from orders.dashboard import add_figure, dashboard  # the models are loaded by now
+        from reminders.selectors import recovered_revenue_figure
 
+        add_figure(recovered_revenue_figure)  # a figure orders cannot import, wired here
         return [
             path("dashboard/", self.admin_view(dashboard), name="dashboard"),
             *super().get_urls(),

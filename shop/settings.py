@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "wishlists",
     "orders",
     "payments",
+    "reminders",
     "worker",
 ]
 
@@ -374,6 +375,36 @@ ORDER_LINK_MAX_AGE_DAYS = env.int("ORDER_LINK_MAX_AGE_DAYS", default=90)
 MERCHANT_EMAILS = env.list("MERCHANT_EMAILS", default=[])
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
 ADMIN_URL = (env.str("ADMIN_URL", default="") or "admin/").strip("/") + "/"
+
+# Emails that bring shoppers back (reminders/): back-in-stock alerts and abandoned carts.
+# A sign-up for a back-in-stock alert lasts this many days.
+BACK_IN_STOCK_ALERT_DAYS = env.int("BACK_IN_STOCK_ALERT_DAYS", default=90)
+# When a variant comes back, this many alerts are emailed per unit to sell (2: 6 emails for 3
+# units, never 5,000), first come first served; the next batch waits BACK_IN_STOCK_BATCH_MINUTES
+# and goes only if stock remains. BACK_IN_STOCK_MAX_BATCH caps a batch (for unlimited stock).
+BACK_IN_STOCK_BATCH_MULTIPLE = env.float("BACK_IN_STOCK_BATCH_MULTIPLE", default=2.0)
+BACK_IN_STOCK_BATCH_MINUTES = env.int("BACK_IN_STOCK_BATCH_MINUTES", default=60)
+BACK_IN_STOCK_MAX_BATCH = env.int("BACK_IN_STOCK_MAX_BATCH", default=500)
+# Sign-ups allowed per network address and per email address (shop/ratelimits.py rates).
+BACK_IN_STOCK_SIGNUP_RATE = env.str("BACK_IN_STOCK_SIGNUP_RATE", default="10/h")
+# A cart with a known email is reminded after this many idle hours, at most
+# ABANDONED_CART_REMINDERS times, ABANDONED_CART_SPACING_HOURS apart; its link restores it for
+# ABANDONED_CART_LINK_DAYS. ABANDONED_CART_VOUCHER_PERCENT above 0 puts a single-use code of
+# that many percent off in the last reminder (off by default).
+ABANDONED_CART_DELAY_HOURS = env.float("ABANDONED_CART_DELAY_HOURS", default=10.0)
+ABANDONED_CART_REMINDERS = env.int("ABANDONED_CART_REMINDERS", default=2)
+ABANDONED_CART_SPACING_HOURS = env.float("ABANDONED_CART_SPACING_HOURS", default=24.0)
+ABANDONED_CART_LINK_DAYS = env.int("ABANDONED_CART_LINK_DAYS", default=7)
+ABANDONED_CART_VOUCHER_PERCENT = env.int("ABANDONED_CART_VOUCHER_PERCENT", default=0)
+# Countries (ISO 3166-1 alpha-2, by the checkout address) where a cart reminder needs the
+# shopper's opt-in at checkout: the EU's 27 by default. A cart with no address counts as one.
+MARKETING_CONSENT_COUNTRIES = env.list(
+    "MARKETING_CONSENT_COUNTRIES",
+    default=[
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+        "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    ],
+)  # fmt: skip
 PRODUCTS_PER_PAGE = 12
 
 # Reviews (reviews/): read by the merchant before they are published unless turned off; the

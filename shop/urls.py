@@ -53,6 +53,7 @@ urlpatterns = [
     path("cart/", include("shop.cart.urls")),
     path("", include("orders.urls")),
     path("payments/", include("payments.urls")),
+    path("", include("reminders.urls")),
     path("pages/", include("shop.content.urls")),
     path("", include("shop.catalog.urls")),
     # The demo's mailbox; answers 404 unless DEBUG is on (shop/views.py).

@@ -33,6 +33,7 @@ def test_the_index_puts_the_days_work_first_and_the_machinery_under_system(merch
         "Stock and products",
         "Discounts",
         "Customers",
+        "Bringing shoppers back",
         "Shipping and taxes",
         "Shop pages",
         "System",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["shop", "accounts", "orders", "payments", "reviews", "wishlists", "worker"]
+APPS = ["shop", "accounts", "orders", "payments", "reminders", "reviews", "wishlists", "worker"]
 
 
 def _layers() -> list[set[str]]:
@@ -68,7 +68,16 @@ def test_each_app_the_api_exposes_has_its_api_beside_its_views():
     """The site mounts the apps' own routers (shop/api/main.py); shop/api/ keeps only the kit."""
     from shop.api.main import api
 
-    apps = ["shop.catalog", "shop.cart", "orders", "payments", "accounts", "reviews", "wishlists"]
+    apps = [
+        "shop.catalog",
+        "shop.cart",
+        "orders",
+        "payments",
+        "accounts",
+        "reminders",
+        "reviews",
+        "wishlists",
+    ]
     for app in apps:
         assert (ROOT.joinpath(*app.split(".")) / "api.py").exists(), app
         assert (ROOT.joinpath(*app.split(".")) / "views.py").exists(), app

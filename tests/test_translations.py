@@ -54,7 +54,16 @@ def test_the_checker_finds_what_it_should():
 
 
 COMMITTED = TEMPLATES.parent / "locale/en/LC_MESSAGES/django.po"
-SOURCE_FOLDERS = ["shop", "accounts", "orders", "payments", "worker", "templates", "static"]
+# Every app of the project (a top-level package), its templates and its scripts.
+SOURCE_FOLDERS = [
+    *sorted(
+        p.name
+        for p in TEMPLATES.parent.iterdir()
+        if (p / "__init__.py").exists() and p.name not in ("tests", "bench")
+    ),
+    "templates",
+    "static",
+]
 MAKEMESSAGES_IGNORE = [".venv", "tests", "bench", "staticfiles", "media", "var", "test-artifacts"]
 
 

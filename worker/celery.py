@@ -23,6 +23,9 @@ app.conf.beat_schedule = {
     },
     # Every minute: payment reminders fall due at their own time.
     "send-owed-emails": {"task": "worker.tasks.requeue_pending_emails", "schedule": 60.0},
+    # Back-in-stock batches after the first (the restock's signal sends that), and expiry.
+    "scan-stock-alerts": {"task": "worker.tasks.scan_stock_alerts", "schedule": 600.0},
+    "remind-abandoned-carts": {"task": "worker.tasks.remind_abandoned_carts", "schedule": 900.0},
 }
 
 

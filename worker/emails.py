@@ -12,12 +12,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, OuterRef
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from orders.models import Order
 from orders.selectors import signed_order_url
+from reminders import selectors as reminders
+from reminders import tokens as reminder_links
+from reminders.models import Topic
 from reviews import links as review_links
 from shop import metrics
 from shop.catalog import images
@@ -37,6 +40,26 @@ SUBJECTS = {
     Kind.ORDER_EXPIRED: _("Your order {number} was not completed"),
     Kind.REVIEW_REQUEST: _("How do you like what you bought? (order {number})"),
 }
+
+
+# The emails that bring shoppers back, each with the preference topic that turns it off: they
+# carry the one-click unsubscribe headers (RFC 8058) and a preferences link, and are skipped
+# for a recipient who opted out. Another marketing email joins by a line here.
+MARKETING_KINDS = {
+    Kind.BACK_IN_STOCK: Topic.BACK_IN_STOCK,
+    Kind.ABANDONED_CART: Topic.ABANDONED_CART,
+    Kind.REVIEW_REQUEST: Topic.REVIEW_REQUEST,
+}
+# Emails the reminders app writes (reminders/selectors.email_content).
+REMINDER_KINDS = {Kind.BACK_IN_STOCK_CONFIRM, Kind.BACK_IN_STOCK, Kind.ABANDONED_CART}
+
+
+def opted_out(email: OutboxEmail) -> bool:
+    """A marketing email whose recipient turned its topic (or all marketing) off."""
+    topic = MARKETING_KINDS.get(email.kind)
+    return topic is not None and not all(
+        reminders.allows(address, topic) for address in email.recipients
+    )
 
 
 def still_true(email: OutboxEmail) -> bool:
@@ -155,8 +178,18 @@ def _with_photos(order) -> list:
     return lines
 
 
-def render(email: OutboxEmail) -> EmailMultiAlternatives:
-    """The message for an outbox row, text and HTML, as it will be sent."""
+def render(email: OutboxEmail) -> EmailMultiAlternatives | None:
+    """The message for an outbox row, text and HTML, as it will be sent, in the language the
+    shopper used (data["language"], when it was known); None if a reminder is no longer
+    true (reminders decide: a cart ordered since, an alert cancelled)."""
+    language = email.data.get("language") or ""
+    if language and translation.check_for_language(language):
+        with translation.override(language):
+            return _render(email)
+    return _render(email)
+
+
+def _render(email: OutboxEmail) -> EmailMultiAlternatives | None:
     order = email.order
     context = {
         "shop_name": settings.SHOP_NAME,
@@ -165,7 +198,15 @@ def render(email: OutboxEmail) -> EmailMultiAlternatives:
         "data": email.data,
         "now": timezone.now(),
     }
-    if order is not None:
+    headers = {}
+    if email.kind in REMINDER_KINDS:
+        content = reminders.email_content(email.kind, email.data)
+        if content is None:
+            return None
+        context |= content["context"]
+        subject = str(content["subject"])
+        reference = email.kind
+    elif order is not None:
         context |= {
             "order": order,
             "lines": _with_photos(order),
@@ -185,13 +226,25 @@ def render(email: OutboxEmail) -> EmailMultiAlternatives:
         reference = email.kind
     if email.reference:
         reference += f"-{email.reference}"
+    topic = MARKETING_KINDS.get(email.kind)
+    if topic is not None:
+        recipient = email.recipients[0]
+        unsubscribe_url = reminder_links.unsubscribe_url(recipient, topic)
+        context |= {
+            "unsubscribe_url": unsubscribe_url,
+            "preferences_url": reminder_links.preferences_url(recipient),
+        }
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     template = f"emails/{email.kind}"
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=email.recipients,
-        headers={"X-Shop-Email-Id": reference},
+        headers={"X-Shop-Email-Id": reference, **headers},
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
@@ -219,7 +272,11 @@ def send_once(*, outbox_id: int) -> bool:
             email.save(update_fields=["status"])
             logger.info("Skipped %s for order %s: no longer true", email.kind, email.order.number)
             return False
+        if opted_out(email):
+            return _skip(email, "the recipient opted out")
         message = render(email)
+        if message is None:
+            return _skip(email, "no longer true")
         email.attempts += 1
         message.send()
         email.status = OutboxEmail.Status.SENT
@@ -229,6 +286,29 @@ def send_once(*, outbox_id: int) -> bool:
         metrics.count_on_commit(worker_metrics.EMAILS, kind=email.kind, outcome="sent")
         logger.info("Sent %s (%s)", email.kind, message.extra_headers["X-Shop-Email-Id"])
         return True
+
+
+def _skip(email: OutboxEmail, why: str) -> bool:
+    email.status = OutboxEmail.Status.SKIPPED
+    email.last_error = why
+    email.save(update_fields=["status", "last_error"])
+    metrics.count_on_commit(worker_metrics.EMAILS, kind=email.kind, outcome="skipped")
+    logger.info("Skipped %s (%s): %s", email.kind, email.reference, why)
+    return False
+
+
+def owe_reminder(*, kind: str, reference: str, recipient: str, data: dict) -> OutboxEmail:
+    """Record a reminder's email (idempotent: the unique kind and reference of an email with
+    no order). Call inside the transaction that decided it."""
+    OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(
+                order=None, kind=kind, reference=reference, recipient=recipient, data=data or {}
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return OutboxEmail.objects.get(order=None, kind=kind, reference=reference)
 
 
 def record_failure(*, outbox_id: int, error: Exception) -> None:

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from orders.signals import RequestedEmail
+from reminders.signals import ReminderEmail
 
 
 class OutboxEmail(models.Model):
@@ -20,11 +21,14 @@ class OutboxEmail(models.Model):
         ORDER_EXPIRED = "order_expired", "Order expired"
         LOW_STOCK_DIGEST = "low_stock_digest", "Low-stock digest"
         REVIEW_REQUEST = "review_request", "Review what you bought"
+        BACK_IN_STOCK_CONFIRM = str(ReminderEmail.BACK_IN_STOCK_CONFIRM), "Confirm a stock alert"
+        BACK_IN_STOCK = str(ReminderEmail.BACK_IN_STOCK), "Back in stock"
+        ABANDONED_CART = str(ReminderEmail.ABANDONED_CART), "Abandoned cart"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Skipped (no longer true)"
+        SKIPPED = "skipped", "Skipped (no longer true, or the recipient opted out)"
 
     order = models.ForeignKey(
         "orders.Order", null=True, blank=True, related_name="emails", on_delete=models.CASCADE

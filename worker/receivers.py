@@ -1,4 +1,5 @@
-"""The worker listens to what orders and payments announce; no app imports the worker.
+"""The worker listens to what orders, payments, the catalog and the reminders announce; no app
+imports the worker.
 
 Each receiver runs inside the transaction that made the change: it records the owed email
 there (so it exists if and only if the change committed) and queues the task on commit.
@@ -20,7 +21,9 @@ from orders.signals import (
     order_shipped,
 )
 from payments.signals import payment_failed, payment_succeeded
+from reminders.signals import email_requested as reminder_requested
 from shop import redis_cache
+from shop.catalog.signals import stock_returned
 from shop.money import money
 from worker import emails
 from worker.models import OutboxEmail
@@ -153,3 +156,33 @@ def owe_refund_notice(sender, order, refund, **kwargs):
             "fully_refunded": order.status == order.Status.REFUNDED,
         },
     )
+
+
+@receiver(reminder_requested)
+def owe_reminder(sender, kind, reference, recipient, data, **kwargs):
+    """A back-in-stock or abandoned-cart email (reminders/services.py decided it): owed once
+    per (kind, reference), sent after commit."""
+    email = emails.owe_reminder(kind=kind, reference=reference, recipient=recipient, data=data)
+    transaction.on_commit(lambda: queue_email(email.pk))
+
+
+@receiver(stock_returned)
+def notify_back_in_stock(sender, variant_ids, **kwargs):
+    """A variant came back: its first batch of alerts goes from a task, after commit (the
+    restock's transaction, an admin save or a refund's webhook, stays quick). If the broker
+    is down, the periodic scan sends it."""
+
+    def queue():
+        from worker.tasks import send_back_in_stock
+
+        if _broker_is_down():
+            return
+        for variant_id in variant_ids:
+            try:
+                send_back_in_stock.delay(variant_id)
+            except Exception as error:  # broker down: the periodic scan sends the batch
+                _broker_failed(error)
+                logger.exception("Could not queue the back-in-stock batch of %s", variant_id)
+                return
+
+    transaction.on_commit(queue)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from orders import services as order_services
 from payments import services as payment_services
+from reminders import services as reminder_services
 from worker import emails
 from worker import metrics as worker_metrics
 from worker.models import OutboxEmail
@@ -87,3 +88,22 @@ def requeue_pending_emails() -> int:
         send_email.delay(outbox_id)
         count += 1
     return count
+
+
+@shared_task(acks_late=True)
+def send_back_in_stock(variant_id: int) -> int:
+    """A variant came back: email its next batch of alerts (reminders decide how many)."""
+    return reminder_services.notify_back_in_stock(variant_id=variant_id)
+
+
+@shared_task(acks_late=True)
+def scan_stock_alerts() -> int:
+    """Periodic safety net: expire old sign-ups, and send the next batch for any variant with
+    stock and waiting alerts (a lost signal, or stock left after a batch)."""
+    return reminder_services.scan_stock_alerts()
+
+
+@shared_task(acks_late=True)
+def remind_abandoned_carts() -> int:
+    """Periodic: owe the next reminder of each cart left idle with a known address."""
+    return reminder_services.remind_abandoned_carts()

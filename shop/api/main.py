@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts import api as account
 from orders import api as orders
 from payments import api as payments
+from reminders import api as reminders
 from reviews import api as reviews
 from shop.api.auth import SHOPPER
 from shop.api.errors import ApiError
@@ -97,6 +98,7 @@ api.add_router("", orders.checkout)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
 api.add_router("", account.router)
+api.add_router("", reminders.router)
 api.add_router("", reviews.router)
 api.add_router("", wishlists.router)
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shop.catalog import cache, options
+from shop.catalog import cache, options, signals
 from shop.catalog.listings import refresh_listings, refresh_stock
 from shop.catalog.models import OptionValue, Product, Variant
 
@@ -34,9 +34,11 @@ def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
                 )
                 % {"sku": variant.sku, "quantity": quantity, "reserved": variant.stock_reserved}
             )
+        before = {variant.pk: variant.in_stock}
         variant.stock_on_hand = quantity
         variant.save(update_fields=["stock_on_hand"])
         refresh_stock(product_ids=[variant.product_id])
+        signals.announce_returned([variant], before)
         return variant
 
 

@@ -178,6 +178,12 @@
     form.querySelector("[data-add]").hidden = !canBuy;
     form.querySelector("[data-add]").disabled = !canBuy;
     form.querySelector("[data-sold-out]").hidden = canBuy;
+    var stockAlert = page.querySelector("[data-stock-alert]");
+    if (stockAlert) {
+      // "Email me when it is back" is for a sold-out variant, not for a choice that makes none.
+      stockAlert.hidden = !variant || canBuy;
+      stockAlert.querySelector("[data-alert-variant]").value = variant ? variant.id : "";
+    }
     page.querySelector("[data-price-line]").hidden = !variant;
     page.querySelector("[data-sku-line]").hidden = !variant;
     var url = location.pathname + "?" + (variant

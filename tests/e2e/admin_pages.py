@@ -95,6 +95,8 @@ ADMIN_PAGES = {
     "admin-vouchers": lambda page, base: page.goto(base + "/admin/orders/voucher/"),
     "admin-reviews": lambda page, base: page.goto(base + "/admin/reviews/review/"),
     "admin-review": lambda page, base: page.goto(base + f"{_review_url()}change/"),
+    "admin-stock-alerts": lambda page, base: page.goto(base + "/admin/reminders/stockalert/"),
+    "admin-abandoned-carts": lambda page, base: page.goto(base + "/admin/reminders/cartcontact/"),
 }  # fmt: skip
 
 
@@ -118,4 +120,6 @@ ADMIN_HEADINGS = {
     "admin-vouchers": "Select voucher to change",
     "admin-reviews": "Select review to change",
     "admin-review": "Change review",
+    "admin-stock-alerts": "Select back-in-stock alert to change",
+    "admin-abandoned-carts": "Select abandoned cart to change",
 }

@@ -311,6 +311,26 @@ PAGES = {
         submit(page, page.get_by_role("button", name="Save to wishlist")),
     ),
     "wishlist-shared": lambda page, base: page.goto(base + _shared_path("friend@example.com")),
+    # Back-in-stock alerts and the emails that bring shoppers back (reminders/).
+    "back-in-stock-sign-up": lambda page, base: (
+        page.goto(base + "/p/shirt/?variant=SHIRT-BL"),
+        page.locator("input[name=email]").fill("fan@example.com"),
+        submit(page, page.get_by_role("button", name="Email me when it is back")),
+    ),
+    "back-in-stock-errors": lambda page, base: (
+        page.goto(base + "/p/lamp/"),
+        page.locator("[data-stock-alert] input[name=email]").fill("not an address"),
+        submit(page, page.get_by_role("button", name="Email me when it is back")),
+    ),
+    "back-in-stock-confirm": lambda page, base: page.goto(base + _confirm_alert_path()),
+    "unsubscribe": lambda page, base: page.goto(base + _unsubscribe_path()),
+    "unsubscribed": lambda page, base: (
+        page.goto(base + _unsubscribe_path()),
+        submit(page, page.locator("main").get_by_role("button", name="Unsubscribe")),
+    ),
+    "email-preferences": lambda page, base: page.goto(base + _preferences_path()),
+    "restore-cart": lambda page, base: page.goto(base + _restore_path()),
+    "restore-cart-bad-link": lambda page, base: page.goto(base + "/restore-cart/not-a-link/"),
 }
 
 
@@ -372,6 +392,54 @@ def _address_path(email: str) -> str:
 
     address = Address.objects.filter(user__email=email).first()
     return reverse("accounts:edit_address", args=[address.pk])
+
+
+def _confirm_alert_path() -> str:
+    from django.urls import reverse
+
+    from reminders import services, tokens
+    from shop.catalog.models import Variant
+
+    alert = services.subscribe_to_stock(
+        variant_id=Variant.objects.get(product__slug="lamp").pk, email="fan@example.com"
+    )
+    return reverse("reminders:confirm_alert", args=[tokens.confirm_alert_token(alert.pk)])
+
+
+def _unsubscribe_path() -> str:
+    from django.urls import reverse
+
+    from reminders import tokens
+
+    token = tokens.unsubscribe_token("shopper@example.com", "abandoned_cart")
+    return reverse("reminders:unsubscribe", args=[token])
+
+
+def _preferences_path() -> str:
+    from django.urls import reverse
+
+    from reminders import tokens
+
+    return reverse("reminders:preferences", args=[tokens.preferences_token("fan@example.com")])
+
+
+def _restore_path() -> str:
+    """A cart left with two mugs, reminded: its email's link."""
+    from django.urls import reverse
+
+    from reminders import services, tokens
+    from reminders.models import CartReminder
+    from shop.cart.models import Cart, CartLine
+    from shop.catalog.models import Variant
+
+    cart = Cart.objects.create()
+    mug = Variant.objects.filter(product__slug="mug", stock_on_hand__gt=0).first()
+    CartLine.objects.create(cart=cart, variant=mug, quantity=2)
+    contact = services.note_checkout(
+        cart=cart, email="left@example.com", country="US", consented=False
+    )
+    reminder = CartReminder.objects.create(contact=contact, episode=1, step=1)
+    return reverse("reminders:restore_cart", args=[tokens.restore_token(reminder.pk)])
 
 
 def _sign_in_with_code(page, base):
@@ -438,6 +506,14 @@ EXPECTED_HEADINGS = {
     "wishlist-save": "Save Stoneware Mug to your wishlist?",
     "wishlist": "Wishlist",
     "wishlist-shared": "A shared wishlist",
+    "back-in-stock-sign-up": "Check your inbox",
+    "back-in-stock-errors": "Email me when it is back",
+    "back-in-stock-confirm": "Confirm your alert",
+    "unsubscribe": "Unsubscribe",
+    "unsubscribed": "You are unsubscribed",
+    "email-preferences": "Email preferences",
+    "restore-cart": "The cart you left",
+    "restore-cart-bad-link": "Your cart",
 }
 
 

@@ -77,6 +77,33 @@ def test_the_email_is_owed_and_sent_once_whatever_the_retries(order, mailoutbox)
     assert "Stoneware Mug" in sent[0].body and "Stoneware Mug" in sent[0].alternatives[0][0]
 
 
+def test_the_invitation_carries_one_click_unsubscribe_and_honours_it(order, mailoutbox):
+    from reminders import services as reminder_services
+    from reminders import tokens
+
+    email = OutboxEmail.objects.get(order=order, kind=Kind.REVIEW_REQUEST)
+    _due(email)
+    assert emails.send_once(outbox_id=email.pk) is True
+    (sent,) = _invitations(mailoutbox)
+    assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = sent.extra_headers["List-Unsubscribe"].strip("<>")
+    assert url in sent.body
+    assert tokens.read_unsubscribe(url.rstrip("/").rsplit("/", 1)[1]) == (
+        "guest@example.com",
+        "review_request",
+    )
+
+    # Another order's invitation, to a shopper who turned review requests off: skipped.
+    reminder_services.unsubscribe(email="guest@example.com", topic="review_request")
+    later = delivered_order((order.lines.get().variant, 1), email="guest@example.com")
+    email = OutboxEmail.objects.get(order=later, kind=Kind.REVIEW_REQUEST)
+    _due(email)
+    assert emails.send_once(outbox_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SKIPPED
+    assert len(_invitations(mailoutbox)) == 1
+
+
 def test_a_refunded_order_gets_no_invitation(order, mailoutbox):
     email = OutboxEmail.objects.get(order=order, kind=Kind.REVIEW_REQUEST)
     _due(email)

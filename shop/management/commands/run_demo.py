@@ -168,8 +168,9 @@ class Command(RunserverCommand):
         self.stdout.write("\n".join(lines))
 
     def _start_periodic_tasks(self) -> None:
-        """Without Redis there is no Celery beat: expire unpaid orders and send reminders
-        from a thread, as beat would, so the demo behaves like the real shop."""
+        """Without Redis there is no Celery beat: expire unpaid orders, send reminders (of
+        payment, back-in-stock batches after the first, abandoned carts) from a thread, as
+        beat would, so the demo behaves like the real shop."""
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             return
 
@@ -178,7 +179,12 @@ class Command(RunserverCommand):
 
             while True:
                 time.sleep(PERIOD_SECONDS)
-                for task in (tasks.expire_unpaid_orders, tasks.requeue_pending_emails):
+                for task in (
+                    tasks.expire_unpaid_orders,
+                    tasks.requeue_pending_emails,
+                    tasks.scan_stock_alerts,
+                    tasks.remind_abandoned_carts,
+                ):
                     try:
                         task()
                     except Exception:
