@@ -296,3 +296,26 @@ def test_a_guest_pressing_helpful_is_asked_to_sign_in_and_nothing_is_counted(mug
     assert answer["Location"] == f"/accounts/login/?next=%2Fp%2Fmug%2F%23review-{review.pk}"
     review.refresh_from_db()
     assert review.helpful_count == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?reviews_page=abc", "?reviews_page=0", "?reviews_page=1", "?reviews_sort=newest",
+     "?reviews_sort=worst", "?reviews_page=99999999999", "?reviews_page=%00"],
+)  # fmt: skip
+def test_a_page_or_order_of_reviews_that_is_not_one_shows_the_first_page(mug, client, query):
+    _published(mug, [5])
+    answer = client.get("/p/mug/" + query)
+    assert answer.status_code in (200, 400)
+    if answer.status_code == 200:
+        assert "Review 0" in answer.content.decode()
+
+
+def test_the_reviews_parameters_join_the_product_pages_canonical_query():
+    from django.http import QueryDict
+
+    from shop.catalog.views import _product_query
+
+    query = _product_query(QueryDict("junk=1&reviews_sort=helpful&reviews_page=2"))
+    assert query.urlencode() == "reviews_page=2&reviews_sort=helpful"
+    assert _product_query(QueryDict("reviews_page=1&reviews_sort=newest")).urlencode() == ""
