@@ -110,6 +110,7 @@ def test_an_unverified_account_confirms_by_email_like_a_guest(client, sold_out):
         ({"variant": "TEE-M", "email": "a@example.com"}, 302, None),  # in stock: go buy it
         ({"variant": "999999", "email": "a@example.com"}, 404, "not available"),
         ({"variant": "x" * 40, "email": "a@example.com"}, 404, "not available"),
+        ({"variant": "²", "email": "a@example.com"}, 404, "not available"),  # a digit, not ASCII
         ({"email": "a@example.com"}, 404, "not available"),
         ({"variant": "TEE-L", "email": "not an address"}, 400, "valid email"),
         (
