@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from moneyed import Money
 
 from orders.models import Order
@@ -196,5 +197,8 @@ def recovered_revenue_figure() -> dict:
     return {
         "title": _("Recovered from cart reminders, last 30 days"),
         "value": format_money(recovered_revenue(days=30)),
-        "note": _("%(count)d orders from restored carts") % {"count": count},
+        "note": ngettext(
+            "%(count)d order from a restored cart", "%(count)d orders from restored carts", count
+        )
+        % {"count": count},
     }
