@@ -20,7 +20,7 @@ from reminders.models import (
 
 @admin.register(StockAlert)
 class StockAlertAdmin(admin.ModelAdmin):
-    list_display = ["email", "variant", "status", "created_at", "confirmed_at", "notified_at"]
+    list_display = ["email", "variant", "status", "confirmed_at", "notified_at"]
     list_filter = ["status"]
     search_fields = ["email", "variant__sku", "variant__product__name"]
     list_select_related = ["variant__product"]
