@@ -3,6 +3,7 @@ reminders, recovered carts, opt-outs. Read-mostly: the shop decides, the merchan
 (an alert can be cancelled, a preference changed on a shopper's word)."""
 
 from django.contrib import admin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from reminders import services
@@ -19,7 +20,7 @@ from reminders.models import (
 
 @admin.register(StockAlert)
 class StockAlertAdmin(admin.ModelAdmin):
-    list_display = ["email", "variant", "status", "created_at", "confirmed_at", "notified_at"]
+    list_display = ["email", "variant", "status", "confirmed_at", "notified_at"]
     list_filter = ["status"]
     search_fields = ["email", "variant__sku", "variant__product__name"]
     list_select_related = ["variant__product"]
@@ -75,7 +76,7 @@ class CartReminderInline(admin.TabularInline):
 class CartContactAdmin(admin.ModelAdmin):
     """Carts with an address to write to (the abandoned carts)."""
 
-    list_display = ["cart", "email", "country", "consented", "checkout_at", "episode"]
+    list_display = ["cart", "email", "country", "consented", "checkout_at", "episode", "sent"]
     list_filter = ["consented", "country"]
     search_fields = ["email"]
     readonly_fields = [
@@ -89,6 +90,13 @@ class CartContactAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [CartReminderInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(reminders_sent=Count("reminders"))
+
+    @admin.display(description=_("reminders sent"), ordering="reminders_sent")
+    def sent(self, obj):
+        return obj.reminders_sent
 
     def has_add_permission(self, request):
         return False

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from moneyed import Money
 
 from orders.models import Order
@@ -25,6 +26,7 @@ from reminders.models import (
 from reminders.signals import ReminderEmail
 from shop.cart.models import CartLine
 from shop.cart.selectors import PricedCart, price_cart
+from shop.catalog.models import Variant
 from shop.money import money
 
 # Orders that mean "the shopper bought": anything but an unpaid order given up on.
@@ -99,6 +101,18 @@ def why_not_remind(contact: CartContact, priced: PricedCart | None = None) -> st
 
 def _buyable(line) -> bool:
     return line.variant.product.is_published and line.variant.available > 0
+
+
+def variant_for_alert(variant_id) -> Variant | None:
+    """The published variant a sign-up names (any text: a form's or a URL's), or None."""
+    text = str(variant_id or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return (
+        Variant.objects.select_related("product")
+        .filter(pk=int(text), product__is_published=True)
+        .first()
+    )
 
 
 def restore_preview(reminder: CartReminder) -> PricedCart:
@@ -183,5 +197,8 @@ def recovered_revenue_figure() -> dict:
     return {
         "title": _("Recovered from cart reminders, last 30 days"),
         "value": format_money(recovered_revenue(days=30)),
-        "note": _("%(count)d orders from restored carts") % {"count": count},
+        "note": ngettext(
+            "%(count)d order from a restored cart", "%(count)d orders from restored carts", count
+        )
+        % {"count": count},
     }

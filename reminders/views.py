@@ -18,7 +18,6 @@ from reminders import selectors, services, tokens
 from reminders.exceptions import ReminderError, ReminderErrorCode
 from reminders.forms import PreferencesForm, StockAlertForm
 from reminders.models import StockAlert, Topic
-from shop.catalog.models import Variant
 
 # A link that cannot be read is a 400; one that could be but no longer works, a 410.
 STATUS = {
@@ -51,7 +50,7 @@ def _problem(request, error: ReminderError, *, title: str):
     )
 
 
-def _product_url(variant: Variant) -> str:
+def _product_url(variant) -> str:
     url = variant.product.get_absolute_url()
     return f"{url}?variant={variant.sku}" if variant.options else url
 
@@ -63,14 +62,7 @@ def stock_alert(request):
     an error) this page shows the form for the variant."""
     data = request.POST if request.method == "POST" else request.GET
     form = StockAlertForm(data)
-    variant_id = form.data.get("variant", "")
-    variant = None
-    if str(variant_id).isdigit() and len(str(variant_id)) < 19:
-        variant = (
-            Variant.objects.select_related("product")
-            .filter(pk=int(variant_id), product__is_published=True)
-            .first()
-        )
+    variant = selectors.variant_for_alert(form.data.get("variant", ""))
     if variant is None:
         return _problem(
             request,

@@ -110,6 +110,7 @@ def test_an_unverified_account_confirms_by_email_like_a_guest(client, sold_out):
         ({"variant": "TEE-M", "email": "a@example.com"}, 302, None),  # in stock: go buy it
         ({"variant": "999999", "email": "a@example.com"}, 404, "not available"),
         ({"variant": "x" * 40, "email": "a@example.com"}, 404, "not available"),
+        ({"variant": "²", "email": "a@example.com"}, 404, "not available"),  # a digit, not ASCII
         ({"email": "a@example.com"}, 404, "not available"),
         ({"variant": "TEE-L", "email": "not an address"}, 400, "valid email"),
         (
@@ -310,3 +311,22 @@ def test_two_workers_running_the_same_batch_send_it_once(require_postgres, setti
     assert StockAlertBatch.objects.count() == 1
     assert OutboxEmail.objects.filter(kind="back_in_stock").count() == 6
     assert StockAlert.objects.filter(status="notified").count() == 6
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_the_same_sign_up_four_times_at_once_is_one_alert_and_one_email(require_postgres):
+    from tests.orders.test_concurrency import _run_at_once
+
+    variant = VariantFactory(stock_on_hand=0)
+    results = _run_at_once(
+        [
+            lambda n=n: services.subscribe_to_stock(
+                variant_id=variant.pk, email="same@example.com", client_ip=f"10.0.0.{n}"
+            )
+            for n in range(4)
+        ]
+    )
+    assert len({alert.pk for alert in results}) == 1, results
+    assert StockAlert.objects.count() == 1
+    assert OutboxEmail.objects.filter(kind="back_in_stock_confirm").count() == 1
