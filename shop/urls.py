@@ -49,6 +49,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("cart/", include("shop.cart.urls")),
+    path("", include("markets.urls")),
     path("", include("orders.urls")),
     path("payments/", include("payments.urls")),
     path("pages/", include("shop.content.urls")),

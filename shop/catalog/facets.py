@@ -97,9 +97,9 @@ class Filters:
         chosen: list[Condition | OptionCondition] = []
         if without != "price":
             if self.price_min is not None:
-                chosen.append(Condition("min_price", "gte", self.price_min))
+                chosen.append(Condition("list_min", "gte", self.price_min))
             if self.price_max is not None:
-                chosen.append(Condition("min_price", "lt", self.price_max))
+                chosen.append(Condition("list_min", "lt", self.price_max))
         if self.in_stock and without != "stock":
             chosen.append(IN_STOCK)
         if self.category_ids is not None and without != "category":
@@ -162,13 +162,13 @@ def facets(base: QuerySet[Product], filters: Filters) -> Facets:
         else "json_each(m.facet_values) AS f"
     )
     band_cases = " ".join(
-        f"WHEN m.min_price >= {low} AND m.min_price < {high} THEN '{i}'"
+        f"WHEN m.list_min >= {low} AND m.list_min < {high} THEN '{i}'"
         if high is not None
-        else f"WHEN m.min_price >= {low} THEN '{i}'"
+        else f"WHEN m.list_min >= {low} THEN '{i}'"
         for i, (low, high) in enumerate(PRICE_BANDS)
     )
     base_sql, base_params = base.values(
-        "pk", "category_id", "min_price", "units_available", "facet_values"
+        "pk", "category_id", "list_min", "units_available", "facet_values"
     ).query.sql_with_params()
     materialized = "MATERIALIZED " if postgres else ""
     parts, params = [], list(base_params)

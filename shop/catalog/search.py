@@ -120,7 +120,7 @@ def did_you_mean(query: str) -> list[str]:
     return list(dict.fromkeys(suggestions))[:4]
 
 
-def suggestions(query: str, limit: int = 8) -> list[dict]:
+def suggestions(query: str, limit: int = 8, currency: str | None = None) -> list[dict]:
     """What the search box offers while the shopper types: products with their link, price
     and the smallest rendition of their photo (one query, the card's columns)."""
     from shop.catalog import selectors  # selectors re-exports this module's names
@@ -128,7 +128,7 @@ def suggestions(query: str, limit: int = 8) -> list[dict]:
     if len(query.strip()) < 2:
         return []
     match, rank = search_filter(query)
-    products = selectors.listed_products().filter(match)
+    products = selectors.listed_products(currency).filter(match)
     products = products.annotate(rank=rank).order_by("-rank", "name") if rank else products
     found = products.only("name", "slug", "min_price", "max_price", "image")[:limit]
     return [

@@ -91,12 +91,12 @@ def product_structured_data(product, variants, images) -> str:
     """JSON-LD: the Product with one Offer per variant (or an AggregateOffer when the prices
     differ), and the BreadcrumbList of its category."""
     url = absolute(product.get_absolute_url())
-    currency = settings.SHOP_CURRENCY
+    currency = variants[0].price.currency.code if variants else settings.SHOP_CURRENCY
     offers = [
         {
             "@type": "Offer",
             "sku": v.sku,
-            "price": f"{money(v.price.amount).amount}",
+            "price": f"{money(v.price.amount, currency).amount}",
             "priceCurrency": currency,
             "availability": _availability(v),
             "url": f"{url}?variant={v.sku}",
