@@ -50,12 +50,9 @@ class MarketAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["name"]}
     search_fields = ["name", "code", "currency"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        forget_cached_markets()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
+    def delete_queryset(self, request, queryset):
+        """The bulk delete action never takes the default market with it."""
+        queryset.filter(is_default=False).delete()
         forget_cached_markets()
 
     def has_delete_permission(self, request, obj=None):

@@ -120,11 +120,14 @@ class Market(models.Model):
             if self.is_default:
                 Market.objects.filter(is_default=True).exclude(pk=self.pk).update(is_default=False)
             super().save(*args, **kwargs)
+        _forget_cached_markets()
 
     def delete(self, *args, **kwargs):
         if self.is_default:
             raise ValidationError(_("The default market cannot be deleted."))
-        return super().delete(*args, **kwargs)
+        deleted = super().delete(*args, **kwargs)
+        _forget_cached_markets()
+        return deleted
 
     def clean(self):
         super().clean()
@@ -177,6 +180,14 @@ class Market(models.Model):
 
     def sells_to(self, country: str) -> bool:
         return country.upper() in self.countries
+
+
+def _forget_cached_markets() -> None:
+    """Now and once the change commits (a request in between may have read the old rows)."""
+    from markets.selectors import forget_cached_markets
+
+    forget_cached_markets()
+    transaction.on_commit(forget_cached_markets)
 
 
 class CustomerMarket(models.Model):

@@ -149,9 +149,7 @@ def review(request):
         priced.subtotal.currency.code
         != market_for_country(details["address"].get("country", "")).price_currency
     ):
-        if not _follow_address_market(
-            request, details["address"].get("country", ""), priced.cart
-        ):
+        if not _follow_address_market(request, details["address"].get("country", ""), priced.cart):
             return redirect("cart:detail")
         return redirect("orders:review")
 
