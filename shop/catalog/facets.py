@@ -20,9 +20,18 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from shop.catalog.models import Product
+from shop.money import exponent
 
-# Price bands for the price filter: (lower bound included, upper bound excluded).
+# Price bands for the price filter: (lower bound included, upper bound excluded), in the
+# listing's currency; a currency without a minor unit (JPY, KRW) counts them in hundreds.
 PRICE_BANDS = [(0, 25), (25, 50), (50, 100), (100, 200), (200, None)]
+
+
+def price_bands(currency: str | None = None) -> list[tuple[int, int | None]]:
+    if currency and exponent(currency) == 0:
+        return [(low * 100, None if high is None else high * 100) for low, high in PRICE_BANDS]
+    return PRICE_BANDS
+
 
 SQL_OPERATORS = {"gte": ">=", "lt": "<", "gt": ">", "in": "IN"}
 
@@ -148,7 +157,7 @@ class Facets:
     options: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def facets(base: QuerySet[Product], filters: Filters) -> Facets:
+def facets(base: QuerySet[Product], filters: Filters, currency: str | None = None) -> Facets:
     """The result count and every filter value's count, in one query.
 
     The matching products are found once (a CTE over `base`), then counted in grouped
@@ -165,7 +174,7 @@ def facets(base: QuerySet[Product], filters: Filters) -> Facets:
         f"WHEN m.list_min >= {low} AND m.list_min < {high} THEN '{i}'"
         if high is not None
         else f"WHEN m.list_min >= {low} THEN '{i}'"
-        for i, (low, high) in enumerate(PRICE_BANDS)
+        for i, (low, high) in enumerate(price_bands(currency))
     )
     base_sql, base_params = base.values(
         "pk", "category_id", "list_min", "units_available", "facet_values"

@@ -89,7 +89,7 @@ def search_filter(query: str) -> tuple[Q, object | None]:
     return match, rank
 
 
-def did_you_mean(query: str) -> list[str]:
+def did_you_mean(query: str, currency: str | None = None) -> list[str]:
     """On a miss: the product names and categories nearest to what was typed."""
     from shop.catalog import selectors  # selectors re-exports this module's names
 
@@ -99,7 +99,7 @@ def did_you_mean(query: str) -> list[str]:
     suggestions: list[str] = []
     if connection.vendor == "postgresql":
         scored = list(
-            selectors.listed_products()
+            selectors.listed_products(currency)
             .annotate(
                 similarity=Greatest(
                     TrigramSimilarity("name", words), TrigramWordSimilarity(words, "name")
@@ -113,7 +113,7 @@ def did_you_mean(query: str) -> list[str]:
         best = scored[0][1] if scored else 0
         suggestions = [name for name, similarity in scored if similarity >= best - 0.05]
     elif sqlite_search.in_use():  # the embedded shop's catalog: its names, scored alike
-        names = list(selectors.listed_products().values_list("name", flat=True))
+        names = list(selectors.listed_products(currency).values_list("name", flat=True))
         suggestions = sqlite_search.nearest_names(words, names)
     names = [c.name for c in selectors.category_tree().categories.values()]
     suggestions += difflib.get_close_matches(query.strip().title(), names, n=2, cutoff=0.6)

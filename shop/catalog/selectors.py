@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from shop.catalog import cache
 
 # Moved to facets.py and search.py; re-exported for the listing's callers (views, the API).
-from shop.catalog.facets import PRICE_BANDS, Facets, Filters, facets  # noqa: F401
+from shop.catalog.facets import PRICE_BANDS, Facets, Filters, facets, price_bands  # noqa: F401
 from shop.catalog.models import (
     Category,
     OptionType,
@@ -199,7 +199,7 @@ def listing(
     if text:
         match, rank = search_filter(text)
         base = base.filter(match)
-    counts = facets(base, filters)
+    counts = facets(base, filters, currency)
     sort = sort or ("relevance" if text else "name")
     if sort == "relevance" and not text:
         sort = "name"
@@ -209,7 +209,7 @@ def listing(
         counts=counts,
         sort=sort,
         products=ordered(filters.queryset(base), sort, rank),
-        did_you_mean=did_you_mean(text) if missed else [],
+        did_you_mean=did_you_mean(text, currency) if missed else [],
     )
 
 

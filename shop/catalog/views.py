@@ -74,6 +74,7 @@ def _listing(request, *, tree, category=None, query=""):
             sub=sub,
             filters=found.filters,
             counts=found.counts,
+            currency=market_currency(request),
         ),
     }
 

@@ -97,7 +97,7 @@ def test_a_cart_left_in_another_currency_follows_the_market_when_shown(client, m
 
 
 def test_signing_in_keeps_the_currency_of_the_cart_just_filled(client, mug, lamp_usd_only):
-    user = UserFactory(password="correct horse battery")  # noqa: S106
+    user = UserFactory(password="correct horse battery")
     account_cart = Cart.objects.create(user=user)
     account_cart.lines.create(variant=lamp_usd_only, quantity=1)
     client.post(reverse("markets:choose"), {"market": "eu"})
