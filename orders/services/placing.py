@@ -20,7 +20,7 @@ from orders.services.lifecycle import end_unpaid
 from shop import metrics
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
-from shop.money import as_text
+from shop.money import as_text, zero
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postcode", "region", "country", "phone")
 
@@ -130,6 +130,8 @@ def _place_order(
         shipping_total=amounts.shipping,
         tax_total=amounts.tax,
         total=amounts.total,
+        # Every amount in the order's currency, those that start at nothing too.
+        refunded_total=zero(amounts.total.currency.code),
         prices_include_tax=amounts.prices_include_tax,
         tax_name=amounts.tax_name,
         tax_rate=amounts.tax_rate,
