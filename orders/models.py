@@ -260,6 +260,13 @@ class Voucher(models.Model):
             return _("%(percent)s%% off") % {"percent": f"{self.value.normalize():f}"}
         return _("%(amount)s off") % {"amount": as_text(self.value)}
 
+    def label_in(self, currency: str) -> str:
+        """The label with the fixed amount in `currency` (the one set for it)."""
+        terms = self.terms_in(currency)
+        if self.kind == self.Kind.PERCENTAGE or terms is None or terms.value is None:
+            return self.label
+        return _("%(amount)s off") % {"amount": as_text(Money(terms.value, currency))}
+
 
 class VoucherPrice(models.Model):
     """A voucher's fixed amount off and minimum order in another market's currency."""

@@ -201,6 +201,7 @@ def review(request):
             "details": details,
             "method": method,
             "voucher": voucher,
+            "voucher_label": voucher.label_in(priced.subtotal.currency.code) if voucher else "",
             "voucher_form": _voucher_form(request),
             "form": PlaceOrderForm(initial={"checkout_token": uuid.uuid4().hex}),
         },
@@ -250,7 +251,7 @@ def apply_voucher(request):
     messages.success(
         request,
         _("Discount code %(code)s applied: %(label)s.")
-        % {"code": voucher.code, "label": voucher.label},
+        % {"code": voucher.code, "label": voucher.label_in(priced.subtotal.currency.code)},
     )
     return redirect("orders:review")
 

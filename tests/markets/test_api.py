@@ -72,7 +72,7 @@ def test_a_guest_buys_in_euros_through_the_api(goods):
 
 
 def test_a_dollar_cart_shipped_to_europe_must_be_repriced_first(goods):
-    mug, bulb, method = goods
+    mug, _bulb, method = goods
     client = Client()
     token = post(client, "/carts", {"lines": [{"variant_id": mug.pk, "quantity": 1}]}).json()[
         "token"
