@@ -1,5 +1,4 @@
 from django import template
-
 from moneyed import Money
 
 from shop.money import as_text
