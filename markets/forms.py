@@ -5,7 +5,7 @@ from markets.selectors import market_by_code
 
 
 class MarketForm(forms.Form):
-    market = forms.CharField(label=_("Country or region"), max_length=30)
+    market = forms.CharField(label=_("Shopping in"), max_length=30)
     next = forms.CharField(required=False, max_length=2000)
 
     def clean_market(self):

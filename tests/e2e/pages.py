@@ -43,6 +43,27 @@ def small_shop(db, stripe_emulator):
     VariantFactory(product=lamp, options={}, stock_on_hand=0)
     content_demo.load()  # the shop's pages: contact, shipping, returns, privacy, terms
     _shirt()
+    _europe()
+
+
+def _europe():
+    """A second market, so every page has the market selector in its header and footer: the
+    euro area, with euro prices for the mug, the shirt and shipping."""
+    from decimal import Decimal
+
+    from markets.models import Market
+    from orders.models import ShippingMethod, ShippingMethodPrice
+    from shop.catalog import services
+    from shop.catalog.models import Variant
+
+    Market.objects.create(
+        name="Europe", code="eu", currency="EUR", countries=["AT", "DE", "FR", "NL"],
+        language="de", prices_include_tax=True, position=1,
+    )  # fmt: skip
+    for variant in Variant.objects.filter(product__slug__in=["mug", "shirt"]):
+        services.set_prices(variant_id=variant.pk, prices={"EUR": Decimal("9.90")})
+    for method in ShippingMethod.objects.all():
+        ShippingMethodPrice.objects.create(method=method, currency="EUR", price=Decimal("4.90"))
 
 
 def _shirt():
@@ -96,6 +117,22 @@ def _suggest(page, base, typed):
     box.press_sequentially(typed, delay=20)
     page.get_by_role("option").first.wait_for()
     box.press("ArrowDown")
+
+
+def choose_market(page, base, name="Europe (EUR)"):
+    """The footer's selector, as a shopper without JavaScript would use it."""
+    page.goto(base + "/")
+    page.locator("footer").get_by_label("Shopping in").select_option(label=name)
+    submit(page, page.locator("footer").get_by_role("button", name="Change"))
+
+
+def fill_austrian_address(page, *, email="grete@example.com"):
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Full name").fill("Grete Berger")
+    page.get_by_label("Address", exact=True).fill("Hauptstraße 1")
+    page.get_by_label("City").fill("Wien")
+    page.get_by_label("Postcode / ZIP").fill("1010")
+    page.get_by_label("Country").select_option("AT")
 
 
 def _add_mug(page, base):
@@ -153,6 +190,20 @@ PAGES = {
         _add_mug(page, base),
         page.goto(base + "/checkout/"),
         _fill_checkout(page),
+        submit(page, page.get_by_role("button", name="Continue to review")),
+    ),
+    "europe-category": lambda page, base: (
+        choose_market(page, base),
+        page.goto(base + "/c/kitchen/"),
+    ),
+    "market-menu": lambda page, base: (
+        page.goto(base + "/"),
+        page.locator("summary", has_text="USD").click(),
+    ),
+    "review-repriced-for-europe": lambda page, base: (
+        _add_mug(page, base),
+        page.goto(base + "/checkout/"),
+        fill_austrian_address(page),
         submit(page, page.get_by_role("button", name="Continue to review")),
     ),
     "sign-in": lambda page, base: page.goto(base + "/accounts/login/"),
@@ -315,6 +366,9 @@ EXPECTED_HEADINGS = {
     "checkout": "Checkout",
     "checkout-errors": "Checkout",
     "review": "Review your order",
+    "europe-category": "Home & Kitchen",
+    "market-menu": "Good things, honestly priced.",
+    "review-repriced-for-europe": "Review your order",
     "sign-in": "Sign in",
     "sign-in-errors": "Sign in",
     "sign-up": "Sign up",

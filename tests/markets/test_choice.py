@@ -151,3 +151,10 @@ def test_market_for_request_without_session_or_user(eu_market):
     request = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE="de-DE")
     assert market_for_request(request) == eu_market
     assert guess_from_accept_language("de") is None
+
+
+def test_a_database_without_a_default_market_gets_one_from_the_settings(settings):
+    Market.objects.all().delete()  # as a test's flush leaves it
+    market = default_market()
+    assert market.is_default and market.pk and market.currency == settings.SHOP_CURRENCY
+    assert default_market() == market  # once
