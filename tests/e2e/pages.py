@@ -230,7 +230,9 @@ PAGES = {
         page.goto(base + "/account/addresses/"),
         submit(
             page,
-            page.locator("main form.address-form button[type=submit], main form button[type=submit]").last,
+            page.locator(
+                "main form.address-form button[type=submit], main form button[type=submit]"
+            ).last,
         ),
     ),
     "email-addresses": lambda page, base: (
