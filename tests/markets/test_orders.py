@@ -205,3 +205,12 @@ def test_the_dashboard_reports_each_currency_on_its_own(client, mug, euro_shippi
     assert "Sales in USD" in body and "Sales in EUR" in body
     assert "$25.00" in body and "€26.70" in body
     assert "51.70" not in body  # never the two added together
+
+
+def test_the_checkout_starts_with_a_method_priced_in_the_addresss_market(mug, shipping_method):
+    from orders.checkout import default_shipping_method
+    from tests.factories import ShippingMethodFactory
+
+    courier = ship_in(ShippingMethodFactory(name="Courier", position=5), "EUR", "7.90")
+    assert default_shipping_method(country="US") == shipping_method
+    assert default_shipping_method(country="AT") == courier
