@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from markets.models import Market
 from orders import regions, services
 from orders.admin_forms import CARRIERS, ShipForm
 from orders.exceptions import CheckoutError, FulfilmentError
@@ -18,9 +19,11 @@ from orders.models import (
     OrderLine,
     Reservation,
     ShippingMethod,
+    ShippingMethodPrice,
     ShippingRate,
     TaxRate,
     Voucher,
+    VoucherPrice,
 )
 from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import MONEY_IN_SHOP_CURRENCY
@@ -33,12 +36,47 @@ class ShippingRateInline(admin.TabularInline):
     extra = 0
 
 
+class MarketCurrencyForm(forms.ModelForm):
+    """A price row in one of the other markets' currencies (chosen, never typed)."""
+
+    currency = forms.ChoiceField(label=_("currency"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = sorted({m.currency for m in Market.objects.filter(is_default=False)})
+        if self.instance.pk and self.instance.currency not in codes:
+            codes.append(self.instance.currency)
+        self.fields["currency"].choices = [("", "---------"), *((c, c) for c in codes)]
+
+
+class ShippingMethodPriceInline(admin.TabularInline):
+    """Its price and free-over threshold in the other markets' currencies; without one, the
+    method is not offered in that market."""
+
+    model = ShippingMethodPrice
+    form = MarketCurrencyForm
+    formset = LabelledInlineFormSet
+    fields = ["currency", "price", "free_over"]
+    extra = 0
+
+
+class VoucherPriceInline(admin.TabularInline):
+    """A fixed amount and a minimum order need a row for each other market's currency for the
+    code to work there; a percentage code without a minimum works everywhere."""
+
+    model = VoucherPrice
+    form = MarketCurrencyForm
+    formset = LabelledInlineFormSet
+    fields = ["currency", "value", "minimum_order"]
+    extra = 0
+
+
 @admin.register(ShippingMethod)
 class ShippingMethodAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     formfield_overrides = MONEY_IN_SHOP_CURRENCY
     list_display = ["name", "price", "free_over", "countries", "is_active", "position"]
     list_editable = ["is_active", "position"]
-    inlines = [ShippingRateInline]
+    inlines = [ShippingRateInline, ShippingMethodPriceInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("rates")
@@ -116,6 +154,7 @@ class VoucherAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "is_active"]
     search_fields = ["code"]
+    inlines = [VoucherPriceInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(use_count=Count("redemptions"))
@@ -169,7 +208,7 @@ class ReservationInline(admin.TabularInline):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "created_at", "email", "status", "total", "needs_attention"]
-    list_filter = ["status", "needs_attention", "created_at"]
+    list_filter = ["status", "needs_attention", "market", "currency", "created_at"]
     search_fields = ["number", "email", "shipping_name"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, ReservationInline, OrderEventInline]
@@ -199,6 +238,8 @@ class OrderAdmin(admin.ModelAdmin):
             "Totals",
             {
                 "fields": [
+                    "market",
+                    "currency",
                     "subtotal",
                     "discount_total",
                     "voucher_code",

@@ -10,11 +10,12 @@ from django.http import Http404, QueryDict
 from ninja import Field as In
 from ninja import Query, Router, Schema, Status
 
+from markets.selectors import market_for_country
 from orders import checkout as checkout_rules
 from orders import selectors
 from orders import services as order_services
 from orders.countries import COUNTRIES
-from orders.exceptions import CheckoutError, VoucherError
+from orders.exceptions import CheckoutError, CheckoutErrorCode, VoucherError
 from orders.forms import CheckoutForm
 from orders.models import Order, ShippingMethod
 from orders.schemas import CheckoutIn, OrderOut, PlaceOrderIn, QuoteOut, ShippingOptionsOut
@@ -65,7 +66,9 @@ def shipping_methods(request, token: str, where: Query[Destination]):
     if where.country not in dict(COUNTRIES):
         raise ApiError(422, "invalid_choice", "Please choose a country we know.", "country")
     priced = price_cart(cart)
-    methods = ShippingMethod.objects.filter(is_active=True).prefetch_related("rates")
+    methods = ShippingMethod.objects.filter(is_active=True).prefetch_related(
+        "rates", "currency_prices"
+    )
     answer = []
     for method in methods:
         ships = method.ships_to(where.country)
@@ -93,6 +96,17 @@ def _checkout(request, token: str, body: CheckoutIn):
         priced = checkout_rules.cart_ready(cart=cart)
     except CheckoutError as error:
         raise ApiError(409, error.code, str(error)) from None
+    market = market_for_country(body.address.country)
+    if priced.subtotal.currency.code != market.price_currency:
+        # Never a silent conversion: the client re-prices the cart in the address's market
+        # (GET /carts/{token}?market=<code>), shows the new total, then checks out.
+        raise ApiError(
+            409,
+            CheckoutErrorCode.MARKET_CHANGED,
+            f"The address is in the market {market.code} ({market.price_currency}); re-price "
+            f"the cart with ?market={market.code} and show its total before checking out.",
+            "address.country",
+        )
     method_id = body.shipping_method_id
     if not method_id:
         default = checkout_rules.default_shipping_method(country=body.address.country)
@@ -100,7 +114,7 @@ def _checkout(request, token: str, body: CheckoutIn):
     data = QueryDict(mutable=True)
     data.update({"email": body.email, "shipping_method": str(method_id or "")})
     data.update(body.address.model_dump())
-    form = CheckoutForm(data)
+    form = CheckoutForm(data, currency=priced.subtotal.currency.code)
     if not form.is_valid():
         error = ApiError.from_form(form)
         for problem in error.problems:
@@ -266,6 +280,8 @@ def order_out(order: Order) -> dict:
             "phone": order.shipping_phone,
         },
         "shipping_method": order.shipping_method_name,
+        "currency": order.currency,
+        "market": order.market.code if order.market_id else None,
         "payment_method": order.payment_method,
         "carrier": order.carrier,
         "tracking_number": order.tracking_number,

@@ -4,11 +4,13 @@ orders' domain errors (orders/exceptions.py); the pages show the message, the AP
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from markets.selectors import market_for_country
 from orders import signals, totals, vouchers
 from orders.exceptions import CheckoutError, CheckoutErrorCode
 from orders.models import Order, ShippingMethod, ShippingRate, Voucher
@@ -63,14 +65,16 @@ def totals_for(
 
 def default_shipping_method(*, country: str) -> ShippingMethod | None:
     """The method a checkout starts with: the first active one (the methods' own order) that
-    ships to the country."""
+    ships to the country, and has a price in the currency of the country's market."""
     rates = ShippingRate.objects.filter(method=OuterRef("pk"))
     # ShippingMethod.ships_to in one query: no rates (ships anywhere) or a rate for the country
-    return (
-        ShippingMethod.objects.filter(is_active=True)
-        .filter(~Exists(rates) | Exists(rates.filter(country=country)))
-        .first()
+    methods = ShippingMethod.objects.filter(is_active=True).filter(
+        ~Exists(rates) | Exists(rates.filter(country=country))
     )
+    currency = market_for_country(country).price_currency
+    if currency != settings.SHOP_CURRENCY:
+        methods = methods.filter(currency_prices__currency=currency)
+    return methods.first()
 
 
 def order_as_of_now(*, order: Order) -> Order:

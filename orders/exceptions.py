@@ -16,6 +16,9 @@ class CheckoutErrorCode(enum.StrEnum):
     OUT_OF_STOCK = "out_of_stock"
     VOUCHER_REFUSED = "voucher_refused"  # see VoucherError.voucher_code for why
     NOT_CANCELLABLE = "not_cancellable"
+    # The cart is priced in another currency than the market of the address's country: it
+    # must be re-priced there (and the shopper shown the new total) before paying.
+    MARKET_CHANGED = "market_changed"
 
 
 class VoucherErrorCode(enum.StrEnum):
@@ -25,6 +28,7 @@ class VoucherErrorCode(enum.StrEnum):
     BELOW_MINIMUM = "below_minimum"
     USED_UP = "used_up"
     ALREADY_USED = "already_used"
+    NOT_IN_CURRENCY = "not_in_currency"  # no amount set in the cart's currency
 
 
 class CheckoutError(Exception):

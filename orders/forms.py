@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from moneyed import Money
 
+from markets.selectors import market_for_country
 from orders import regions
 from orders.countries import COUNTRIES
 from orders.models import ShippingMethod
@@ -73,14 +76,26 @@ def clean_address_region(form: forms.Form) -> None:
 
 
 class ShippingMethodField(forms.ModelChoiceField):
+    currency = ""  # the cart's; set by CheckoutForm
+
     def label_from_instance(self, obj):
         from shop.catalog.templatetags.shop_tags import money
+        from shop.money import money as in_currency
 
-        price = "price by country" if obj.rates.all() else money(obj.price)
-        parts = [obj.name, price]
-        if obj.free_over is not None:
-            parts.append(f"free over {money(obj.free_over)}")
-        label = " · ".join(parts)
+        own = obj.price_in(self.currency) if self.currency != obj.price.currency.code else None
+        if own is not None:
+            parts = [obj.name, money(in_currency(own.price, own.currency))]
+            if own.free_over is not None:
+                parts.append(
+                    _("free over %(amount)s")
+                    % {"amount": money(in_currency(own.free_over, own.currency))}
+                )
+        else:
+            price = _("price by country") if obj.rates.all() else money(obj.price)
+            parts = [obj.name, price]
+            if obj.free_over is not None:
+                parts.append(_("free over %(amount)s") % {"amount": money(obj.free_over)})
+        label = " · ".join(str(p) for p in parts)
         return f"{label} — {obj.description}" if obj.description else label
 
 
@@ -127,6 +142,13 @@ class CheckoutForm(forms.Form):
         error_messages={"invalid_choice": _("Please choose one of the shipping methods shown.")},
     )
 
+    def __init__(self, *args, currency: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["shipping_method"]
+        field.currency = currency
+        if currency and currency != settings.SHOP_CURRENCY:  # its prices in that currency
+            field.queryset = field.queryset.prefetch_related("currency_prices")
+
     def clean(self):
         data = super().clean()
         clean_address(self)
@@ -137,6 +159,15 @@ class CheckoutForm(forms.Form):
                 f"{method.name} does not ship to {dict(COUNTRIES)[country]}; please choose "
                 "another shipping method.",
             )
+        elif method is not None and country:
+            # The address's market decides the currency; the method needs a price in it.
+            currency = market_for_country(country).price_currency
+            if method.price_for(country=country, goods=Money(0, currency)) is None:
+                self.add_error(
+                    "shipping_method",
+                    _("%(method)s is not offered for %(country)s; please choose another.")
+                    % {"method": method.name, "country": dict(COUNTRIES)[country]},
+                )
         return data
 
     def address(self) -> dict:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from moneyed import Money
 
+from markets.models import validate_currency
 from orders import regions
 from orders.countries import COUNTRIES
 from orders.exceptions import OrderStatusError
@@ -55,10 +56,28 @@ class ShippingMethod(models.Model):
         rates = self._rates()
         return not rates or any(r.country == country for r in rates)
 
+    def price_in(self, currency: str) -> ShippingMethodPrice | None:
+        """The merchant's price (and free-over threshold) in a market's currency other than
+        the shop's; None: this method is not offered in that currency."""
+        if not self.pk:
+            return None
+        return next((p for p in self.currency_prices.all() if p.currency == currency), None)
+
     def price_for(self, *, country: str, goods: Money) -> Money | None:
         """What shipping costs to `country` for `goods` worth of items; None if we don't
-        ship there with this method. Uses prefetched rates when present."""
+        ship there with this method. Uses prefetched rates when present. In a currency other
+        than the shop's, the method's price in that currency (ShippingMethodPrice) applies to
+        every country it ships to; nothing is converted."""
         rates = self._rates()
+        if goods.currency.code != self.price.currency.code:
+            if not self.ships_to(country):
+                return None
+            own = self.price_in(goods.currency.code)
+            if own is None:
+                return None
+            if own.free_over is not None and goods.amount >= own.free_over:
+                return Money(0, own.currency)
+            return Money(own.price, own.currency)
         if rates:
             rate = next((r for r in rates if r.country == country), None)
             if rate is None:
@@ -69,6 +88,43 @@ class ShippingMethod(models.Model):
         if self.free_over is not None and goods >= self.free_over:
             return Money(0, price.currency)
         return price
+
+
+class ShippingMethodPrice(models.Model):
+    """A shipping method's price and free-over threshold in another market's currency."""
+
+    method = models.ForeignKey(
+        ShippingMethod, related_name="currency_prices", on_delete=models.CASCADE
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    price = models.DecimalField(
+        _("price"), max_digits=14, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    free_over = models.DecimalField(
+        _("free over"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Free shipping for orders of at least this much, in this currency."),
+    )
+
+    class Meta:
+        ordering = ["currency"]
+        verbose_name = _("price in another currency")
+        verbose_name_plural = _("prices in other currencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method", "currency"], name="one_shipping_price_per_currency"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="shipping_currency_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method_id}: {self.price} {self.currency}"
 
 
 class ShippingRate(models.Model):
@@ -175,11 +231,78 @@ class Voucher(models.Model):
         self.code = self.code.strip().upper()
         super().save(*args, **kwargs)
 
+    def terms_in(self, currency: str) -> VoucherPrice | None:
+        """The fixed amount and minimum order in a currency: the voucher's own in the shop's
+        currency, a VoucherPrice row in another; None when it has none there (a fixed amount
+        or a minimum not set in that currency: the code is not valid in that market)."""
+        if currency == self.value_currency:
+            return VoucherPrice(
+                voucher=self,
+                currency=currency,
+                value=self.value if self.kind == self.Kind.FIXED else None,
+                minimum_order=None if self.minimum_order is None else self.minimum_order.amount,
+            )
+        own = next((p for p in self.currency_prices.all() if p.currency == currency), None)
+        if own is not None:
+            return own
+        if self.kind == self.Kind.PERCENTAGE and self.minimum_order is None:
+            return VoucherPrice(voucher=self, currency=currency)
+        return None
+
+    @property
+    def value_currency(self) -> str:
+        """The currency of `value` (fixed amounts) and `minimum_order`: the shop's."""
+        return settings.SHOP_CURRENCY
+
     @property
     def label(self) -> str:
         if self.kind == self.Kind.PERCENTAGE:
             return _("%(percent)s%% off") % {"percent": f"{self.value.normalize():f}"}
         return _("%(amount)s off") % {"amount": as_text(self.value)}
+
+    def label_in(self, currency: str) -> str:
+        """The label with the fixed amount in `currency` (the one set for it)."""
+        terms = self.terms_in(currency)
+        if self.kind == self.Kind.PERCENTAGE or terms is None or terms.value is None:
+            return self.label
+        return _("%(amount)s off") % {"amount": as_text(Money(terms.value, currency))}
+
+
+class VoucherPrice(models.Model):
+    """A voucher's fixed amount off and minimum order in another market's currency."""
+
+    voucher = models.ForeignKey(Voucher, related_name="currency_prices", on_delete=models.CASCADE)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    value = models.DecimalField(
+        _("amount off"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("For a fixed-amount code: the amount off in this currency."),
+    )
+    minimum_order = models.DecimalField(
+        _("minimum order"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        ordering = ["currency"]
+        verbose_name = _("amount in another currency")
+        verbose_name_plural = _("amounts in other currencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voucher", "currency"], name="one_voucher_price_per_currency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher_id}: {self.value} {self.currency}"
 
 
 def new_order_number() -> str:
@@ -218,6 +341,10 @@ class Order(models.Model):
         max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
     )
     currency = models.CharField(max_length=3)
+    # The market it was placed in: its currency is the order's, for good.
+    market = models.ForeignKey(
+        "markets.Market", null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
     subtotal = MoneyField(**MONEY)
     discount_total = MoneyField(**MONEY, default=0)
     shipping_total = MoneyField(**MONEY)

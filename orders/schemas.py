@@ -138,6 +138,13 @@ class OrderOut(Schema):
     refunds: list[RefundOut] = Field(description="Each refund, oldest first.")
     shipping_address: AddressOut
     shipping_method: str
+    currency: str = Field(
+        description="Every amount of the order, its charge and its refunds are in it.",
+        examples=["EUR"],
+    )
+    market: str | None = Field(
+        description="The code of the market it was placed in (null: placed before markets)."
+    )
     payment_method: str
     carrier: str
     tracking_number: str

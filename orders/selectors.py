@@ -98,27 +98,38 @@ def orders_of_user(user) -> QuerySet[Order]:
     return Order.objects.filter(user=user).order_by("-created_at")
 
 
-def sales_by_day(*, days: int = 30, today=None) -> list[dict]:
-    """Paid sales per day for the last `days` days, oldest first, days without sales as zero.
+def sales_by_day(*, days: int = 30, today=None, currency: str | None = None) -> list[dict]:
+    """Paid sales per day for the last `days` days, oldest first, days without sales as zero,
+    in one currency (the shop's unless named: amounts in two currencies are never added).
     One query."""
+    return sales_by_currency(days=days, today=today).get(
+        currency or settings.SHOP_CURRENCY, _empty_days(days, today)
+    )
+
+
+def _empty_days(days: int, today=None) -> list[dict]:
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    return [{"day": first + timedelta(days=n), "total": 0, "orders": 0} for n in range(days)]
+
+
+def sales_by_currency(*, days: int = 30, today=None) -> dict[str, list[dict]]:
+    """Paid sales per day for the last `days` days, one series per currency sold in (the
+    shop's first), each as `sales_by_day`. One query, grouped by day and currency."""
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
     rows = (
         Order.objects.filter(paid_at__date__gte=first, paid_at__date__lte=today)
         .annotate(day=TruncDate("paid_at"))
-        .values("day")
+        .values("day", "currency")
         .annotate(total=Sum("total"), orders=Count("pk"))
     )
-    by_day = {row["day"]: row for row in rows}
-    days_list = [first + timedelta(days=n) for n in range(days)]
-    return [
-        {
-            "day": day,
-            "total": by_day[day]["total"] if day in by_day else 0,
-            "orders": by_day[day]["orders"] if day in by_day else 0,
-        }
-        for day in days_list
-    ]
+    series: dict[str, list[dict]] = {}
+    for row in rows:
+        by_day = series.setdefault(row["currency"], _empty_days(days, today))
+        slot = (row["day"] - first).days
+        by_day[slot] = {"day": row["day"], "total": row["total"], "orders": row["orders"]}
+    return dict(sorted(series.items(), key=lambda kv: (kv[0] != settings.SHOP_CURRENCY, kv[0])))
 
 
 def orders_by_status() -> list[dict]:
@@ -133,12 +144,21 @@ def top_products(*, days: int = 30, limit: int = 10) -> list[dict]:
     """Best sellers by units among paid orders of the last `days` days. One query."""
 
     since = timezone.now() - timedelta(days=days)
-    return list(
+    rows = (
         OrderLine.objects.filter(order__paid_at__gte=since)
-        .values("product_name")
+        .values("product_name", "order__currency")
         .annotate(units=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-units", "product_name")[:limit]
+        .order_by("product_name", "order__currency")
     )
+    # Units add up across markets; revenue is one figure per currency, never a sum of them.
+    products: dict[str, dict] = {}
+    for row in rows:
+        product = products.setdefault(
+            row["product_name"], {"product_name": row["product_name"], "units": 0, "revenue": []}
+        )
+        product["units"] += row["units"]
+        product["revenue"].append(money(row["revenue"], row["order__currency"]))
+    return sorted(products.values(), key=lambda p: (-p["units"], p["product_name"]))[:limit]
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from moneyed import Money
 
+from markets.selectors import market_for_currency
 from orders.models import ShippingMethod, TaxRate, Voucher
 from shop.cart.selectors import PricedCart
 from shop.money import money
@@ -36,6 +36,11 @@ class Totals:
         return f"{(self.tax_rate * 100).normalize():f}%"
 
 
+def prices_include_tax(currency: str) -> bool:
+    """Whether prices in this currency include tax, as its market says."""
+    return market_for_currency(currency).includes_tax
+
+
 def tax_rate_for(*, country: str, region: str = "") -> TaxRate | None:
     """The rate for the region if one is set, else the country's, else none."""
     if not country:
@@ -48,13 +53,16 @@ def tax_rate_for(*, country: str, region: str = "") -> TaxRate | None:
 
 
 def discount_for(voucher: Voucher | None, subtotal: Money) -> Money:
+    """The discount in the subtotal's currency: a fixed amount is the one the merchant set in
+    that currency (Voucher.terms_in), never converted; none set, no discount."""
     currency = subtotal.currency.code
     if voucher is None:
         return money(0, currency)
     if voucher.kind == Voucher.Kind.PERCENTAGE:
         amount = subtotal.amount * voucher.value / 100
     else:
-        amount = voucher.value
+        terms = voucher.terms_in(currency)
+        amount = terms.value if terms is not None and terms.value is not None else Decimal(0)
     return money(min(amount, subtotal.amount), currency)
 
 
@@ -83,7 +91,7 @@ def compute(
         tax_rate = tax_rate_for(country=country, region=region)
     rate = tax_rate.rate if tax_rate else Decimal(0)
     taxable = goods.amount + shipping.amount
-    include = settings.PRICES_INCLUDE_TAX
+    include = prices_include_tax(currency)
     if include:
         tax = money(taxable - taxable / (1 + rate), currency)
         total = money(taxable, currency)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from markets import services as market_services
+from markets.selectors import market_for_country
 from orders import checkout as checkout_rules
 from orders import selectors, services, totals
 from orders.exceptions import CheckoutError, CheckoutErrorCode, VoucherError
@@ -43,8 +45,9 @@ def checkout(request):
     if priced is None:
         return redirect("cart:detail")
     saved = _details(request)
+    currency = priced.subtotal.currency.code
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(request.POST, currency=currency)
         if form.is_valid():
             request.session[CHECKOUT_SESSION_KEY] = {
                 **saved,
@@ -53,6 +56,8 @@ def checkout(request):
                 "shipping_method": form.cleaned_data["shipping_method"].pk,
                 "marketing_opt_in": form.cleaned_data["marketing_opt_in"],
             }
+            if not _follow_address_market(request, form.cleaned_data["country"], priced.cart):
+                return redirect("cart:detail")  # nothing left that is sold there
             checkout_rules.details_given(
                 cart=priced.cart,
                 email=form.cleaned_data["email"],
@@ -74,7 +79,7 @@ def checkout(request):
             method_id = default.pk if default else None
         initial["shipping_method"] = method_id
         initial["marketing_opt_in"] = bool(saved.get("marketing_opt_in"))
-        form = CheckoutForm(initial=initial)
+        form = CheckoutForm(initial=initial, currency=currency)
     return render(
         request,
         "orders/checkout.html",
@@ -85,6 +90,27 @@ def checkout(request):
             "totals": totals.compute(priced=priced),
         },
     )
+
+
+def _follow_address_market(request, country: str, cart) -> bool:
+    """The shipping address's country decides the market: if it is another than the cart's,
+    the cart is re-priced in that market's currency (lines not sold there removed) and the
+    shopper told, before paying. False when nothing is left to check out."""
+    market = market_for_country(country)
+    if cart is None or cart.currency_code == market.price_currency:
+        return True
+    notes = market_services.choose_market(request=request, market=market)
+    messages.warning(
+        request,
+        _(
+            "Your address is in %(market)s: your order is priced and charged in "
+            "%(currency)s. Please check the new total before paying."
+        )
+        % {"market": market.name, "currency": market.price_currency},
+    )
+    for note in notes:
+        messages.warning(request, note)
+    return _checkout_cart(request) is not None
 
 
 def _applicable_voucher(request, details, priced):
@@ -126,6 +152,15 @@ def review(request):
     if "address" not in details or method is None:
         messages.info(request, _("Please enter your details first."))
         return redirect("orders:checkout")
+    # The market may have changed since the address was entered (the header's selector):
+    # the address still decides, and the shopper sees the new prices before paying.
+    if (
+        priced.subtotal.currency.code
+        != market_for_country(details["address"].get("country", "")).price_currency
+    ):
+        if not _follow_address_market(request, details["address"].get("country", ""), priced.cart):
+            return redirect("cart:detail")
+        return redirect("orders:review")
 
     if request.method == "POST":
         form = PlaceOrderForm(request.POST)
@@ -158,6 +193,13 @@ def review(request):
     amounts = checkout_rules.totals_for(
         priced=priced, shipping_method=method, address=details["address"], voucher=voucher
     )
+    if not amounts.shipping_available:
+        messages.error(
+            request,
+            _("%(method)s is not offered there; please choose another shipping method.")
+            % {"method": method.name},
+        )
+        return redirect("orders:checkout")
     return render(
         request,
         "orders/review.html",
@@ -168,6 +210,7 @@ def review(request):
             "details": details,
             "method": method,
             "voucher": voucher,
+            "voucher_label": voucher.label_in(priced.subtotal.currency.code) if voucher else "",
             "voucher_form": _voucher_form(request),
             "form": PlaceOrderForm(initial={"checkout_token": uuid.uuid4().hex}),
         },
@@ -217,7 +260,7 @@ def apply_voucher(request):
     messages.success(
         request,
         _("Discount code %(code)s applied: %(label)s.")
-        % {"code": voucher.code, "label": voucher.label},
+        % {"code": voucher.code, "label": voucher.label_in(priced.subtotal.currency.code)},
     )
     return redirect("orders:review")
 

@@ -42,10 +42,17 @@ def check(voucher: Voucher, *, subtotal: Money, email: str = "", exclude_order=N
         )
     if voucher.valid_until and now >= voucher.valid_until:
         raise VoucherError(_("That discount code has expired."), VoucherErrorCode.EXPIRED)
-    if voucher.minimum_order is not None and subtotal < voucher.minimum_order:
+    terms = voucher.terms_in(subtotal.currency.code)
+    if terms is None or (voucher.kind == Voucher.Kind.FIXED and terms.value is None):
+        raise VoucherError(
+            _("That discount code cannot be used in %(currency)s.")
+            % {"currency": subtotal.currency.code},
+            VoucherErrorCode.NOT_IN_CURRENCY,
+        )
+    if terms.minimum_order is not None and subtotal.amount < terms.minimum_order:
         raise VoucherError(
             _("That discount code needs an order of at least %(amount)s.")
-            % {"amount": format_money(voucher.minimum_order)},
+            % {"amount": format_money(Money(terms.minimum_order, subtotal.currency))},
             VoucherErrorCode.BELOW_MINIMUM,
         )
     uses = VoucherRedemption.objects.filter(voucher=voucher)

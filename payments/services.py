@@ -25,6 +25,7 @@ from payments.models import Payment
 from payments.outcomes import WebhookOutcome
 from payments.signals import payment_failed, payment_succeeded
 from shop import metrics
+from shop.money import zero
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def start_payment(*, order_id: int) -> PaymentSession:
             stripe_payment_intent_id=intent.id,
             status=intent.status,
             amount=from_stripe_amount(intent.amount, intent.currency),
+            amount_refunded=zero(intent.currency.upper()),
         )
         order_services.record_event(
             order=order,

@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.core import UnknownLocaleError
 from django.conf import settings
+from django.utils import translation
 from moneyed import Money
 from moneyed.l10n import format_money
 
@@ -63,11 +65,22 @@ def as_text(value: Money | Decimal | int | str | None) -> str:
         value = money(Decimal(value), settings.SHOP_CURRENCY)
     else:
         value = money(value.amount, value.currency.code)
-    return _formatted(str(value.amount), value.currency.code)
+    return _formatted(str(value.amount), value.currency.code, _locale())
+
+
+def _locale() -> str:
+    """The Babel locale of the active language ("en-us" → en_US, "de" → de): amounts are
+    written as that language writes them (12,90 € in German), with the currency's minor
+    unit (none for JPY)."""
+    return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
 
 
 @functools.lru_cache(maxsize=8192)
-def _formatted(amount: str, currency: str) -> str:
+def _formatted(amount: str, currency: str, locale: str = "en_US") -> str:
     # Babel's formatting costs a fraction of a millisecond, and a listing shows dozens of
     # prices: the same amounts come back all the time.
-    return format_money(Money(Decimal(amount), currency), locale="en_US")
+    value = Money(Decimal(amount), currency)
+    try:
+        return format_money(value, locale=locale)
+    except (UnknownLocaleError, ValueError):  # a language Babel does not know
+        return format_money(value, locale="en_US")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.headless",  # the API's sign-in for apps (/_allauth/)
     "allauth.usersessions",  # the sessions an app's tokens stand for, listed and ended
     "corsheaders",
+    "markets",
     "shop.catalog",
     "shop.cart",
     "shop.content",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "markets.middleware.MarketMiddleware",  # request.market: session, account, browser
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -113,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.shop",
                 "shop.cart.context_processors.cart",
+                "markets.context_processors.markets",
             ],
         },
     },

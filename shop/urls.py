@@ -51,6 +51,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("wishlist/", include("wishlists.urls")),
     path("cart/", include("shop.cart.urls")),
+    path("", include("markets.urls")),
     path("", include("orders.urls")),
     path("payments/", include("payments.urls")),
     path("", include("reminders.urls")),

@@ -39,6 +39,8 @@ def test_saving_a_price_stores_the_amount_in_the_shop_currency(client, merchant)
             "position": "0",
             "rates-TOTAL_FORMS": "0",
             "rates-INITIAL_FORMS": "0",
+            "currency_prices-TOTAL_FORMS": "0",  # its prices in other markets' currencies
+            "currency_prices-INITIAL_FORMS": "0",
         },
     )
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from markets.selectors import market_for_country
 from orders import allocation, checkout, vouchers
 from orders import metrics as order_metrics
 from orders.exceptions import CheckoutError, CheckoutErrorCode
@@ -19,7 +20,7 @@ from orders.services.lifecycle import end_unpaid
 from shop import metrics
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
-from shop.money import as_text
+from shop.money import as_text, zero
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postcode", "region", "country", "phone")
 
@@ -90,6 +91,16 @@ def _place_order(
         )
 
     priced = checkout.cart_ready(cart=cart)  # prices now, from the catalog, after the locks
+    market = market_for_country(address.get("country", ""))
+    if priced.subtotal.currency.code != market.price_currency:
+        raise CheckoutError(
+            _(
+                "Your address is in %(market)s, which sells in %(currency)s: please review "
+                "your cart in %(currency)s before paying."
+            )
+            % {"market": market.name, "currency": market.price_currency},
+            CheckoutErrorCode.MARKET_CHANGED,
+        )
     quantities: dict[int, int] = defaultdict(int)
     for line in priced.lines:
         quantities[line.variant.pk] += line.quantity
@@ -113,11 +124,14 @@ def _place_order(
         checkout_token=checkout_token,
         email=email,
         currency=amounts.total.currency.code,
+        market=market,
         subtotal=amounts.subtotal,
         discount_total=amounts.discount,
         shipping_total=amounts.shipping,
         tax_total=amounts.tax,
         total=amounts.total,
+        # Every amount in the order's currency, those that start at nothing too.
+        refunded_total=zero(amounts.total.currency.code),
         prices_include_tax=amounts.prices_include_tax,
         tax_name=amounts.tax_name,
         tax_rate=amounts.tax_rate,

@@ -32,10 +32,23 @@ def find_cart(request, token: str) -> Cart:
     return cart
 
 
+def follow_market_param(request, cart: Cart) -> list[str]:
+    """A cart asked for with `?market=<code>` is re-priced in that market's currency if it is
+    in another (lines not sold there removed); the notes say what changed."""
+    market = getattr(request, "market_param", None)
+    if market is None:
+        return []
+    currency = services.market_currency(market)
+    notes = services.switch_currency(cart=cart, currency=currency, market_name=market.name)
+    cart.currency = currency
+    return notes
+
+
 def cart_out(cart: Cart, priced=None) -> dict:
     priced = priced or price_cart(cart)
     return {
         "token": cart.token,
+        "currency": priced.subtotal.currency.code,
         "lines": [
             {
                 "id": line.line_id,
@@ -125,14 +138,15 @@ def create_cart(request, body: CartIn | None = None):
     user = request.auth.user
     notes: list[str] = []
     with transaction.atomic():
-        cart = services.cart_for_api(user)
+        cart = services.cart_for_api(user, market=request.market)
+        notes = follow_market_param(request, cart)
         if body and body.merge_from:
             guest = Cart.objects.filter(token=body.merge_from, user__isnull=True).first()
             if not user.is_authenticated or guest is None:
                 raise ApiError(
                     422, "unknown_cart", "There is no such guest cart to move in.", "merge_from"
                 )
-            notes = services.merge_into_user_cart(session_cart_id=guest.pk, user=user)
+            notes += services.merge_into_user_cart(session_cart_id=guest.pk, user=user)
         for index, line in enumerate(body.lines if body else []):
             _add(cart, line, field=f"lines.{index}.")
     return Status(201, {**cart_out(cart), "notes": notes})
@@ -155,8 +169,12 @@ def _add(cart: Cart, line: LineIn, *, field: str = "") -> None:
     openapi_extra={"responses": {200: {"links": CART_LINKS}}},
 )
 def cart(request, token: str):
-    """Its lines priced from the catalog now, and what stands in the way of checking out."""
-    return cart_out(find_cart(request, token))
+    """Its lines priced from the catalog now, and what stands in the way of checking out.
+    With `?market=<code>`, re-priced in that market's currency first (`notes` say what
+    changed); a cart keeps one currency."""
+    cart = find_cart(request, token)
+    notes = follow_market_param(request, cart)
+    return {**cart_out(cart), "notes": notes}
 
 
 def _refused(error: CartError, field: str | None = None) -> ApiError:
@@ -174,8 +192,9 @@ def add_line(request, token: str, body: LineIn):
     """Units of a variant, summed with what the cart holds of it; refused (409) beyond what can
     be bought now."""
     cart = find_cart(request, token)
+    notes = follow_market_param(request, cart)
     _add(cart, body)
-    return Status(201, cart_out(cart))
+    return Status(201, {**cart_out(cart), "notes": notes})
 
 
 @router.patch(

@@ -17,6 +17,10 @@ class Cart(models.Model):
     # The API's key to the cart (an app's or another frontend's guest): made on first use
     # through the API, never for a cart only the pages know.
     token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # The currency its lines are priced in, from the shopper's market when it was made; empty:
+    # the shop's own (SHOP_CURRENCY). Changed only by cart.services.switch_market, which
+    # re-prices every line: a cart never mixes currencies.
+    currency = models.CharField(max_length=3, blank=True, default="")
     in_checkout = models.BooleanField(
         default=False, help_text=_("An order placed from this cart is awaiting payment.")
     )
@@ -32,6 +36,10 @@ class Cart(models.Model):
 
     def __str__(self) -> str:
         return f"Cart {self.pk}" + (f" of {self.user}" if self.user_id else "")
+
+    @property
+    def currency_code(self) -> str:
+        return self.currency or settings.SHOP_CURRENCY
 
 
 class CartLine(models.Model):

@@ -22,13 +22,18 @@ class CartLineOut(Schema):
 
 class CartOut(Schema):
     token: str = Field(description="The cart's id: keep it, it is the key to the cart.")
+    currency: str = Field(
+        description="The one currency every line is priced in (its market's).", examples=["EUR"]
+    )
     lines: list[CartLineOut]
     quantity: int
     subtotal: MoneyOut
     can_check_out: bool
     problems: list[str]
     notes: list[str] = Field(
-        [], description="What changed in moving a guest cart in (a line capped, one dropped)."
+        [],
+        description="What changed in moving a guest cart in (a line capped, one dropped), or "
+        "in re-pricing it in another market's currency (a line not sold there removed).",
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from moneyed import Money
 
 from shop.cart.models import Cart, CartLine
-from shop.catalog import images
+from shop.catalog import images, prices
 from shop.catalog.models import Product, Variant
 from shop.catalog.selectors import variant_photo
 from shop.money import money, zero
@@ -95,11 +95,11 @@ def price_cart(cart: Cart | None) -> PricedCart:
 
     One query for any number of lines.
     """
-    currency = settings.SHOP_CURRENCY
+    currency = cart.currency_code if cart is not None else settings.SHOP_CURRENCY
     if cart is None:
         return PricedCart(cart=None, lines=[], subtotal=zero(currency))
     rows = (
-        CartLine.objects.filter(cart=cart)
+        prices.with_prices(CartLine.objects.filter(cart=cart), cart.currency, ref="variant_id")
         .select_related("variant__product")
         .defer(*(f"variant__product__{name}" for name in Product.SEARCH_FIELDS))
         .annotate(image_path=variant_photo(OuterRef("variant_id")))
@@ -109,7 +109,10 @@ def price_cart(cart: Cart | None) -> PricedCart:
     subtotal = Decimal(0)
     for row in rows:
         variant = row.variant
-        unit = money(variant.price.amount, currency)
+        if hasattr(row, "market_amount"):
+            variant.market_amount = row.market_amount
+        price = prices.price_in(variant, cart.currency)
+        unit = price if price is not None else zero(currency)
         total = money(unit.amount * row.quantity, currency)
         problem, blocking = "", False
         if not variant.product.is_published:
@@ -117,7 +120,7 @@ def price_cart(cart: Cart | None) -> PricedCart:
                 _("%(item)s is no longer sold. Please remove it.") % {"item": variant},
                 True,
             )
-        elif str(variant.price.currency) != currency:
+        elif price is None or price.currency.code != currency:
             problem = _("%(item)s cannot be sold in %(currency)s.") % {
                 "item": variant,
                 "currency": currency,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
@@ -14,8 +15,10 @@ from django.utils.translation import gettext as _
 from shop.cart import metrics as cart_metrics
 from shop.cart.exceptions import CartError, CartErrorCode
 from shop.cart.models import Cart, CartLine
-from shop.cart.selectors import SESSION_KEY
+from shop.cart.selectors import SESSION_KEY, cart_for_request
+from shop.catalog import prices
 from shop.catalog.models import MAX_LINE_QUANTITY, Product, Variant
+from shop.catalog.prices import is_shop_currency
 
 
 def get_or_create_cart(request) -> Cart:
@@ -27,16 +30,26 @@ def get_or_create_cart(request) -> Cart:
             return cart
         try:
             with transaction.atomic():
-                cart, _created = Cart.objects.get_or_create(user=user)
+                cart, _created = Cart.objects.get_or_create(
+                    user=user,
+                    defaults={"currency": market_currency(getattr(request, "market", None))},
+                )
         except IntegrityError:  # a parallel request created it first
             cart = Cart.objects.get(user=user)
         return cart
     cart_id = request.session.get(SESSION_KEY)
     cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
     if cart is None:
-        cart = Cart.objects.create()
+        cart = Cart.objects.create(currency=market_currency(getattr(request, "market", None)))
         request.session[SESSION_KEY] = cart.pk
     return cart
+
+
+def market_currency(market) -> str:
+    """What a cart made in this market stores as its currency ("" for the shop's own)."""
+    if market is None or is_shop_currency(market.price_currency):
+        return ""
+    return market.price_currency
 
 
 def _check_quantity(variant: Variant, quantity: int) -> None:
@@ -70,26 +83,29 @@ def issue_token(cart: Cart) -> Cart:
     return cart
 
 
-def cart_for_api(user) -> Cart:
+def cart_for_api(user, market=None) -> Cart:
     """A cart for the API: a signed-in user's own (created on first use), or a new guest cart;
-    with its token."""
+    with its token. A new cart is priced in `market`'s currency."""
+    currency = market_currency(market)
     if getattr(user, "is_authenticated", False):
         cart = Cart.objects.filter(user=user).first()
         if cart is None:
             try:
                 with transaction.atomic():
-                    cart, _created = Cart.objects.get_or_create(user=user)
+                    cart, _created = Cart.objects.get_or_create(
+                        user=user, defaults={"currency": currency}
+                    )
             except IntegrityError:  # a parallel request created it first
                 cart = Cart.objects.get(user=user)
         return issue_token(cart)
-    return Cart.objects.create(token=secrets.token_urlsafe(32))
+    return Cart.objects.create(token=secrets.token_urlsafe(32), currency=currency)
 
 
 def add_line(
     *, cart: Cart, variant_id: int, quantity: int, product_id: int | None = None
 ) -> CartLine:
     """Add units of a variant to this cart, summing with what it already holds."""
-    return _add(Q(cart=cart), lambda: cart, variant_id, quantity, product_id)
+    return _add(Q(cart=cart), lambda: cart, variant_id, quantity, product_id, cart.currency)
 
 
 def add_to_cart(*, request, variant_id: int, quantity: int, product_id: int | None = None):
@@ -105,10 +121,52 @@ def add_to_cart(*, request, variant_id: int, quantity: int, product_id: int | No
     else:
         cart_id = request.session.get(SESSION_KEY)
         mine = Q(cart_id=cart_id, cart__user__isnull=True) if cart_id else Q(pk__in=[])
-    return _add(mine, lambda: get_or_create_cart(request), variant_id, quantity, product_id)
+    # Checked against the market's currency: the cart follows the market when it is next
+    # shown (follow_market), and is priced in one currency, its own, whatever it holds.
+    currency = market_currency(getattr(request, "market", None))
+    return _add(
+        mine, lambda: get_or_create_cart(request), variant_id, quantity, product_id, currency
+    )
 
 
-def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
+def follow_market(*, request, cart: Cart | None = None) -> list[str]:
+    """Bring the shopper's cart (`cart` if already read) into their market's currency if it
+    is in another (re-priced, lines not sold there removed); returns the notes for the
+    shopper, none if nothing changed."""
+    cart = cart if cart is not None else cart_for_request(request)
+    market = getattr(request, "market", None)
+    if cart is None or market is None or cart.currency == market_currency(market):
+        return []
+    return switch_currency(cart=cart, currency=market_currency(market), market_name=market.name)
+
+
+def switch_currency(*, cart: Cart, currency: str, market_name: str = "") -> list[str]:
+    """Re-price the cart in `currency` ("" for the shop's own): every line is priced in it
+    from now on, and lines not sold in it are removed. One transaction, the cart row locked;
+    returns what changed, in words for the shopper. A cart never holds two currencies."""
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        if cart.currency == currency:
+            return []
+        notes = []
+        lines = list(cart.lines.select_related("variant__product"))
+        sold = {v.pk for v in prices.attach_prices([line.variant for line in lines], currency)}
+        shown = currency or settings.SHOP_CURRENCY
+        for line in lines:
+            if line.variant.pk not in sold:
+                line.delete()
+                notes.append(
+                    _("%(item)s is not sold in %(market)s and was removed from your cart.")
+                    % {"item": line.variant, "market": market_name or shown}
+                )
+        cart.currency = currency
+        cart.save(update_fields=["currency", "updated_at"])
+        if len(notes) < len(lines):
+            notes.insert(0, _("Your cart is now priced in %(currency)s.") % {"currency": shown})
+        return notes
+
+
+def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id, currency=None):
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
         raise CartError(
             _("Quantity must be a whole number of at least 1."), CartErrorCode.INVALID_QUANTITY
@@ -116,7 +174,9 @@ def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLi
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _add_line(mine, cart_for_new_line, variant_id, quantity, product_id)
+                return _add_line(
+                    mine, cart_for_new_line, variant_id, quantity, product_id, currency
+                )
         except IntegrityError:
             # Two adds at once for a new line met at the unique (cart, variant) constraint:
             # the second becomes an addition to the first's line.
@@ -125,10 +185,18 @@ def _add(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLi
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _add_line(mine: Q, cart_for_new_line, variant_id, quantity, product_id) -> CartLine:
+def _add_line(
+    mine: Q, cart_for_new_line, variant_id, quantity, product_id, currency=None
+) -> CartLine:
     variant = _variant_with_line(mine, variant_id)
     if variant is None:
         raise CartError(_("That product is not available."), CartErrorCode.UNKNOWN_VARIANT)
+    if prices.price_in(variant, currency) is None:
+        raise CartError(
+            _("Sorry, %(item)s is not sold in %(currency)s.")
+            % {"item": variant, "currency": currency},
+            CartErrorCode.NOT_SOLD,
+        )
     if product_id is not None and variant.product_id != product_id:
         raise CartError(
             _("That option does not belong to this product."), CartErrorCode.WRONG_PRODUCT
@@ -250,11 +318,21 @@ def merge_into_user_cart(*, session_cart_id: int, user) -> list[str]:
                 _("The cart you are paying for was kept as it is; your account's cart is shown.")
             )
             return notes
-        target, _created = Cart.objects.get_or_create(user=user)
+        target, _created = Cart.objects.get_or_create(
+            user=user, defaults={"currency": source.currency}
+        )
+        # The cart the shopper just filled decides the currency (their market now).
+        notes.extend(switch_currency(cart=target, currency=source.currency))
         target = Cart.objects.select_for_update().get(pk=target.pk)
         existing = {line.variant_id: line for line in target.lines.all()}
-        for line in source.lines.select_related("variant__product"):
+        source_lines = list(source.lines.select_related("variant__product"))
+        sold = {
+            v.pk for v in prices.attach_prices([x.variant for x in source_lines], source.currency)
+        }
+        for line in source_lines:
             variant = line.variant
+            if variant.pk not in sold:
+                continue  # not possible through the pages; a cart never mixes currencies
             if not variant.product.is_published:
                 notes.append(
                     _("%(item)s is no longer sold and was removed from your cart.")

@@ -45,7 +45,10 @@ def _back_to_choice(request, variant_id: int, quantity: int):
 
 @never_cache  # Back must show the cart as it is now
 def detail(request):
-    priced = selectors.price_cart(selectors.cart_for_request(request))
+    cart = selectors.cart_for_request(request)
+    for note in services.follow_market(request=request, cart=cart):
+        messages.warning(request, note)
+    priced = selectors.price_cart(cart)
     # The header's badge from the lines just priced (shop/cart/context_processors.py).
     return render(request, "cart/detail.html", {"priced": priced, "cart_quantity": priced.quantity})
 

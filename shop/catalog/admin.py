@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import AmountField
 from shop.catalog import csv_io, options, selectors, services
+from shop.catalog.admin_prices import VariantPriceInline, review_suggestions
 from shop.catalog.cache import bump_catalog_version
 from shop.catalog.listings import refresh_listings
 from shop.catalog.models import (
@@ -238,6 +239,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "variants__sku"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VariantInline, ProductImageInline]
+    actions = ["suggest_prices"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
     class Media:
@@ -247,6 +249,12 @@ class ProductAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "category", "description", "is_published"]}),
         ("Options", {"fields": ["option_types"]}),
     ]
+
+    @admin.action(description=_("Suggest missing prices in other markets (to review)"))
+    def suggest_prices(self, request, queryset):
+        return review_suggestions(
+            self, request, Variant.objects.filter(product__in=queryset).order_by("product", "pk")
+        )
 
     @admin.display(description=_("Variants"))
     def variant_count(self, obj):
@@ -341,8 +349,17 @@ class VariantAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_filter = [LowStockFilter, "product__category"]
     search_fields = ["sku", "product__name"]
     readonly_fields = ["stock"]
-    actions = ["export_csv"]
+    actions = ["export_csv", "suggest_prices"]
     change_list_template = "admin/catalog/variant_change_list.html"
+    inlines = [VariantPriceInline]
+
+    @admin.action(description=_("Suggest missing prices in other markets (to review)"))
+    def suggest_prices(self, request, queryset):
+        return review_suggestions(self, request, queryset)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_listings(product_ids=[form.instance.product_id])  # its prices per currency
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = variant_form_for(obj.product if obj else None)

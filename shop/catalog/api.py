@@ -13,11 +13,12 @@ from ninja import Query, Router, Schema
 from shop.api.errors import COMMON, ApiError, not_found
 from shop.api.schemas import MoneyOut, money_or_none, page_of
 from shop.catalog import images as images_module
-from shop.catalog import selectors
+from shop.catalog import prices, selectors
 from shop.catalog.forms import ListingForm
 from shop.catalog.models import UNLIMITED, Variant
+from shop.catalog.pages import market_currency
 from shop.catalog.schemas import CategoryOut, ProductOut, ProductPageOut
-from shop.catalog.selectors import PRICE_BANDS
+from shop.catalog.selectors import price_bands
 
 router = Router(tags=["catalog"])
 
@@ -79,17 +80,11 @@ def _card(product) -> dict:
         "slug": product.slug,
         "name": product.name,
         "price_from": money_or_none(product.price_from),
-        "price_to": money_or_none(None if product.max_price is None else _money(product.max_price)),
+        "price_to": money_or_none(product.price_to),
         "in_stock": product.units_available > 0,
         "image": picture.src if picture else None,
         "variant_id": product.first_variant_id,
     }
-
-
-def _money(amount):
-    from shop.money import money
-
-    return money(amount)
 
 
 @router.get(
@@ -142,8 +137,11 @@ def products(request, query: Query[ProductQuery]):
         category=category,
         text=form.value("q", ""),
         sort=form.value("sort") or "",
+        currency=market_currency(request),
     )
     first = Variant.objects.filter(product=OuterRef("pk")).order_by("position", "pk")
+    if not prices.is_shop_currency(market_currency(request)):  # the first one sold there
+        first = first.filter(prices__currency=market_currency(request))
     ordered = found.products.annotate(first_variant_id=Subquery(first.values("pk")[:1]))
     counts = found.counts
     return {
@@ -155,7 +153,7 @@ def products(request, query: Query[ProductQuery]):
             "in_stock": counts.in_stock,
             "prices": {
                 f"{low}-{'' if high is None else high}": counts.price_bands.get(i, 0)
-                for i, (low, high) in enumerate(PRICE_BANDS)
+                for i, (low, high) in enumerate(price_bands(market_currency(request)))
             },
             "categories": {str(k): v for k, v in counts.categories.items()},
             "options": counts.options,
@@ -219,7 +217,11 @@ def product(request, slug: str):
     found = selectors.product_for_page(slug[:220])
     if found is None:
         raise not_found("That product")
-    variants = list(found.variants.all())
+    # In the market's currency; a product with no price in it is not sold there: not found.
+    currency = market_currency(request)
+    variants = prices.shown_in(list(found.variants.all()), currency)
+    if not variants:
+        raise not_found("That product")
     option_types = list(found.option_types.all())
     links = selectors.option_links(found.pk) if option_types else []
     codes = {t.pk: t.code for t in option_types}
@@ -234,8 +236,8 @@ def product(request, slug: str):
         "name": found.name,
         "description": found.description,
         "category": _category(found.category),
-        "price_from": money_or_none(found.price_from),
-        "price_to": money_or_none(None if found.max_price is None else _money(found.max_price)),
+        "price_from": MoneyOut.of(min(v.price for v in variants)),
+        "price_to": MoneyOut.of(max(v.price for v in variants)),
         "options": [
             {
                 "code": t.code,

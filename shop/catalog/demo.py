@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
+from markets.models import Market
+from markets.pricing import suggest_price
 from shop.catalog import drawings
 from shop.catalog.listings import refresh_all, refresh_listings
 from shop.catalog.models import (
@@ -25,6 +27,7 @@ from shop.catalog.models import (
     Product,
     ProductImage,
     Variant,
+    VariantPrice,
 )
 from shop.catalog.options import set_variant_options
 from shop.money import money
@@ -338,3 +341,43 @@ def load(*, with_images: bool = True) -> dict[str, int]:
         created = _load_catalog()
     created["images"] = draw_images() if with_images else 0
     return created
+
+
+# The demo's second market: the euro area, in German, prices including VAT. Its prices are
+# set once, when the demo loads, from the dollar prices at DEMO_EUR_RATE rounded up to a .90
+# ending (markets/pricing.py), and stored: what a merchant would type. Nothing converts later.
+DEMO_EUR_RATE = Decimal("0.92")
+EURO_AREA = ["AT", "BE", "DE", "ES", "FI", "FR", "IE", "IT", "NL", "PT"]
+
+
+@transaction.atomic
+def load_europe() -> dict[str, int]:
+    """The "Europe" market and a euro price for every demo variant that has none."""
+    if settings.SHOP_CURRENCY == "EUR":  # the shop already sells in euros
+        return {"markets": 0, "euro prices": 0}
+    _market, new = Market.objects.get_or_create(
+        code="eu",
+        defaults={
+            "name": "Europe",
+            "currency": "EUR",
+            "countries": EURO_AREA,
+            "language": "de",
+            "prices_include_tax": True,
+            "exchange_rate": DEMO_EUR_RATE,
+            "position": 1,
+        },
+    )
+    slugs = [slugify(spec[0]) for c in CATALOG.values() for spec in c["products"]]
+    variants = Variant.objects.filter(product__slug__in=slugs).exclude(prices__currency="EUR")
+    rows = [
+        VariantPrice(
+            variant=v,
+            currency="EUR",
+            amount=suggest_price(v.price.amount, DEMO_EUR_RATE, "EUR"),
+        )
+        for v in variants
+    ]
+    VariantPrice.objects.bulk_create(rows)
+    if rows:
+        refresh_listings(product_ids={row.variant.product_id for row in rows})
+    return {"markets": int(new), "euro prices": len(rows)}

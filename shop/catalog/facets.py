@@ -20,9 +20,18 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from shop.catalog.models import Product
+from shop.money import exponent
 
-# Price bands for the price filter: (lower bound included, upper bound excluded).
+# Price bands for the price filter: (lower bound included, upper bound excluded), in the
+# listing's currency; a currency without a minor unit (JPY, KRW) counts them in hundreds.
 PRICE_BANDS = [(0, 25), (25, 50), (50, 100), (100, 200), (200, None)]
+
+
+def price_bands(currency: str | None = None) -> list[tuple[int, int | None]]:
+    if currency and exponent(currency) == 0:
+        return [(low * 100, None if high is None else high * 100) for low, high in PRICE_BANDS]
+    return PRICE_BANDS
+
 
 SQL_OPERATORS = {"gte": ">=", "lt": "<", "gt": ">", "in": "IN"}
 
@@ -97,9 +106,9 @@ class Filters:
         chosen: list[Condition | OptionCondition] = []
         if without != "price":
             if self.price_min is not None:
-                chosen.append(Condition("min_price", "gte", self.price_min))
+                chosen.append(Condition("list_min", "gte", self.price_min))
             if self.price_max is not None:
-                chosen.append(Condition("min_price", "lt", self.price_max))
+                chosen.append(Condition("list_min", "lt", self.price_max))
         if self.in_stock and without != "stock":
             chosen.append(IN_STOCK)
         if self.category_ids is not None and without != "category":
@@ -148,7 +157,7 @@ class Facets:
     options: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def facets(base: QuerySet[Product], filters: Filters) -> Facets:
+def facets(base: QuerySet[Product], filters: Filters, currency: str | None = None) -> Facets:
     """The result count and every filter value's count, in one query.
 
     The matching products are found once (a CTE over `base`), then counted in grouped
@@ -162,13 +171,13 @@ def facets(base: QuerySet[Product], filters: Filters) -> Facets:
         else "json_each(m.facet_values) AS f"
     )
     band_cases = " ".join(
-        f"WHEN m.min_price >= {low} AND m.min_price < {high} THEN '{i}'"
+        f"WHEN m.list_min >= {low} AND m.list_min < {high} THEN '{i}'"
         if high is not None
-        else f"WHEN m.min_price >= {low} THEN '{i}'"
-        for i, (low, high) in enumerate(PRICE_BANDS)
+        else f"WHEN m.list_min >= {low} THEN '{i}'"
+        for i, (low, high) in enumerate(price_bands(currency))
     )
     base_sql, base_params = base.values(
-        "pk", "category_id", "min_price", "units_available", "facet_values"
+        "pk", "category_id", "list_min", "units_available", "facet_values"
     ).query.sql_with_params()
     materialized = "MATERIALIZED " if postgres else ""
     parts, params = [], list(base_params)

@@ -30,8 +30,10 @@ from shop.catalog.models import (
     Category,
     Product,
     ProductImage,
+    ProductPrice,
     SearchWord,
     Variant,
+    VariantPrice,
 )
 
 BATCH = 500
@@ -85,7 +87,25 @@ def refresh_listings(*, product_ids: Iterable[int]) -> None:
         return
     for start in range(0, len(ids), BATCH):
         _refresh_batch(ids[start : start + BATCH])
+        _refresh_market_prices(ids[start : start + BATCH])
     transaction.on_commit(cache.bump_catalog_version)
+
+
+def _refresh_market_prices(ids: list[int]) -> None:
+    """The lowest and highest price in every other currency a variant of theirs is priced in
+    (catalog.ProductPrice): rows replaced, so a price taken away takes the product out of
+    that market's listings."""
+    ranges: dict[tuple[int, str], list] = {}
+    for product_id, currency, amount in VariantPrice.objects.filter(
+        variant__product_id__in=ids
+    ).values_list("variant__product_id", "currency", "amount"):
+        low_high = ranges.setdefault((product_id, currency), [amount, amount])
+        low_high[0], low_high[1] = min(low_high[0], amount), max(low_high[1], amount)
+    ProductPrice.objects.filter(product_id__in=ids).delete()
+    ProductPrice.objects.bulk_create(
+        ProductPrice(product_id=product_id, currency=currency, min_price=low, max_price=high)
+        for (product_id, currency), (low, high) in sorted(ranges.items())
+    )
 
 
 def _refresh_batch(ids: list[int]) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -13,6 +13,8 @@ from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
+
+from markets.models import validate_currency
 
 # What `Variant.available` says of a variant that never runs out: more than anyone can buy.
 UNLIMITED = 10**9
@@ -175,15 +177,27 @@ class Product(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalog:product", kwargs={"slug": self.slug})
 
+    # A listing in a market annotates its own currency's lowest and highest price
+    # (`list_min`, `list_max`, `list_currency`: catalog/selectors.py); without them, the
+    # catalog's own columns in the shop's currency.
     @property
     def price_from(self):
         from shop.money import money
 
-        return None if self.min_price is None else money(self.min_price)
+        low = getattr(self, "list_min", self.min_price)
+        return None if low is None else money(low, getattr(self, "list_currency", None))
+
+    @property
+    def price_to(self):
+        from shop.money import money
+
+        high = getattr(self, "list_max", self.max_price)
+        return None if high is None else money(high, getattr(self, "list_currency", None))
 
     @property
     def has_price_range(self) -> bool:
-        return self.min_price is not None and self.max_price != self.min_price
+        low = getattr(self, "list_min", self.min_price)
+        return low is not None and getattr(self, "list_max", self.max_price) != low
 
     @property
     def rating_shown(self) -> str:
@@ -412,3 +426,49 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class VariantPrice(models.Model):
+    """A variant's price in another market's currency, set by the merchant (never converted
+    when paying). `Variant.price` stays the price in the shop's own currency (the default
+    market); a variant with no row here for a currency is not sold in that currency."""
+
+    variant = models.ForeignKey(Variant, related_name="prices", on_delete=models.CASCADE)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    amount = models.DecimalField(
+        _("price"), max_digits=14, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["currency"]
+        verbose_name = _("price in another currency")
+        verbose_name_plural = _("prices in other currencies")
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "currency"], name="one_price_per_currency"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="variant_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}: {self.amount} {self.currency}"
+
+
+class ProductPrice(models.Model):
+    """A product's lowest and highest price in a currency other than the shop's, written by
+    catalog/listings.py with the other listing columns: what listings filter and sort by in a
+    market. A product without a row for a currency is not listed there."""
+
+    product = models.ForeignKey(Product, related_name="market_prices", on_delete=models.CASCADE)
+    currency = models.CharField(max_length=3)
+    min_price = models.DecimalField(max_digits=14, decimal_places=3)
+    max_price = models.DecimalField(max_digits=14, decimal_places=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "currency"], name="one_listing_price_per_currency"
+            )
+        ]
+        indexes = [models.Index(fields=["currency", "min_price"])]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.min_price}–{self.max_price} {self.currency}"

@@ -59,6 +59,17 @@ def reads_query(canonical_query):
     return decorator
 
 
+def market_code(request) -> str:
+    market = getattr(request, "market", None)
+    return market.code if market is not None else "-"
+
+
+def market_currency(request) -> str | None:
+    """The currency the shopper's market prices in (None: the shop's own)."""
+    market = getattr(request, "market", None)
+    return None if market is None else market.price_currency
+
+
 def render_catalog_page(
     request, *, name: str, body_template: str, context, extra=None, versions=()
 ):
@@ -106,7 +117,8 @@ def render_catalog_page(
     # before the database, and bumped only after a change commits, so nothing built from
     # older rows carries a newer version.)
     url = hashlib.sha256(f"{request.path}?{query.urlencode()}".encode()).hexdigest()
-    key = f"catalog:page:{name}:{translation.get_language()}:{url}"
+    # Per language and per market: prices, what is sold and the selector differ by market.
+    key = f"catalog:page:{name}:{translation.get_language()}:{market_code(request)}:{url}"
     # A visitor without a session or messages sees exactly what every such visitor sees:
     # the whole page is cached for them, not just its body.
     anonymous = not any(
@@ -162,5 +174,6 @@ def _respond(request, html: str) -> HttpResponse:
     patch_cache_control(response, no_cache=True)
     # The page depends on the shopper's cookies (cart badge, sign-in): a shared cache must
     # key on them, whether or not this response read the session.
-    patch_vary_headers(response, ["Cookie"])
+    # The market may be guessed from the browser's languages: a shared cache keys on those too.
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response

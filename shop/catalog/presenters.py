@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from shop.catalog.facets import PRICE_BANDS, Facets, Filters
+from shop.catalog.facets import Facets, Filters, price_bands
 from shop.catalog.images import card_picture
 from shop.catalog.selectors import CategoryTree
 from shop.catalog.templatetags.shop_tags import money as format_money
+from shop.money import money
 
 SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL"]
 
@@ -19,21 +20,33 @@ def _value_order(option_type: str, value: str):
     return (1, 0, value.lower())
 
 
-def _whole(amount: int) -> str:
+def _whole(amount: int, currency: str | None = None) -> str:
     """$25, not $25.00: band edges are whole amounts."""
-    text = format_money(amount)
+    text = format_money(amount if currency is None else money(amount, currency))
     return text.split(".")[0] if text.endswith((".00", ".000")) else text
 
 
-def _band_label(low: int, high: int | None) -> str:
+def _band_label(low: int, high: int | None, currency: str | None = None) -> str:
     if high is None:
-        return _("%(low)s and up") % {"low": _whole(low)}
+        return _("%(low)s and up") % {"low": _whole(low, currency)}
     if low == 0:
-        return _("Under %(high)s") % {"high": _whole(high)}
-    return _("%(low)s to %(high)s") % {"low": _whole(low), "high": _whole(high)}
+        return _("Under %(high)s") % {"high": _whole(high, currency)}
+    return _("%(low)s to %(high)s") % {
+        "low": _whole(low, currency),
+        "high": _whole(high, currency),
+    }
 
 
-def listing_context(*, request, tree: CategoryTree, scope, sub, filters: Filters, counts: Facets):
+def listing_context(
+    *,
+    request,
+    tree: CategoryTree,
+    scope,
+    sub,
+    filters: Filters,
+    counts: Facets,
+    currency: str | None = None,
+):
     chosen_band = None
     if filters.price_min is not None or filters.price_max is not None:
         chosen_band = f"{int(filters.price_min or 0)}-" + (
@@ -42,10 +55,10 @@ def listing_context(*, request, tree: CategoryTree, scope, sub, filters: Filters
     bands = [
         {
             "value": f"{low}-" + ("" if high is None else str(high)),
-            "label": _band_label(low, high),
+            "label": _band_label(low, high, currency),
             "count": counts.price_bands.get(index, 0),
         }
-        for index, (low, high) in enumerate(PRICE_BANDS)
+        for index, (low, high) in enumerate(price_bands(currency))
     ]
     for band in bands:
         band["checked"] = band["value"] == chosen_band

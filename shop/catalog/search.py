@@ -89,7 +89,7 @@ def search_filter(query: str) -> tuple[Q, object | None]:
     return match, rank
 
 
-def did_you_mean(query: str) -> list[str]:
+def did_you_mean(query: str, currency: str | None = None) -> list[str]:
     """On a miss: the product names and categories nearest to what was typed."""
     from shop.catalog import selectors  # selectors re-exports this module's names
 
@@ -99,7 +99,7 @@ def did_you_mean(query: str) -> list[str]:
     suggestions: list[str] = []
     if connection.vendor == "postgresql":
         scored = list(
-            selectors.listed_products()
+            selectors.listed_products(currency)
             .annotate(
                 similarity=Greatest(
                     TrigramSimilarity("name", words), TrigramWordSimilarity(words, "name")
@@ -113,14 +113,14 @@ def did_you_mean(query: str) -> list[str]:
         best = scored[0][1] if scored else 0
         suggestions = [name for name, similarity in scored if similarity >= best - 0.05]
     elif sqlite_search.in_use():  # the embedded shop's catalog: its names, scored alike
-        names = list(selectors.listed_products().values_list("name", flat=True))
+        names = list(selectors.listed_products(currency).values_list("name", flat=True))
         suggestions = sqlite_search.nearest_names(words, names)
     names = [c.name for c in selectors.category_tree().categories.values()]
     suggestions += difflib.get_close_matches(query.strip().title(), names, n=2, cutoff=0.6)
     return list(dict.fromkeys(suggestions))[:4]
 
 
-def suggestions(query: str, limit: int = 8) -> list[dict]:
+def suggestions(query: str, limit: int = 8, currency: str | None = None) -> list[dict]:
     """What the search box offers while the shopper types: products with their link, price
     and the smallest rendition of their photo (one query, the card's columns)."""
     from shop.catalog import selectors  # selectors re-exports this module's names
@@ -128,7 +128,7 @@ def suggestions(query: str, limit: int = 8) -> list[dict]:
     if len(query.strip()) < 2:
         return []
     match, rank = search_filter(query)
-    products = selectors.listed_products().filter(match)
+    products = selectors.listed_products(currency).filter(match)
     products = products.annotate(rank=rank).order_by("-rank", "name") if rank else products
     found = products.only("name", "slug", "min_price", "max_price", "image")[:limit]
     return [

@@ -27,16 +27,18 @@ from django.utils.translation import gettext_lazy as _
 from shop.catalog import cache
 
 # Moved to facets.py and search.py; re-exported for the listing's callers (views, the API).
-from shop.catalog.facets import PRICE_BANDS, Facets, Filters, facets  # noqa: F401
+from shop.catalog.facets import PRICE_BANDS, Facets, Filters, facets, price_bands  # noqa: F401
 from shop.catalog.models import (
     Category,
     OptionType,
     OptionValue,
     Product,
     ProductImage,
+    ProductPrice,
     Variant,
     VariantOption,
 )
+from shop.catalog.prices import is_shop_currency
 from shop.catalog.search import did_you_mean, search_filter, suggestions  # noqa: F401
 
 CARD_FIELDS = [
@@ -65,15 +67,29 @@ SORTS = {
 }
 ORDERINGS = {
     "name": ["name", "pk"],
-    "price": ["min_price", "name", "pk"],
-    "-price": ["-min_price", "name", "pk"],
+    "price": ["list_min", "name", "pk"],
+    "-price": ["-list_min", "name", "pk"],
     "newest": ["-created_at", "-pk"],
 }
 
 
-def listed_products() -> QuerySet[Product]:
-    """Published products that can be listed (they have a price), with the card's columns."""
-    return Product.objects.published().filter(min_price__isnull=False).only(*CARD_FIELDS)
+def listed_products(currency: str | None = None) -> QuerySet[Product]:
+    """Published products that can be listed in `currency` (they have a price in it), with
+    the card's columns and the price the listing shows, filters and sorts by (`list_min`,
+    `list_max`, `list_currency`). No currency, or the shop's: the catalog's own prices."""
+    products = Product.objects.published().only(*CARD_FIELDS)
+    if is_shop_currency(currency):
+        return products.filter(min_price__isnull=False).annotate(
+            list_min=F("min_price"),
+            list_max=F("max_price"),
+            list_currency=Value(settings.SHOP_CURRENCY),
+        )
+    ranges = ProductPrice.objects.filter(product=OuterRef("pk"), currency=currency)
+    return products.annotate(
+        list_min=Subquery(ranges.values("min_price")[:1]),
+        list_max=Subquery(ranges.values("max_price")[:1]),
+        list_currency=Value(currency),
+    ).filter(list_min__isnull=False)
 
 
 def purchasable(products: QuerySet[Product]) -> QuerySet[Product]:
@@ -169,20 +185,23 @@ def listing(
     category: Category | None = None,
     text: str = "",
     sort: str = "",
+    currency: str | None = None,
 ) -> Listing:
     """The listing flow, once for the pages and the API: the scope (a category and what is
     under it, and/or a search), every filter's counts (one query), the sort with its fallback
     (relevance only when searching, else name), and "did you mean" on a miss.
 
-    Queries: the counts (one), "did you mean" only on a miss; the caller pages `products`."""
-    base = listed_products()
+    Queries: the counts (one), "did you mean" only on a miss; the caller pages `products`.
+    `currency`: the market's; products without a price in it are not listed, and prices,
+    price filters and the price sort are in it."""
+    base = listed_products(currency)
     if category is not None:
         base = base.filter(category_id__in=tree.descendant_ids(category.pk))
     rank = None
     if text:
         match, rank = search_filter(text)
         base = base.filter(match)
-    counts = facets(base, filters)
+    counts = facets(base, filters, currency)
     sort = sort or ("relevance" if text else "name")
     if sort == "relevance" and not text:
         sort = "name"
@@ -192,7 +211,7 @@ def listing(
         counts=counts,
         sort=sort,
         products=ordered(filters.queryset(base), sort, rank),
-        did_you_mean=did_you_mean(text) if missed else [],
+        did_you_mean=did_you_mean(text, currency) if missed else [],
     )
 
 

@@ -93,12 +93,12 @@ def product_structured_data(product, variants, images, extra: dict | None = None
     reviews exist, from the same columns the page shows; `extra`: what the page's sections add
     (the reviews shown, catalog/sections.py)."""
     url = absolute(product.get_absolute_url())
-    currency = settings.SHOP_CURRENCY
+    currency = variants[0].price.currency.code if variants else settings.SHOP_CURRENCY
     offers = [
         {
             "@type": "Offer",
             "sku": v.sku,
-            "price": f"{money(v.price.amount).amount}",
+            "price": f"{money(v.price.amount, currency).amount}",
             "priceCurrency": currency,
             "availability": _availability(v),
             "url": f"{url}?variant={v.sku}",

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from markets.models import validate_currency
 from shop.catalog import cache, options, signals
 from shop.catalog.listings import refresh_listings, refresh_stock
-from shop.catalog.models import OptionValue, Product, Variant
+from shop.catalog.models import OptionValue, Product, Variant, VariantPrice
+from shop.money import quantize
 
 
 def set_stock_on_hand(*, variant_id: int, quantity: int) -> Variant:
@@ -107,3 +109,24 @@ def page_of_product_changed(*, product_id: int) -> None:
     slug = Product.objects.filter(pk=product_id).values_list("slug", flat=True).first()
     if slug:
         transaction.on_commit(lambda: cache.bump_product_versions([slug]))
+
+
+def set_prices(*, variant_id: int, prices: dict[str, Decimal | None]) -> None:
+    """Set (or, with None, take away) a variant's prices in other currencies than the shop's,
+    as the merchant typed them: {"EUR": Decimal("24.90")}. The listing columns follow in the
+    same transaction; a price taken away takes the variant out of that market."""
+    with transaction.atomic():
+        variant = Variant.objects.get(pk=variant_id)
+        for currency, amount in prices.items():
+            validate_currency(currency)
+            if amount is None:
+                VariantPrice.objects.filter(variant=variant, currency=currency).delete()
+                continue
+            if Decimal(amount) < 0:
+                raise ValidationError(_("A price cannot be negative."))
+            VariantPrice.objects.update_or_create(
+                variant=variant,
+                currency=currency,
+                defaults={"amount": quantize(Decimal(amount), currency)},
+            )
+        refresh_listings(product_ids=[variant.product_id])

@@ -7,18 +7,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shop.catalog import cache, picker, sections, selectors, seo
+from shop.catalog import cache, picker, prices, sections, selectors, seo
 from shop.catalog import images as images_module
 from shop.catalog.forms import ListingForm, canonical, option_choices
 from shop.catalog.models import MAX_LINE_QUANTITY
-from shop.catalog.pages import reads_query, render_catalog_page
+from shop.catalog.pages import market_currency, reads_query, render_catalog_page
 from shop.catalog.presenters import listing_context, show_chosen_options
 
 
 @reads_query(lambda data: canonical({}))
 def home(request):
     def context():
-        products = selectors.purchasable(selectors.listed_products())
+        products = selectors.purchasable(selectors.listed_products(market_currency(request)))
         return {
             "title": settings.SHOP_NAME,
             "description": _(
@@ -51,6 +51,7 @@ def _listing(request, *, tree, category=None, query=""):
         category=category,
         text=query,
         sort=form.value("sort") or "",
+        currency=market_currency(request),
     )
     paginator = Paginator(found.products, settings.PRODUCTS_PER_PAGE)
     paginator.__dict__["count"] = found.counts.total  # counted with the filters' counts
@@ -73,6 +74,7 @@ def _listing(request, *, tree, category=None, query=""):
             sub=sub,
             filters=found.filters,
             counts=found.counts,
+            currency=market_currency(request),
         ),
     }
 
@@ -137,7 +139,9 @@ def search(request):
 def suggest(request):
     """Names to offer while the shopper types in the search box (JSON, one query)."""
     query = request.GET.get("q", "")[:200]
-    return JsonResponse({"suggestions": selectors.suggestions(query)})
+    return JsonResponse(
+        {"suggestions": selectors.suggestions(query, currency=market_currency(request))}
+    )
 
 
 def _product_query(data):
@@ -167,7 +171,10 @@ def product(request, slug):
         product = selectors.product_for_page(slug)
         if product is None:
             raise Http404("No such product")
-        variants = list(product.variants.all())
+        # In a market, only the variants priced in its currency are sold; none: not here.
+        variants = prices.shown_in(list(product.variants.all()), market_currency(request))
+        if not variants:
+            raise Http404("Not sold in this market")
         images = list(product.images.all())
         option_types = list(product.option_types.all())
         choices = picker.build(
@@ -228,7 +235,9 @@ def choose(request, slug):
     """Without JavaScript, "Show this choice" posts the chosen options here: back to the
     product page with the variant they make (even sold out), or with the chosen values when
     they make none; never with other values than the shopper chose (picker.py)."""
-    product = get_object_or_404(selectors.listed_products().only("pk", "slug"), slug=slug)
+    product = get_object_or_404(
+        selectors.listed_products(market_currency(request)).only("pk", "slug"), slug=slug
+    )
     wanted = option_choices(request.POST)
     quantity = _quantity(request.POST.get("quantity"))
     variant = selectors.variant_for_options(

@@ -44,6 +44,7 @@ def small_shop(db, stripe_emulator):
     content_demo.load()  # the shop's pages: contact, shipping, returns, privacy, terms
     _shirt()
     _reviews_and_wishlists(shopper, mug)
+    _europe()
 
 
 def _reviews_and_wishlists(shopper, mug):
@@ -79,6 +80,26 @@ def _reviews_and_wishlists(shopper, mug):
     wishlists.add_for_user(user=friend, product_id=mug.pk)
     wishlists.add_for_user(user=friend, product_id=lamp.pk)
     wishlists.share(user=friend)
+
+
+def _europe():
+    """A second market, so every page has the market selector in its header and footer: the
+    euro area, with euro prices for the mug, the shirt and shipping."""
+    from decimal import Decimal
+
+    from markets.models import Market
+    from orders.models import ShippingMethod, ShippingMethodPrice
+    from shop.catalog import services
+    from shop.catalog.models import Variant
+
+    Market.objects.create(
+        name="Europe", code="eu", currency="EUR", countries=["AT", "DE", "FR", "NL"],
+        language="de", prices_include_tax=True, position=1,
+    )  # fmt: skip
+    for variant in Variant.objects.filter(product__slug__in=["mug", "shirt"]):
+        services.set_prices(variant_id=variant.pk, prices={"EUR": Decimal("9.90")})
+    for method in ShippingMethod.objects.all():
+        ShippingMethodPrice.objects.create(method=method, currency="EUR", price=Decimal("4.90"))
 
 
 def _shirt():
@@ -134,6 +155,22 @@ def _suggest(page, base, typed):
     box.press("ArrowDown")
 
 
+def choose_market(page, base, name="Europe (EUR)"):
+    """The footer's selector, as a shopper without JavaScript would use it."""
+    page.goto(base + "/")
+    page.locator("footer").get_by_label("Shopping in").select_option(label=name)
+    submit(page, page.locator("footer").get_by_role("button", name="Change"))
+
+
+def fill_austrian_address(page, *, email="grete@example.com"):
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Full name").fill("Grete Berger")
+    page.get_by_label("Address", exact=True).fill("Hauptstraße 1")
+    page.get_by_label("City").fill("Wien")
+    page.get_by_label("Postcode / ZIP").fill("1010")
+    page.get_by_label("Country").select_option("AT")
+
+
 def _add_mug(page, base):
     page.goto(base + "/p/mug/")
     submit(page, page.get_by_role("button", name="Add to cart"))  # leaves a message on the cart
@@ -143,7 +180,7 @@ def _sign_in(page, base, email="shopper@example.com"):
     page.goto(base + "/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    submit(page, page.locator("form button[type=submit]").last)
+    submit(page, page.locator("main form button[type=submit]").last)
 
 
 def _to_payment(page, base):
@@ -191,12 +228,26 @@ PAGES = {
         _fill_checkout(page),
         submit(page, page.get_by_role("button", name="Continue to review")),
     ),
+    "europe-category": lambda page, base: (
+        choose_market(page, base),
+        page.goto(base + "/c/kitchen/"),
+    ),
+    "market-menu": lambda page, base: (
+        page.goto(base + "/"),
+        page.locator("summary", has_text="USD").click(),
+    ),
+    "review-repriced-for-europe": lambda page, base: (
+        _add_mug(page, base),
+        page.goto(base + "/checkout/"),
+        fill_austrian_address(page),
+        submit(page, page.get_by_role("button", name="Continue to review")),
+    ),
     "sign-in": lambda page, base: page.goto(base + "/accounts/login/"),
     "sign-in-errors": lambda page, base: (
         page.goto(base + "/accounts/login/"),
         page.locator("input[name=login]").fill("nobody@example.com"),
         page.locator("input[name=password]").fill("wrong password"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "sign-up": lambda page, base: page.goto(base + "/accounts/signup/"),
     "password-reset": lambda page, base: page.goto(base + "/accounts/password/reset/"),
@@ -215,7 +266,9 @@ PAGES = {
         page.goto(base + "/account/addresses/"),
         submit(
             page,
-            page.locator("form.address-form button[type=submit], form button[type=submit]").last,
+            page.locator(
+                "main form.address-form button[type=submit], main form button[type=submit]"
+            ).last,
         ),
     ),
     "email-addresses": lambda page, base: (
@@ -237,20 +290,20 @@ PAGES = {
         page.locator("input[name=email]").fill("someone@example.com"),
         page.locator("input[name=password1]").fill("short"),
         page.locator("input[name=password2]").fill("shorter"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "verification-sent": lambda page, base: (
         page.goto(base + "/accounts/signup/"),
         page.locator("input[name=email]").fill("someone@example.com"),
         page.locator("input[name=password1]").fill("a long and unusual passphrase"),
         page.locator("input[name=password2]").fill("a long and unusual passphrase"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "confirm-email": lambda page, base: page.goto(base + _confirm_email_path("new@example.com")),
     "password-reset-done": lambda page, base: (
         page.goto(base + "/accounts/password/reset/"),
         page.locator("input[name=email]").fill("shopper@example.com"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "password-reset-from-key": lambda page, base: page.goto(
         base + _reset_path("shopper@example.com")
@@ -261,7 +314,7 @@ PAGES = {
         page.locator("input[name=oldpassword]").fill("not my password"),
         page.locator("input[name=password1]").fill("a long and unusual passphrase"),
         page.locator("input[name=password2]").fill("a long and unusual passphrase"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "set-up-authenticator": lambda page, base: (
         _sign_in(page, base),
@@ -467,6 +520,9 @@ EXPECTED_HEADINGS = {
     "checkout": "Checkout",
     "checkout-errors": "Checkout",
     "review": "Review your order",
+    "europe-category": "Home & Kitchen",
+    "market-menu": "Good things, honestly priced.",
+    "review-repriced-for-europe": "Review your order",
     "sign-in": "Sign in",
     "sign-in-errors": "Sign in",
     "sign-up": "Sign up",

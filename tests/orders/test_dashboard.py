@@ -59,7 +59,7 @@ def test_the_dashboard_shows_it_to_staff_in_a_fixed_number_of_queries(client, sh
 
     assert first.status_code == 200 and second.status_code == 200
     body = second.content.decode()
-    assert "Sales, last 30 days" in body and "$90.00" in body  # 15 + 5 × 15
+    assert "Sales in USD, last 30 days" in body and "$90.00" in body  # 15 + 5 × 15
     assert "LAMP-1" in body and "Mug" in body
     assert body.count("<rect ") == 30
     assert len(few) == len(many)

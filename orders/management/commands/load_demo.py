@@ -3,16 +3,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from orders.models import ShippingMethod, TaxRate, Voucher
+from orders.models import ShippingMethod, ShippingMethodPrice, TaxRate, Voucher
 from shop.catalog import demo
 from shop.content import demo as pages_demo
 from shop.money import money
 
-# name, description, price, free over
+# name, description, price, free over, and in euros (the demo's Europe market): price, free over
 SHIPPING = [
-    ("Standard", "Delivered in 3–5 working days", "5.00", "100.00"),
-    ("Express", "Delivered the next working day", "15.00", None),
+    ("Standard", "Delivered in 3–5 working days", "5.00", "100.00", "4.90", "90.00"),
+    ("Express", "Delivered the next working day", "15.00", None, "13.90", None),
 ]
+# VAT in the euro area's countries of the demo (prices there include it).
+EURO_VAT = [
+    ("AT", "20"), ("BE", "21"), ("DE", "19"), ("ES", "21"), ("FI", "25.5"), ("FR", "20"),
+    ("IE", "23"), ("IT", "22"), ("NL", "21"), ("PT", "23"),
+]  # fmt: skip
 TAXES = [("US", "US-CA", "Sales tax", "0.0725"), ("US", "US-NY", "Sales tax", "0.08875")]
 # code, kind, value, uses in all, uses per customer (by email)
 VOUCHERS = [("WELCOME10", "percentage", "10", None, 1)]
@@ -28,8 +33,10 @@ class Command(BaseCommand):
         currency = settings.SHOP_CURRENCY
         created = demo.load(with_images=not no_images)
         created["shipping methods"] = created["tax rates"] = created["vouchers"] = 0
-        for position, (name, description, price, free_over) in enumerate(SHIPPING):
-            _, new = ShippingMethod.objects.get_or_create(
+        europe = demo.load_europe()
+        created.update(europe)
+        for position, (name, description, price, free_over, eur, eur_free) in enumerate(SHIPPING):
+            method, new = ShippingMethod.objects.get_or_create(
                 name=name,
                 defaults={
                     "description": description,
@@ -39,7 +46,23 @@ class Command(BaseCommand):
                 },
             )
             created["shipping methods"] += new
-        for country, region, name, rate in TAXES:
+            if currency != "EUR":
+                ShippingMethodPrice.objects.get_or_create(
+                    method=method,
+                    currency="EUR",
+                    defaults={
+                        "price": Decimal(eur),
+                        "free_over": Decimal(eur_free) if eur_free else None,
+                    },
+                )
+        taxes = [
+            *TAXES,
+            *(
+                (c, "", "MwSt." if c in ("AT", "DE") else "VAT", Decimal(r) / 100)
+                for c, r in EURO_VAT
+            ),
+        ]
+        for country, region, name, rate in taxes:
             _, new = TaxRate.objects.get_or_create(
                 country=country, region=region, defaults={"name": name, "rate": Decimal(rate)}
             )
@@ -74,6 +97,8 @@ SINGULAR = {
     "tax rates": "tax rate",
     "vouchers": "voucher",
     "shop pages": "shop page",
+    "markets": "market",
+    "euro prices": "euro price",
 }
 
 

@@ -1,6 +1,8 @@
 from django import template
+from moneyed import Money
 
 from shop.money import as_text
+from shop.money import money as make_money
 
 register = template.Library()
 
@@ -23,6 +25,9 @@ def card_picture(product):
 
 
 @register.filter
-def money(value):
-    """Format Money (or an amount in the shop's currency) with its symbol and minor unit."""
+def money(value, currency=None):
+    """Format Money (or a bare amount: in `currency` if given, an order's say, else in the
+    shop's currency) with its symbol and minor unit."""
+    if currency and value not in (None, "") and not isinstance(value, Money):
+        value = make_money(value, str(currency))
     return as_text(value)

@@ -1,0 +1,54 @@
+from decimal import Decimal
+
+import pytest
+
+from markets.models import Market
+from orders.models import ShippingMethodPrice
+from shop.catalog import services as catalog_services
+
+
+@pytest.fixture
+def eu_market(db):
+    return Market.objects.create(
+        name="Europe",
+        code="eu",
+        currency="EUR",
+        countries=["AT", "DE", "FR", "NL"],
+        language="de",
+        prices_include_tax=True,
+        position=1,
+    )
+
+
+@pytest.fixture
+def jp_market(db):
+    return Market.objects.create(
+        name="Japan", code="jp", currency="JPY", countries=["JP"], language="ja", position=2
+    )
+
+
+def price_in(variant, currency: str, amount: str):
+    catalog_services.set_prices(variant_id=variant.pk, prices={currency: Decimal(amount)})
+    variant.refresh_from_db()
+    return variant
+
+
+def ship_in(method, currency: str, price: str, free_over: str | None = None):
+    ShippingMethodPrice.objects.update_or_create(
+        method=method,
+        currency=currency,
+        defaults={"price": Decimal(price), "free_over": free_over and Decimal(free_over)},
+    )
+    return method
+
+
+EU_ADDRESS = {
+    "name": "Grete Berger",
+    "line1": "Hauptstraße 1",
+    "line2": "",
+    "city": "Wien",
+    "postcode": "1010",
+    "region": "",
+    "country": "AT",
+    "phone": "",
+}
