@@ -30,6 +30,7 @@ class EmailPreference(models.Model):
 
     class Meta:
         verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
 
     def __str__(self) -> str:
         return self.email
@@ -73,6 +74,7 @@ class StockAlert(models.Model):
 
     class Meta:
         verbose_name = _("back-in-stock alert")
+        verbose_name_plural = _("back-in-stock alerts")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["variant", "status", "confirmed_at"], name="alert_queue"),
@@ -135,6 +137,7 @@ class CartContact(models.Model):
 
     class Meta:
         verbose_name = _("abandoned cart")
+        verbose_name_plural = _("abandoned carts")
         indexes = [models.Index(fields=["email", "checkout_at"], name="contact_checkouts")]
 
     def __str__(self) -> str:
@@ -152,6 +155,7 @@ class CartReminder(models.Model):
 
     class Meta:
         verbose_name = _("cart reminder")
+        verbose_name_plural = _("cart reminders")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -190,6 +194,7 @@ class CartRecovery(models.Model):
 
     class Meta:
         verbose_name = _("recovered cart")
+        verbose_name_plural = _("recovered carts")
         ordering = ["-restored_at"]
 
     def __str__(self) -> str:

@@ -28,7 +28,11 @@ from shop.catalog import services as catalog_services
 from shop.catalog.models import Product
 
 
-def _clean_text(value, *, field: str, limit: int, required: bool, label: str) -> str:
+def _clean_text(
+    value, *, field: str, limit: int, required: bool, label: str, missing: str = ""
+) -> str:
+    """`missing`: the whole sentence when a required text is empty (a label is not lowercased
+    into another sentence: German keeps its capitals)."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -42,7 +46,7 @@ def _clean_text(value, *, field: str, limit: int, required: bool, label: str) ->
     value = value.strip()
     if required and not value:
         raise ReviewError(
-            _("Please write %(label)s.") % {"label": label.lower()}, Code.INVALID, field
+            missing or _("%(label)s is required.") % {"label": label}, Code.INVALID, field
         )
     if len(value) > limit:
         raise ReviewError(
@@ -129,8 +133,22 @@ def write_review(
     if user is None and order is None:
         raise ReviewError(_("Please sign in to write a review."), Code.NOT_YOURS)
     rating = clean_rating(rating)
-    title = _clean_text(title, field="title", limit=TITLE_MAX, required=True, label=_("A title"))
-    text = _clean_text(text, field="text", limit=TEXT_MAX, required=True, label=_("Your review"))
+    title = _clean_text(
+        title,
+        field="title",
+        limit=TITLE_MAX,
+        required=True,
+        label=_("A title"),
+        missing=_("Please write a title."),
+    )
+    text = _clean_text(
+        text,
+        field="text",
+        limit=TEXT_MAX,
+        required=True,
+        label=_("Your review"),
+        missing=_("Please write your review."),
+    )
     author_name = _clean_text(
         author_name, field="author_name", limit=NAME_MAX, required=False, label=_("Your name")
     )
@@ -200,7 +218,12 @@ def approve(*, review_id: int, actor: str) -> Review:
 def reject(*, review_id: int, reason, actor: str) -> Review:
     """Do not publish the review (or take it down), with a reason the author is shown."""
     reason = _clean_text(
-        reason, field="reason", limit=REASON_MAX, required=True, label=_("A reason")
+        reason,
+        field="reason",
+        limit=REASON_MAX,
+        required=True,
+        label=_("A reason"),
+        missing=_("Please write a reason."),
     )
     with transaction.atomic():
         product, review = _decide(review_id)
