@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "shop.body_guard.JsonBodyGuardMiddleware",
     "shop.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the URL's prefix (/de/…; English has none), after the session and
+    # before CommonMiddleware, which must see the prefix when it appends a slash.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.shop",
+                "shop.context_processors.languages",
                 "shop.cart.context_processors.cart",
             ],
         },
@@ -248,7 +252,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-LANGUAGE_CODE = "en-us"
+# The shop's languages: English (the default, URLs without a prefix) and German under /de/.
+# A third language: add it here, translate locale/<code>/LC_MESSAGES/django.po (README,
+# "Accessibility and languages") and its model fields appear with the next migration.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 # The shop's time zone: dates on pages, emails and the admin are shown in it (stored in UTC).
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

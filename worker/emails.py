@@ -12,7 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, OuterRef
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,6 +21,7 @@ from orders.selectors import signed_order_url
 from shop import metrics
 from shop.catalog import images
 from shop.catalog.selectors import low_stock_variants, variant_photo
+from shop.languages import supported
 from worker import metrics as worker_metrics
 from worker.models import OutboxEmail
 
@@ -146,7 +147,15 @@ def _with_photos(order) -> list:
 
 
 def render(email: OutboxEmail) -> EmailMultiAlternatives:
-    """The message for an outbox row, text and HTML, as it will be sent."""
+    """The message for an outbox row, text and HTML, as it will be sent: about an order, in
+    the language it was placed in (its subject, words, dates, amounts and links); the
+    merchant's digest in the shop's default language."""
+    language = email.order.language if email.order is not None else settings.LANGUAGE_CODE
+    with translation.override(supported(language)):
+        return _render(email)
+
+
+def _render(email: OutboxEmail) -> EmailMultiAlternatives:
     order = email.order
     context = {
         "shop_name": settings.SHOP_NAME,
