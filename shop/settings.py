@@ -43,6 +43,8 @@ CSRF_TRUSTED_ORIGINS = env.list(
 )
 
 INSTALLED_APPS = [
+    # Before the admin: its forms show a translatable field once per language.
+    "modeltranslation",
     "shop.admin_site.ShopAdminConfig",  # django.contrib.admin, its index in sections
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -257,6 +259,11 @@ PASSWORD_HASHERS = [
 # "Accessibility and languages") and its model fields appear with the next migration.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# Catalog names and descriptions per language (django-modeltranslation: a column per
+# language beside the original, registered in each app's translation.py); a field left
+# empty in German reads the English one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # The shop's time zone: dates on pages, emails and the admin are shown in it (stored in UTC).
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

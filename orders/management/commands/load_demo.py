@@ -13,6 +13,11 @@ SHIPPING = [
     ("Standard", "Delivered in 3–5 working days", "5.00", "100.00"),
     ("Express", "Delivered the next working day", "15.00", None),
 ]
+# Their German names, written where none is yet.
+SHIPPING_DE = {
+    "Standard": ("Standardversand", "Zustellung in 3–5 Werktagen"),
+    "Express": ("Expressversand", "Zustellung am nächsten Werktag"),
+}
 TAXES = [("US", "US-CA", "Sales tax", "0.0725"), ("US", "US-NY", "Sales tax", "0.08875")]
 # code, kind, value, uses in all, uses per customer (by email)
 VOUCHERS = [("WELCOME10", "percentage", "10", None, 1)]
@@ -39,6 +44,10 @@ class Command(BaseCommand):
                 },
             )
             created["shipping methods"] += new
+        for name, (german, description) in SHIPPING_DE.items():
+            ShippingMethod.objects.filter(name_en=name, name_de__isnull=True).update(
+                name_de=german, description_de=description
+            )
         for country, region, name, rate in TAXES:
             _, new = TaxRate.objects.get_or_create(
                 country=country, region=region, defaults={"name": name, "rate": Decimal(rate)}
