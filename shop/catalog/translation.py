@@ -2,9 +2,15 @@
 `name_de`… columns beside `name`; reading `name` gives the active language's, or English
 when it is empty)."""
 
+import warnings
+
 from modeltranslation.translator import TranslationOptions, register
 
 from shop.catalog.models import Category, OptionType, Product
+
+# modeltranslation copies Product's index on (is_published, category, name) per language and
+# names the copies itself; it says so, at every start, for a name Django would shorten anyway.
+warnings.filterwarnings("ignore", "Index name .* exceeds 30 characters", UserWarning)
 
 
 @register(Category)
