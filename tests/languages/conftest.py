@@ -140,4 +140,5 @@ def visible_text(html: str) -> str:
 
 
 def english_in(text: str, phrases: list[str]) -> list[str]:
+    text = re.sub(r"https?://\S+", " ", text)  # a link's path ("/de/orders/…") is no wording
     return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)]
