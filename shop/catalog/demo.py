@@ -332,20 +332,25 @@ def _catalog_loaded() -> bool:
 
 
 @transaction.atomic
-def _write_german() -> None:
+def _write_german() -> int:
     """The German names and descriptions (shop/catalog/demo_de.py), where none is written yet:
-    a merchant's own German stays."""
+    a merchant's own German stays. Then the listings' German search documents, if any was
+    written. Returns how many rows got their German."""
     untranslated = Q(name_de__isnull=True) | Q(name_de="")
+    written = 0
     for english, (name, description) in demo_de.CATEGORIES.items():
-        Category.objects.filter(untranslated, slug=slugify(english)).update(
+        written += Category.objects.filter(untranslated, slug=slugify(english)).update(
             name_de=name, description_de=description
         )
     for english, (name, description) in demo_de.PRODUCTS.items():
-        Product.objects.filter(untranslated, slug=slugify(english)).update(
+        written += Product.objects.filter(untranslated, slug=slugify(english)).update(
             name_de=name, description_de=description
         )
     for code, name in demo_de.OPTION_TYPES.items():
-        OptionType.objects.filter(untranslated, code=code).update(name_de=name)
+        written += OptionType.objects.filter(untranslated, code=code).update(name_de=name)
+    if written:
+        refresh_all()
+    return written
 
 
 def load(*, with_images: bool = True) -> dict[str, int]:

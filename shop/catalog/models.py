@@ -137,7 +137,13 @@ class Product(models.Model):
     # "images": {"colour:Sand": [name, width, height]}}).
     option_cards = models.JSONField(default=dict, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    search_vector_de = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
+
+    # Each language's search document and PostgreSQL's text-search configuration (its
+    # stemming: "Becher" finds Bechern, "mugs" finds Mug), written by listings.py and read
+    # by search.py; a third language adds its column here (and its GIN index, migration).
+    SEARCH_DOCUMENTS = {"en": ("search_vector", "english"), "de": ("search_vector_de", "german")}
 
     objects = ProductQuerySet.as_manager()
 
@@ -145,6 +151,7 @@ class Product(models.Model):
     # cart, checkout) leave them behind.
     SEARCH_FIELDS = (
         "search_vector",
+        "search_vector_de",
         "search_text",
         "facet_values",
         "description",
