@@ -107,7 +107,7 @@ def _sign_in(page, base, email="shopper@example.com"):
     page.goto(base + "/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    submit(page, page.locator("form button[type=submit]").last)
+    submit(page, page.locator("main form button[type=submit]").last)
 
 
 def _to_payment(page, base):
@@ -160,7 +160,7 @@ PAGES = {
         page.goto(base + "/accounts/login/"),
         page.locator("input[name=login]").fill("nobody@example.com"),
         page.locator("input[name=password]").fill("wrong password"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "sign-up": lambda page, base: page.goto(base + "/accounts/signup/"),
     "password-reset": lambda page, base: page.goto(base + "/accounts/password/reset/"),
@@ -179,7 +179,9 @@ PAGES = {
         page.goto(base + "/account/addresses/"),
         submit(
             page,
-            page.locator("form.address-form button[type=submit], form button[type=submit]").last,
+            page.locator(
+                "main form.address-form button[type=submit], main form button[type=submit]"
+            ).last,
         ),
     ),
     "email-addresses": lambda page, base: (
@@ -201,20 +203,20 @@ PAGES = {
         page.locator("input[name=email]").fill("someone@example.com"),
         page.locator("input[name=password1]").fill("short"),
         page.locator("input[name=password2]").fill("shorter"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "verification-sent": lambda page, base: (
         page.goto(base + "/accounts/signup/"),
         page.locator("input[name=email]").fill("someone@example.com"),
         page.locator("input[name=password1]").fill("a long and unusual passphrase"),
         page.locator("input[name=password2]").fill("a long and unusual passphrase"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "confirm-email": lambda page, base: page.goto(base + _confirm_email_path("new@example.com")),
     "password-reset-done": lambda page, base: (
         page.goto(base + "/accounts/password/reset/"),
         page.locator("input[name=email]").fill("shopper@example.com"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "password-reset-from-key": lambda page, base: page.goto(
         base + _reset_path("shopper@example.com")
@@ -225,7 +227,7 @@ PAGES = {
         page.locator("input[name=oldpassword]").fill("not my password"),
         page.locator("input[name=password1]").fill("a long and unusual passphrase"),
         page.locator("input[name=password2]").fill("a long and unusual passphrase"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "set-up-authenticator": lambda page, base: (
         _sign_in(page, base),
@@ -285,7 +287,7 @@ def _sign_in_de(page, base, email="shopper@example.com"):
     page.goto(base + "/de/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    submit(page, page.locator("form button[type=submit]").last)
+    submit(page, page.locator("main form button[type=submit]").last)
 
 
 # The same shop in German (German words are long: each page must still fit a phone and pass
@@ -312,7 +314,7 @@ GERMAN_PAGES = {
         page.goto(base + "/de/accounts/login/"),
         page.locator("input[name=login]").fill("nobody@example.com"),
         page.locator("input[name=password]").fill("wrong password"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
     "de-sign-up": lambda page, base: page.goto(base + "/de/accounts/signup/"),
     "de-shop-page": lambda page, base: page.goto(base + "/de/pages/returns/"),
@@ -320,7 +322,7 @@ GERMAN_PAGES = {
     "de-addresses-errors": lambda page, base: (
         _sign_in_de(page, base),
         page.goto(base + "/de/account/addresses/"),
-        submit(page, page.locator("form button[type=submit]").last),
+        submit(page, page.locator("main form button[type=submit]").last),
     ),
 }
 PAGES.update(GERMAN_PAGES)

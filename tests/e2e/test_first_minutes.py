@@ -23,7 +23,7 @@ def test_sign_up_and_confirm_through_the_demos_mailbox(
     page.locator("input[name=email]").fill("newcomer@example.com")
     page.locator("input[name=password1]").fill("a-long-passphrase-42")
     page.locator("input[name=password2]").fill("a-long-passphrase-42")
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
     shoot("check-your-inbox")
 
