@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from orders.models import Order
 from orders.selectors import signed_order_url
@@ -165,6 +165,10 @@ def _render(email: OutboxEmail) -> EmailMultiAlternatives:
         "now": timezone.now(),
     }
     if order is not None:
+        if email.data.get("reason"):
+            # The shop's own reasons ("Your order was cancelled.") are catalog strings, written
+            # here in the order's language; a reason the merchant typed stays as typed.
+            context["data"] = {**email.data, "reason": gettext(email.data["reason"])}
         context |= {
             "order": order,
             "lines": _with_photos(order),

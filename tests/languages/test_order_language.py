@@ -102,3 +102,25 @@ def test_the_email_sent_for_a_german_order_is_german_and_the_next_english(german
     german_mail, english_mail = mail.outbox
     assert "ist bestätigt" in german_mail.subject and "Steingutbecher" in german_mail.body
     assert "is confirmed" in english_mail.subject and "Stoneware Mug" in english_mail.body
+
+
+@pytest.mark.parametrize(
+    "reason, german",
+    [
+        ("Your order was cancelled.", "Ihre Bestellung wurde storniert."),
+        (
+            "Your payment reached us after your items were no longer held for you, and they had "
+            "sold out in the meantime. We are sorry: the full amount has been refunded.",
+            "Der volle Betrag wurde erstattet.",
+        ),
+        ("Kratzer am Griff, wie besprochen.", "Kratzer am Griff, wie besprochen."),  # typed
+    ],
+)
+def test_the_shops_own_refund_reasons_are_written_in_the_orders_language(
+    german_order, reason, german
+):
+    data = {**DATA[Kind.ORDER_REFUNDED], "reason": reason}
+    email = emails.owe_email(order=german_order, kind=Kind.ORDER_REFUNDED, data=data)
+    with translation.override("en"):
+        body = emails.render(email).body
+    assert german in body
