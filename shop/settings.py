@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffNeedMFAMiddleware",
+    "accounts.middleware.AdminLanguageMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 

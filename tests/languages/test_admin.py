@@ -53,3 +53,19 @@ def test_a_product_written_in_both_languages_reads_in_each(merchant, german_shop
     assert response.status_code == 302, response.content.decode()[:3000]
     pen = Product.objects.get(slug="pen")
     assert (pen.name_en, pen.name_de, pen.description_de) == ("Brass Pen", "Messingstift", None)
+
+
+def test_a_staff_member_who_chose_german_reads_the_admin_in_german(merchant, db):
+    from accounts.models import User
+
+    User.objects.filter(is_staff=True).update(language="de")
+    page = merchant.get(reverse("admin:index")).content.decode()
+    # The shop's sections (our catalog) and Django's own words (Django's German).
+    assert "Bestellungen" in page and "Bestand und Produkte" in page
+    assert "Abmelden" in page
+    assert '<html lang="de"' in page
+
+
+def test_the_admin_is_english_for_the_others(merchant):
+    page = merchant.get(reverse("admin:index")).content.decode()
+    assert "Stock and products" in page and "Bestellungen" not in page
