@@ -7,7 +7,11 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from shop.languages import shop_language, supported
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,20 @@ class ShopAccountAdapter(DefaultAccountAdapter):
 
     LINKS = ("activate_url", "password_reset_url", "signup_url")
 
+    def save_user(self, request, user, form, commit=True):
+        """A new account speaks the language it was opened in."""
+        user.language = shop_language()
+        return super().save_user(request, user, form, commit=commit)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """In the account's language (the one it chose, or opened in); for an address with
+        no account (a reset asked for an unknown address), the page's."""
+        user = context.get("user") or get_user_model().objects.filter(email__iexact=email).first()
+        language = getattr(user, "language", "") or shop_language()
+        with translation.override(supported(language)):
+            self._send_mail(template_prefix, email, context)
+
+    def _send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         links = {key: on_shop_url(context[key]) for key in self.LINKS if context.get(key)}
         context = {
             **context,

@@ -15,6 +15,16 @@ class AddressForm(forms.ModelForm):
         model = Address
         fields = [*Address.FIELDS, "is_default"]
         widgets = address_widgets()
+        # The checkout's words, in the shopper's language (the model's are the admin's).
+        labels = {
+            "name": _("Full name"),
+            "line1": _("Address"),
+            "line2": _("Apartment, suite (optional)"),
+            "city": _("City"),
+            "postcode": _("Postcode / ZIP"),
+            "phone": _("Phone (optional)"),
+            "is_default": _("Use this address by default"),
+        }
 
     def clean(self):
         super().clean()

@@ -1,4 +1,5 @@
-"""Staff reach the admin only with two-factor authentication set up."""
+"""Staff reach the admin only with two-factor authentication set up, and read it in their
+language."""
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
@@ -6,7 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from shop.languages import supported
 
 # The admin page a staff member was on their way to when sent to set up two-factor
 # authentication: allauth's steps (confirm the password, scan, see the recovery codes) do not
@@ -50,3 +54,22 @@ class StaffNeedMFAMiddleware:
             # Set up, and no new recovery codes to show: straight back to the admin.
             return redirect(request.session.pop(SETUP_NEXT))
         return response
+
+
+class AdminLanguageMiddleware:
+    """The admin has no language prefix (shop/urls.py), so LocaleMiddleware gives it English;
+    a staff member who chose another language (the shop's switcher, saved on the account)
+    reads the admin in it: Django's words from Django's catalogs, the shop's labels from the
+    shop's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None else ""
+        if language and user.is_staff and request.path.startswith(self.prefix):
+            translation.activate(supported(language))
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -41,6 +41,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    # The shop's language this shopper chose (the switcher, or the language they signed up
+    # in); account emails are written in it. Blank: the shop's default.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

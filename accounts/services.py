@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.exceptions import MAX_ADDRESSES, AddressBookFull
 from accounts.models import Address, User
 from orders import services as order_services
+from shop.languages import is_shop_language
 
 
 def save_address(*, user: User, data: dict, address_id: int | None = None) -> Address:
@@ -56,3 +57,13 @@ def delete_account(*, user: User) -> int:
         kept = order_services.anonymise_orders_of(user=user)
         user.delete()
         return kept
+
+
+def set_language(*, user: User, language: str) -> bool:
+    """Remember the shop language the shopper chose (account emails are written in it).
+    Returns False, changing nothing, for a code that is not one of the shop's languages."""
+    if not is_shop_language(language):
+        return False
+    User.objects.filter(pk=user.pk).exclude(language=language).update(language=language)
+    user.language = language
+    return True

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from markets.models import Market
 from orders import regions, services
@@ -72,7 +73,7 @@ class VoucherPriceInline(admin.TabularInline):
 
 
 @admin.register(ShippingMethod)
-class ShippingMethodAdmin(LabelledListEditableMixin, admin.ModelAdmin):
+class ShippingMethodAdmin(LabelledListEditableMixin, TranslationAdmin):
     formfield_overrides = MONEY_IN_SHOP_CURRENCY
     list_display = ["name", "price", "free_over", "countries", "is_active", "position"]
     list_editable = ["is_active", "position"]

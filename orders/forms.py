@@ -1,21 +1,24 @@
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from moneyed import Money
 
 from markets.selectors import market_for_country
 from orders import regions
-from orders.countries import COUNTRIES
+from orders.countries import COUNTRIES, country_in_sentence
 from orders.models import ShippingMethod
 from shop import widgets
 
+
+def _region_countries() -> str:
+    names = [country_in_sentence(c) for c in regions.REGION_COUNTRIES]
+    return ", ".join(sorted(names, key=lambda n: n.removeprefix("the ")))
+
+
 REGION_HELP = format_lazy(
-    _("Needed for addresses in {countries}."),
-    countries=", ".join(
-        "the United States" if c == "US" else dict(COUNTRIES)[c]
-        for c in sorted(regions.REGION_COUNTRIES, key=lambda c: dict(COUNTRIES)[c])
-    ),
+    _("Needed for addresses in {countries}."), countries=lazy(_region_countries, str)()
 )
 
 
@@ -156,8 +159,8 @@ class CheckoutForm(forms.Form):
         if method is not None and country and not method.ships_to(country):
             self.add_error(
                 "shipping_method",
-                f"{method.name} does not ship to {dict(COUNTRIES)[country]}; please choose "
-                "another shipping method.",
+                _("%(method)s does not ship to %(country)s; please choose another shipping method.")
+                % {"method": method.name, "country": dict(COUNTRIES)[country]},
             )
         elif method is not None and country:
             # The address's market decides the currency; the method needs a price in it.

@@ -337,6 +337,9 @@ class Order(models.Model):
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
     email = models.EmailField()
+    # The language the shopper placed the order in (settings.LANGUAGES): every email about
+    # the order is written in it, whenever the worker sends it.
+    language = models.CharField(_("language"), max_length=10, default="en", editable=False)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
     )

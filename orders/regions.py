@@ -12,10 +12,11 @@ import functools
 import unicodedata
 
 import pycountry
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.countries import COUNTRIES
+from orders.countries import COUNTRIES, country_in_sentence
 
 # Countries we ship to whose postal addresses carry a state, province or prefecture.
 REGION_COUNTRIES = {
@@ -105,15 +106,11 @@ def clean_region(country: str, region: str) -> tuple[str, str]:
     if not needs_region(country):
         return "", ""
     if not region:
-        return "", _("Please choose the %(region)s.") % {
-            "region": REGION_COUNTRIES[country].lower()
-        }
+        return "", _("Please choose the %(region)s.") % {"region": _in_sentence(country)}
     if not is_region_of(region, country):
-        name = dict(COUNTRIES).get(country, country)
-        name = f"the {name}" if name.startswith("United ") else name
         return "", _("Please choose a %(region)s of %(country)s.") % {
-            "region": REGION_COUNTRIES[country].lower(),
-            "country": name,
+            "region": _in_sentence(country),
+            "country": country_in_sentence(country),
         }
     return region, ""
 
@@ -144,3 +141,10 @@ def migrate_free_text(model, country_field: str, region_field: str, what: str) -
         print(f"\n  Regions that match no ISO 3166-2 code ({what}), kept as typed:")
         for line in unmatched:
             print(f"    {line}")
+
+
+def _in_sentence(country: str) -> str:
+    """The region's word inside a sentence: lower case in English ("a state"); German keeps
+    its nouns' capital ("Bundesstaat")."""
+    word = str(REGION_COUNTRIES[country])
+    return word.lower() if (translation.get_language() or "en").startswith("en") else word

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from moneyed import Money
 
 from orders import services as order_services
@@ -31,7 +32,9 @@ from shop.money import as_text
 
 logger = logging.getLogger(__name__)
 
-STOCK_GONE_REASON = (
+# Stored as written (the order's log is in the shop's language); marked so that the worker
+# writes it in the order's language in the refund email (worker/emails.py).
+STOCK_GONE_REASON = gettext_noop(
     "Your payment reached us after your items were no longer held for you, and they had sold "
     "out in the meantime. We are sorry: the full amount has been refunded."
 )

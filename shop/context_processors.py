@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.urls import translate_url
+
+from shop.languages import shop_language
 
 
 def shop(request):
@@ -10,4 +13,36 @@ def shop(request):
         # The demo's mailbox (shop/dev_emails.py): linked from "check your inbox" pages.
         "DEV_MAILBOX": settings.DEBUG
         and settings.EMAIL_BACKEND == "shop.dev_emails.DevEmailBackend",
+    }
+
+
+def languages(request):
+    """The page in each of the shop's languages: the switcher's links and the head's
+    `hreflang` alternates and canonical URL.
+
+    The switcher keeps the query the page reads (the same page, filters and all: a catalog
+    page's `request.GET` is its canonical query, shop/catalog/pages.py, so a made-up
+    parameter never gets into a page another shopper is served from the cache); the canonical URL
+    and the alternates are the path alone, as a catalog page's own canonical is (a filtered
+    or sorted listing is the same page to a search engine)."""
+    current = shop_language()
+    canonical_path = request.path
+    full_path = request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
+    shop_url = settings.SHOP_URL.rstrip("/")
+    pages = []
+    for code, name in settings.LANGUAGES:
+        pages.append(
+            {
+                "code": code,
+                "name": name,
+                "current": code == current,
+                "url": translate_url(full_path, code),
+                "alternate": shop_url + translate_url(canonical_path, code),
+            }
+        )
+    default = next(p for p in pages if p["code"] == settings.LANGUAGE_CODE)
+    return {
+        "language_pages": pages,
+        "canonical_url": next(p["alternate"] for p in pages if p["current"]),
+        "x_default_url": default["alternate"],
     }

@@ -43,6 +43,8 @@ CSRF_TRUSTED_ORIGINS = env.list(
 )
 
 INSTALLED_APPS = [
+    # Before the admin: its forms show a translatable field once per language.
+    "modeltranslation",
     "shop.admin_site.ShopAdminConfig",  # django.contrib.admin, its index in sections
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -86,6 +88,9 @@ MIDDLEWARE = [
     "shop.body_guard.JsonBodyGuardMiddleware",
     "shop.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the URL's prefix (/de/…; English has none), after the session and
+    # before CommonMiddleware, which must see the prefix when it appends a slash.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffNeedMFAMiddleware",
+    "accounts.middleware.AdminLanguageMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -114,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.shop",
+                "shop.context_processors.languages",
                 "shop.cart.context_processors.cart",
                 "markets.context_processors.markets",
             ],
@@ -254,7 +261,16 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-LANGUAGE_CODE = "en-us"
+# The shop's languages: English (the default, URLs without a prefix) and German under /de/.
+# A third language: add it here, translate locale/<code>/LC_MESSAGES/django.po (README,
+# "Accessibility and languages") and its model fields appear with the next migration.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# Catalog names and descriptions per language (django-modeltranslation: a column per
+# language beside the original, registered in each app's translation.py); a field left
+# empty in German reads the English one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # The shop's time zone: dates on pages, emails and the admin are shown in it (stored in UTC).
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -7,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import include, path, re_path, reverse
 
+from payments import views as payment_views
 from shop import metrics
 from shop import views as shop_views
 from shop.api import docs as api_docs
@@ -46,6 +48,19 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^_allauth/(?:app|browser)/v1/(?:account|auth)/phone(?:/.*)?$", no_phone_numbers),
     path("_allauth/", include("allauth.headless.urls")),
+    # Stripe's address for its events, the same in every language.
+    path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
+    # The language switcher's form (Django's set_language, which also saves a signed-in
+    # shopper's choice on the account).
+    path("language/", shop_views.set_language, name="set_language"),
+    # The demo's mailbox; answers 404 unless DEBUG is on (shop/views.py).
+    path("dev/emails/", shop_views.email_list, name="dev_emails"),
+    path("dev/emails/<str:name>/", shop_views.email_detail, name="dev_email"),
+    path("dev/emails/<str:name>/html/", shop_views.email_html, name="dev_email_html"),
+]
+# What a shopper reads, in each language: English without a prefix (so every address from
+# before languages still works), German under /de/ (settings.LANGUAGES).
+urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("reviews/", include("reviews.urls")),
@@ -57,11 +72,8 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("pages/", include("shop.content.urls")),
     path("", include("shop.catalog.urls")),
-    # The demo's mailbox; answers 404 unless DEBUG is on (shop/views.py).
-    path("dev/emails/", shop_views.email_list, name="dev_emails"),
-    path("dev/emails/<str:name>/", shop_views.email_detail, name="dev_email"),
-    path("dev/emails/<str:name>/html/", shop_views.email_html, name="dev_email_html"),
-]
+    prefix_default_language=False,
+)
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

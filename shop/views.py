@@ -1,13 +1,32 @@
-"""Pages of the site itself, not of one app: the demo's mailbox (DEBUG only)."""
+"""Pages of the site itself, not of one app: the language switcher's form, the demo's mailbox
+(DEBUG only)."""
 
 from csp.constants import SELF
 from csp.decorators import csp_exempt, csp_replace
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.views import i18n
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
 
+from accounts import services as account_services
 from shop import dev_emails
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language (the cookie, and back to `next` in the chosen language, or to
+    the shop's home when `next` is not ours), and a signed-in shopper's account remembers it."""
+    # Django reads `next` in the active language, and this address has none: read it in the
+    # language of its own prefix (/de/…), or "/de/cart/" would not be found to translate.
+    next_url = request.POST.get("next", "")
+    with translation.override(translation.get_language_from_path(next_url.split("?")[0])):
+        response = i18n.set_language(request)
+    if request.user.is_authenticated:
+        account_services.set_language(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 def _debug_only() -> None:

@@ -288,7 +288,7 @@ def post_webhook(client, payload: str, signature: str):
     from django.urls import reverse
 
     return client.post(
-        reverse("payments:webhook"),
+        reverse("stripe_webhook"),
         payload,
         content_type="application/json",
         HTTP_STRIPE_SIGNATURE=signature,

@@ -32,8 +32,8 @@ def test_saving_a_price_stores_the_amount_in_the_shop_currency(client, merchant)
     client.post(
         reverse("admin:orders_shippingmethod_add"),
         {
-            "name": "Express",
-            "description": "",
+            "name_en": "Express",
+            "description_en": "",
             "price": "15.5",
             "free_over": "",
             "position": "0",

@@ -34,10 +34,10 @@ def test_an_image_uploaded_through_the_admin_is_served_from_the_bucket(on_object
     response = merchant.post(
         reverse("admin:catalog_product_change", args=[product.pk]),
         {
-            "name": "Brass Lamp",
+            "name_en": "Brass Lamp",
             "slug": "lamp",
             "category": product.category_id,
-            "description": "Warm light.",
+            "description_en": "Warm light.",
             "is_published": "on",
             "variants-TOTAL_FORMS": "1",
             "variants-INITIAL_FORMS": "1",

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from orders.models import Order
 from orders.selectors import signed_order_url
@@ -25,6 +25,7 @@ from reviews import links as review_links
 from shop import metrics
 from shop.catalog import images
 from shop.catalog.selectors import low_stock_variants, variant_photo
+from shop.languages import supported
 from worker import metrics as worker_metrics
 from worker.models import OutboxEmail
 
@@ -179,14 +180,17 @@ def _with_photos(order) -> list:
 
 
 def render(email: OutboxEmail) -> EmailMultiAlternatives | None:
-    """The message for an outbox row, text and HTML, as it will be sent, in the language the
-    shopper used (data["language"], when it was known); None if a reminder is no longer
-    true (reminders decide: a cart ordered since, an alert cancelled)."""
-    language = email.data.get("language") or ""
-    if language and translation.check_for_language(language):
-        with translation.override(language):
-            return _render(email)
-    return _render(email)
+    """The message for an outbox row, text and HTML, as it will be sent: about an order, in
+    the language it was placed in (its subject, words, dates, amounts and links); a reminder
+    in the language the shopper used (data["language"], when it was known); the merchant's
+    digest in the shop's default language. None if a reminder is no longer true (reminders
+    decide: a cart ordered since, an alert cancelled)."""
+    if email.order is not None:
+        language = email.order.language
+    else:
+        language = email.data.get("language") or settings.LANGUAGE_CODE
+    with translation.override(supported(language)):
+        return _render(email)
 
 
 def _render(email: OutboxEmail) -> EmailMultiAlternatives | None:
@@ -207,6 +211,10 @@ def _render(email: OutboxEmail) -> EmailMultiAlternatives | None:
         subject = str(content["subject"])
         reference = email.kind
     elif order is not None:
+        if email.data.get("reason"):
+            # The shop's own reasons ("Your order was cancelled.") are catalog strings, written
+            # here in the order's language; a reason the merchant typed stays as typed.
+            context["data"] = {**email.data, "reason": gettext(email.data["reason"])}
         context |= {
             "order": order,
             "lines": _with_photos(order),

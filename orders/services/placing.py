@@ -20,6 +20,7 @@ from orders.services.lifecycle import end_unpaid
 from shop import metrics
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
+from shop.languages import shop_language
 from shop.money import as_text, zero
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postcode", "region", "country", "phone")
@@ -113,8 +114,8 @@ def _place_order(
     )
     if not amounts.shipping_available:
         raise CheckoutError(
-            f"{shipping_method.name} does not ship to that country; please "
-            "choose another shipping method.",
+            _("%(method)s does not ship to that country; please choose another shipping method.")
+            % {"method": shipping_method.name},
             CheckoutErrorCode.NOT_SHIPPABLE,
         )
     now = timezone.now()
@@ -123,6 +124,8 @@ def _place_order(
         cart=cart,
         checkout_token=checkout_token,
         email=email,
+        # The page's (or the API request's) language: the order's emails will speak it.
+        language=shop_language(),
         currency=amounts.total.currency.code,
         market=market,
         subtotal=amounts.subtotal,

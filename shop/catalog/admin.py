@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import AmountField
@@ -31,7 +32,7 @@ from shop.catalog.templatetags.shop_tags import money as money_text
 
 
 @admin.register(Category)
-class CategoryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
+class CategoryAdmin(LabelledListEditableMixin, TranslationAdmin):
     list_display = ["name", "parent", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -211,7 +212,7 @@ class OptionValueInline(admin.TabularInline):
 
 
 @admin.register(OptionType)
-class OptionTypeAdmin(admin.ModelAdmin):
+class OptionTypeAdmin(TranslationAdmin):
     list_display = ["name", "code", "display", "values_list"]
     prepopulated_fields = {"code": ["name"]}
     inlines = [OptionValueInline]
@@ -233,7 +234,7 @@ class OptionTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(TranslationAdmin):
     list_display = ["name", "category", "is_published", "variant_count", "updated_at"]
     list_filter = ["is_published", "category"]
     search_fields = ["name", "variants__sku"]

@@ -14,11 +14,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from markets.models import Market
 from markets.pricing import suggest_price
-from shop.catalog import drawings
+from shop.catalog import demo_de, drawings
 from shop.catalog.listings import refresh_all, refresh_listings
 from shop.catalog.models import (
     Category,
@@ -333,12 +334,35 @@ def _catalog_loaded() -> bool:
     )
 
 
+@transaction.atomic
+def _write_german() -> int:
+    """The German names and descriptions (shop/catalog/demo_de.py), where none is written yet:
+    a merchant's own German stays. Then the listings' German search documents, if any was
+    written. Returns how many rows got their German."""
+    untranslated = Q(name_de__isnull=True) | Q(name_de="")
+    written = 0
+    for english, (name, description) in demo_de.CATEGORIES.items():
+        written += Category.objects.filter(untranslated, slug=slugify(english)).update(
+            name_de=name, description_de=description
+        )
+    for english, (name, description) in demo_de.PRODUCTS.items():
+        written += Product.objects.filter(untranslated, slug=slugify(english)).update(
+            name_de=name, description_de=description
+        )
+    for code, name in demo_de.OPTION_TYPES.items():
+        written += OptionType.objects.filter(untranslated, code=code).update(name_de=name)
+    if written:
+        refresh_all()
+    return written
+
+
 def load(*, with_images: bool = True) -> dict[str, int]:
-    """The catalog (one transaction), then its pictures (`draw_images`)."""
+    """The catalog (one transaction) with its German, then its pictures (`draw_images`)."""
     if _catalog_loaded():
         created = {"categories": 0, "products": 0, "variants": 0}
     else:
         created = _load_catalog()
+    _write_german()
     created["images"] = draw_images() if with_images else 0
     return created
 

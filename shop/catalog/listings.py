@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
@@ -51,19 +52,38 @@ CARD_FIELDS = [
     "search_text",
 ]
 
-SEARCH_VECTOR_SQL = """
-UPDATE catalog_product AS p SET search_vector =
-    setweight(to_tsvector('english', p.name), 'A')
-    || setweight(to_tsvector('english', doc.categories), 'B')
-    || setweight(to_tsvector('english', p.description), 'C')
-    || setweight(to_tsvector('english', doc.options), 'D')
-    || setweight(to_tsvector('simple', doc.skus), 'D')
-FROM (
-    SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[]) AS categories,
-           unnest(%s::text[]) AS options, unnest(%s::text[]) AS skus
-) AS doc
-WHERE p.id = doc.id
-"""
+
+def _search_vector_sql() -> str:
+    """One UPDATE writing every language's search document (Product.SEARCH_DOCUMENTS: the
+    column and its text-search configuration) from the texts of that language."""
+    languages = Product.SEARCH_DOCUMENTS
+    sets = ",\n    ".join(
+        f"{column} = setweight(to_tsvector('{config}', doc.name_{lang}), 'A')"
+        f" || setweight(to_tsvector('{config}', doc.categories_{lang}), 'B')"
+        f" || setweight(to_tsvector('{config}', doc.description_{lang}), 'C')"
+        f" || setweight(to_tsvector('{config}', doc.options), 'D')"
+        " || setweight(to_tsvector('simple', doc.skus), 'D')"
+        for lang, (column, config) in languages.items()
+    )
+    texts = ", ".join(
+        f"unnest(%s::text[]) AS {field}_{lang}"
+        for lang in languages
+        for field in ("name", "categories", "description")
+    )
+    return (
+        f"UPDATE catalog_product AS p SET\n    {sets}\n"
+        "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[]) AS options, "
+        f"unnest(%s::text[]) AS skus, {texts}) AS doc WHERE p.id = doc.id"
+    )
+
+
+def _in(obj, field: str, language: str) -> str:
+    """A translated field in one language, English where it has none (as pages read it)."""
+    return (
+        getattr(obj, f"{field}_{language}", None)
+        or getattr(obj, f"{field}_{settings.LANGUAGE_CODE}", None)
+        or ""
+    )
 
 
 def _available(variant: dict) -> int:
@@ -72,10 +92,10 @@ def _available(variant: dict) -> int:
     return max(variant["stock_on_hand"] - variant["stock_reserved"], 0)
 
 
-def _category_names(category: Category | None) -> list[str]:
+def _category_names(category: Category | None, language: str) -> list[str]:
     names = []
     while category is not None:
-        names.append(category.name)
+        names.append(_in(category, "name", language))
         category = category.parent
     return names
 
@@ -141,7 +161,7 @@ def _refresh_batch(ids: list[int]) -> None:
         if code:
             value_images[product_id].setdefault(f"{code}:{value}", image[:3])
 
-    documents, texts = [], []
+    documents, texts, word_sources = [], [], []
     for product in products:
         own = variants.get(product.pk, [])
         prices = [v["price"] for v in own]
@@ -159,30 +179,36 @@ def _refresh_batch(ids: list[int]) -> None:
             "variants": [[v["sku"], v["options"] or {}] for v in own if v["options"]],
             "images": value_images.get(product.pk, {}),
         }
-        categories = " ".join(_category_names(product.category))
         options = " ".join(
             sorted({str(value) for v in own for value in (v["options"] or {}).values()})
         )
         skus = " ".join(v["sku"] for v in own)
+        # Each language's words: the search document per language (PostgreSQL), and all of
+        # them in the SQLite document and the words typos are corrected to.
+        texts_by_language = {
+            language: (
+                _in(product, "name", language),
+                " ".join(_category_names(product.category, language)),
+                _in(product, "description", language),
+            )
+            for language in Product.SEARCH_DOCUMENTS
+        }
+        every = [
+            " ".join(dict.fromkeys(t[i] for t in texts_by_language.values())) for i in range(3)
+        ]
+        name, categories, description = every
         product.search_text = " ".join(
-            f"{product.name} {categories} {options} {skus} {product.description}".lower().split()
+            f"{name} {categories} {options} {skus} {description}".lower().split()
         )
-        documents.append((product.pk, categories, options, skus))
+        documents.append(
+            (product.pk, options, skus, *[t for texts in texts_by_language.values() for t in texts])
+        )
         rest = f"{options} {skus}"
-        texts.append((product.pk, product.name, categories, product.description, rest))
+        texts.append((product.pk, name, categories, description, rest))
+        word_sources.append(f"{name} {categories} {options}".lower())
     Product.objects.bulk_update(products, CARD_FIELDS)
     words = {
-        word
-        for product in products
-        for word in WORD.findall(
-            f"{product.name} {' '.join(_category_names(product.category))} "
-            + " ".join(
-                str(v)
-                for value in variants.get(product.pk, [])
-                for v in (value["options"] or {}).values()
-            ).lower()
-        )
-        if 3 <= len(word) <= 100
+        word for source in word_sources for word in WORD.findall(source) if 3 <= len(word) <= 100
     }
     SearchWord.objects.bulk_create(
         [SearchWord(word=w) for w in sorted(words)], ignore_conflicts=True
@@ -193,7 +219,7 @@ def _refresh_batch(ids: list[int]) -> None:
     if connection.vendor == "postgresql" and documents:
         columns = list(zip(*documents, strict=True))
         with connection.cursor() as cursor:
-            cursor.execute(SEARCH_VECTOR_SQL, [list(c) for c in columns])
+            cursor.execute(_search_vector_sql(), [list(c) for c in columns])
 
 
 # The product page shows "Only N left" at this many units or fewer, and cards say sold out at

@@ -139,6 +139,7 @@ class Product(models.Model):
     # "images": {"colour:Sand": [name, width, height]}}).
     option_cards = models.JSONField(default=dict, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    search_vector_de = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     # What shoppers' approved reviews add up to, written by the reviews app through
     # services.set_rating_summary in the transaction of each moderation decision (the catalog
@@ -151,12 +152,18 @@ class Product(models.Model):
         default=list, blank=True, editable=False, help_text="Approved reviews per star, 1 to 5."
     )
 
+    # Each language's search document and PostgreSQL's text-search configuration (its
+    # stemming: "Becher" finds Bechern, "mugs" finds Mug), written by listings.py and read
+    # by search.py; a third language adds its column here (and its GIN index, migration).
+    SEARCH_DOCUMENTS = {"en": ("search_vector", "english"), "de": ("search_vector_de", "german")}
+
     objects = ProductQuerySet.as_manager()
 
     # Columns only listings and search read: queries that join a product to a variant (the
     # cart, checkout) leave them behind.
     SEARCH_FIELDS = (
         "search_vector",
+        "search_vector_de",
         "search_text",
         "facet_values",
         "description",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from shop.catalog.facets import Facets, Filters, price_bands
 from shop.catalog.images import card_picture
-from shop.catalog.selectors import CategoryTree
+from shop.catalog.selectors import CategoryTree, option_type_names
 from shop.catalog.templatetags.shop_tags import money as format_money
 from shop.money import money
 
@@ -87,9 +87,10 @@ def listing_context(
     ]
 
     chosen = {f"{t}:{v}" for t, values in filters.options.items() for v in values}
+    names = option_type_names()  # cached with the catalog version, as the category tree
     options = [
         {
-            "name": option_type.replace("_", " ").capitalize(),
+            "name": names.get(option_type) or option_type.replace("_", " ").capitalize(),
             "values": [
                 {
                     "value": f"{option_type}:{value}",
@@ -110,6 +111,7 @@ def listing_context(
         category=next((c for c in categories if c["checked"]), None),
         band=next((b for b in bands if b["checked"]), None),
         filters=filters,
+        names=names,
     )
     return {
         "applied_filters": applied,
@@ -122,7 +124,7 @@ def listing_context(
     }
 
 
-def _applied(keep: dict, *, category, band, filters: Filters) -> list[dict]:
+def _applied(keep: dict, *, category, band, filters: Filters, names: dict) -> list[dict]:
     """The filters that are on, each with a link that removes it alone (a chip)."""
 
     def without(*names: str, value: str | None = None) -> str:
@@ -147,7 +149,7 @@ def _applied(keep: dict, *, category, band, filters: Filters) -> list[dict]:
         for value in values:
             applied.append(
                 {
-                    "label": f"{code.replace('_', ' ').capitalize()}: {value}",
+                    "label": f"{names.get(code) or code.replace('_', ' ').capitalize()}: {value}",
                     "url": without("o", value=f"{code}:{value}"),
                 }
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -16,11 +17,12 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Upper
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from shop.catalog import sqlite_search
 from shop.catalog.images import thumbnail_url
-from shop.catalog.models import Variant
+from shop.catalog.models import Product, Variant
 from shop.money import as_text as format_money
 
 WORD = re.compile(r"[^\W_]+")
@@ -51,10 +53,19 @@ def corrections(words: list[str]) -> dict[str, str]:
         return {word: known for word, known in cursor.fetchall() if known and known != word}
 
 
+def _document() -> tuple[str, str]:
+    """The active language's search document and text-search configuration (its stemming),
+    English's for a language without one."""
+    documents = Product.SEARCH_DOCUMENTS
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return documents.get(language.split("-")[0], documents[settings.LANGUAGE_CODE])
+
+
 def search_filter(query: str) -> tuple[Q, object | None]:
     """What a search matches, and how to rank it (None on SQLite).
 
-    PostgreSQL: the stored, weighted, stemmed document ("mugs" finds Mug) with the web-search
+    PostgreSQL: the stored, weighted, stemmed document of the page's language ("mugs" finds
+    Mug, "Bechern" Becher; Product.SEARCH_DOCUMENTS) with the web-search
     syntax (quotes, -word, or); without that syntax, also the last word as a prefix (a word
     being typed) and the words with their typos corrected to the nearest catalog words
     ("hoody" finds Hoodie, "stonware" Stoneware). An exact SKU always matches. All through
@@ -71,17 +82,18 @@ def search_filter(query: str) -> tuple[Q, object | None]:
     if sqlite_search.in_use():
         match, rank = sqlite_search.search_filter(query, words, correct=not looks_like_sku)
         return match | Q(pk__in=skus), rank
-    web = SearchQuery(query, search_type="websearch", config="english")
+    column, config = _document()
+    web = SearchQuery(query, search_type="websearch", config=config)
     wanted = web
     if words and not OPERATORS.search(query):
         fixed = {} if looks_like_sku else corrections(words)
         typed = " & ".join([*words[:-1], words[-1] + ":*"])
-        wanted = wanted | SearchQuery(typed, search_type="raw", config="english")
+        wanted = wanted | SearchQuery(typed, search_type="raw", config=config)
         if fixed:
             corrected = " & ".join(fixed.get(w, w) for w in words)
-            wanted = wanted | SearchQuery(corrected, search_type="plain", config="english")
-    rank = SearchRank(F("search_vector"), wanted)
-    match = Q(search_vector=wanted)  # a bitmap scan of the GIN index, filters and all
+            wanted = wanted | SearchQuery(corrected, search_type="plain", config=config)
+    rank = SearchRank(F(column), wanted)
+    match = Q(**{column: wanted})  # a bitmap scan of the GIN index, filters and all
     if looks_like_sku:
         # An exact SKU, looked up first (the query typo correction is skipped for it):
         # an `OR id IN (subquery)` would turn the index scan into a full one.

@@ -152,6 +152,22 @@ def category_tree(*, fresh: bool = False) -> CategoryTree:
         return _load_category_tree()
 
 
+def option_type_names() -> dict[str, str]:
+    """Each option type's name for shoppers by its code ("colour": "Colour", or "Farbe" on a
+    German page), for the filters' headings: the option types (every language's name) cached
+    under the catalog version like the category tree, named in the active language here."""
+    from django.core.cache import cache as django_cache
+
+    def load() -> list[OptionType]:
+        return list(OptionType.objects.all())
+
+    try:
+        types = django_cache.get_or_set(cache.key("option_types"), load, timeout=3600)
+    except Exception:  # the cache is down: read them
+        types = load()
+    return {t.code: t.name for t in types}
+
+
 def navigation_categories() -> list[Category]:
     """Top-level categories for the home page."""
     return category_tree().top_level()

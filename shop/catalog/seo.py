@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from shop.catalog.models import Category, Product
 from shop.money import money
@@ -22,7 +23,12 @@ DISALLOWED = ["/admin/", "/cart/", "/checkout/", "/account/", "/accounts/", "/or
 
 
 class ShopSitemap(Sitemap):
-    """Absolute links on SHOP_URL, whatever host the crawler asked."""
+    """Absolute links on SHOP_URL, whatever host the crawler asked; each page once per
+    language (settings.LANGUAGES), with its `hreflang` alternates and x-default (English)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SHOP_URL).scheme
@@ -61,7 +67,9 @@ SITEMAPS = {"products": ProductSitemap, "categories": CategorySitemap}
 def robots_txt(request):
     admin = "/" + settings.ADMIN_URL
     lines = ["User-agent: *"]
-    lines += [f"Disallow: {path}" for path in dict.fromkeys([admin, *DISALLOWED])]
+    prefixes = [""] + [f"/{c}" for c, _n in settings.LANGUAGES if c != settings.LANGUAGE_CODE]
+    private = [f"{prefix}{path}" for prefix in prefixes for path in DISALLOWED]
+    lines += [f"Disallow: {path}" for path in dict.fromkeys([admin, *private])]
     lines += ["", f"Sitemap: {settings.SHOP_URL}{reverse('sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
 
@@ -146,7 +154,12 @@ def product_structured_data(product, variants, images, extra: dict | None = None
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": "Home", "item": absolute("/")},
+            {
+                "@type": "ListItem",
+                "position": 1,
+                "name": gettext("Home"),
+                "item": absolute(reverse("catalog:home")),
+            },
             {
                 "@type": "ListItem",
                 "position": 2,

@@ -53,13 +53,75 @@ PAGES = {
 }
 
 
+# The same pages in German, written where a page has no German yet.
+PAGES_DE = {
+    "contact": (
+        "Kontakt",
+        "Wir beantworten jede Nachricht innerhalb eines Werktags.\n\n"
+        "E-Mail: hello@example.com\n"
+        "Telefon: +1 212 555 0100 (Montag bis Freitag, 9 bis 17 Uhr Ostküstenzeit)\n\n"
+        "{shop}\n350 Fifth Avenue\nNew York, NY 10118\nVereinigte Staaten\n\n"
+        "Wenn Ihre Nachricht eine Bestellung betrifft, nennen Sie bitte die Bestellnummer "
+        "(Sie finden sie in Ihrer Bestellbestätigung).",
+    ),
+    "shipping": (
+        "Versand",
+        "Bestellungen, die an einem Werktag vor 14 Uhr Ostküstenzeit eingehen, verlassen unser "
+        "Lager noch am selben Tag.\n\n"
+        "Der Standardversand dauert 3 bis 5 Werktage und kostet 5,00 $; ab einem Bestellwert "
+        "von 100 $ ist er kostenlos. Der Expressversand kommt am nächsten Werktag an und "
+        "kostet 15,00 $.\n\n"
+        "Sobald Ihr Paket unterwegs ist, senden wir Ihnen die Sendungsnummer und einen Link "
+        "zur Sendungsverfolgung.",
+    ),
+    "returns": (
+        "Rückgabe und Erstattung",
+        "Sie haben es sich anders überlegt? Senden Sie Unbenutztes innerhalb von 30 Tagen nach "
+        "der Lieferung zurück, und Sie erhalten den vollen bezahlten Betrag zurück.\n\n"
+        "Schreiben Sie an hello@example.com mit Ihrer Bestellnummer und dem, was Sie "
+        "zurücksenden; wir antworten mit einem frankierten Rücksendeetikett. Sobald das Paket "
+        "bei uns ist, erstatten wir den Betrag innerhalb von 5 Werktagen auf Ihre Karte und "
+        "sagen Ihnen per E-Mail Bescheid.\n\n"
+        "Fehlerhafte oder beschädigte Artikel erstatten oder ersetzen wir innerhalb eines "
+        "Jahres jederzeit, auf unsere Kosten.",
+    ),
+    "privacy": (
+        "Datenschutz",
+        "Wir speichern nur, was wir brauchen, um Ihre Bestellung zu liefern und uns um Sie zu "
+        "kümmern: Ihren Namen, Ihre E-Mail-Adresse, Ihre Lieferadresse und was Sie gekauft "
+        "haben. Kartendaten gehen direkt an Stripe, unseren Zahlungsdienstleister; wir sehen "
+        "und speichern sie nie.\n\n"
+        "Wir verkaufen Ihre Daten niemals. Wir nutzen sie, um Ihre Bestellung zu versenden, "
+        "Ihnen dazu zu schreiben und Ihnen zu antworten. Wenn Sie Ihr Konto schließen, löschen "
+        "wir Ihre Adressen und entfernen Ihren Namen und Ihre Adresse aus früheren "
+        "Bestellungen, die wir für unsere Buchhaltung aufbewahren.\n\n"
+        "Fragen zu Ihren Daten: hello@example.com.",
+    ),
+    "terms": (
+        "Allgemeine Geschäftsbedingungen",
+        "Diese Bedingungen gelten für jede Bestellung bei {shop}.\n\n"
+        "Die Preise enthalten alles außer Umsatzsteuer und Versand, die Ihnen vor dem Bezahlen "
+        "angezeigt werden. Eine Bestellung ist angenommen, sobald wir ihre Bestätigung per "
+        "E-Mail senden; sollte ein Artikel doch nicht lieferbar sein, erstatten wir ihn "
+        "vollständig.\n\n"
+        "Sie können Gekauftes so zurückgeben, wie es unsere Rückgaberichtlinie beschreibt. "
+        "Nichts in diesen Bedingungen schränkt Ihre gesetzlichen Rechte als Verbraucher ein.",
+    ),
+}
+
+
 def load() -> int:
-    """Create the pages a merchant has not written yet; never overwrite theirs."""
+    """Create the pages a merchant has not written yet, and their German where it is not
+    written yet; never overwrite the merchant's."""
     created = 0
     for slug, (title, body) in PAGES.items():
         _page, new = Page.objects.get_or_create(
             slug=slug,
-            defaults={"title": title, "body": body.format(shop=settings.SHOP_NAME)},
+            defaults={"title_en": title, "body_en": body.format(shop=settings.SHOP_NAME)},
         )
         created += new
+    for slug, (title, body) in PAGES_DE.items():
+        Page.objects.filter(slug=slug, title_de__isnull=True).update(
+            title_de=title, body_de=body.format(shop=settings.SHOP_NAME)
+        )
     return created

@@ -1,8 +1,9 @@
 // Address forms: the state/province list shows only the chosen country's regions, and is
 // hidden for countries whose addresses need none. Without JavaScript the grouped list works.
+// A country's group is labelled with its name as the country list shows it, in the page's
+// language ("Vereinigte Staaten" on a German page): the two are matched by that name.
 (function () {
   "use strict";
-  var names = { US: "United States", CA: "Canada", AU: "Australia", MX: "Mexico", JP: "Japan" };
   document.querySelectorAll("form").forEach(function (form) {
     var country = form.querySelector("select[data-country]");
     var region = form.querySelector("select[data-region]");
@@ -10,7 +11,8 @@
     var field = region.closest(".field");
     var groups = Array.prototype.slice.call(region.querySelectorAll("optgroup"));
     function update() {
-      var wanted = names[country.value];
+      var option = country.options[country.selectedIndex];
+      var wanted = option && option.value ? option.text : null;
       var any = false;
       groups.forEach(function (group) {
         var show = group.label === wanted;

@@ -163,7 +163,7 @@ def test_a_category_added_in_the_admin_shows_on_the_next_request(
     with django_capture_on_commit_callbacks(execute=True):
         response = merchant.post(
             reverse("admin:catalog_category_add"),
-            {"name": "Garden", "slug": "garden", "description": "", "position": 9},
+            {"name_en": "Garden", "slug": "garden", "description_en": "", "position": 9},
         )
 
     assert response.status_code == 302

@@ -69,10 +69,10 @@ def test_merchant_edits_stock_from_the_stock_list(client, merchant):
 
 def _product_form(category, **extra):
     return {
-        "name": "Brass Pen",
+        "name_en": "Brass Pen",
         "slug": "brass-pen",
         "category": str(category.pk),
-        "description": "Heavy.",
+        "description_en": "Heavy.",
         "is_published": "on",
         "variants-TOTAL_FORMS": "0",
         "variants-INITIAL_FORMS": "0",

@@ -81,7 +81,16 @@ def test_the_merchant_writes_a_page_in_the_admin_and_it_is_online(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
         reverse("admin:content_page_add"),
-        {"title": "Shipping", "slug": "shipping", "body": "Free over $100.", "is_published": "on"},
+        {
+            "title_en": "Shipping",
+            "title_de": "Versand",
+            "slug": "shipping",
+            "body_en": "Free over $100.",
+            "body_de": "",  # not written: German shoppers read the English
+            "is_published": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "<p>Free over $100.</p>" in client.get("/pages/shipping/").content.decode()
+    german = client.get("/de/pages/shipping/").content.decode()
+    assert "<h1>Versand</h1>" in german and "<p>Free over $100.</p>" in german

@@ -413,6 +413,76 @@ def _shared_path(email: str) -> str:
     return reverse("wishlists:shared", args=[Wishlist.objects.get(user__email=email).share_token])
 
 
+def _fill_checkout_by_name(page, *, email="gast@example.com"):
+    """The checkout's fields by their names, whatever the page's language."""
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=name]").fill("Grace Hopper")
+    page.locator("input[name=line1]").fill("1 Navy Way")
+    page.locator("input[name=city]").fill("Arlington")
+    page.locator("input[name=postcode]").fill("22201")
+    page.locator("select[name=country]").select_option("US")
+    page.locator("select[name=region]").select_option("US-VA")
+
+
+def _add_mug_de(page, base):
+    page.goto(base + "/de/p/mug/")
+    submit(page, page.get_by_role("button", name="In den Warenkorb"))
+
+
+def _to_payment_de(page, base):
+    _add_mug_de(page, base)
+    page.goto(base + "/de/checkout/")
+    _fill_checkout_by_name(page)
+    submit(page, page.get_by_role("button", name="Weiter zur Prüfung"))
+    submit(page, page.get_by_test_id("place-order"))
+    page.get_by_test_id("payment-element").wait_for()
+
+
+def _sign_in_de(page, base, email="shopper@example.com"):
+    page.goto(base + "/de/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    submit(page, page.locator("main form button[type=submit]").last)
+
+
+# The same shop in German (German words are long: each page must still fit a phone and pass
+# axe); the pages a shopper meets on the way to buying, and the account's.
+GERMAN_PAGES = {
+    "de-home": lambda page, base: page.goto(base + "/de/"),
+    "de-category": lambda page, base: page.goto(base + "/de/c/kitchen/?o=colour:Forest"),
+    "de-product-photos-and-options": lambda page, base: page.goto(base + "/de/p/shirt/"),
+    "de-search-miss": lambda page, base: page.goto(base + "/de/search/?q=zzzz"),
+    "de-cart-with-message": _add_mug_de,
+    "de-checkout-errors": lambda page, base: (
+        _add_mug_de(page, base),
+        page.goto(base + "/de/checkout/"),
+        submit(page, page.get_by_role("button", name="Weiter zur Prüfung")),
+    ),
+    "de-review": lambda page, base: (
+        _add_mug_de(page, base),
+        page.goto(base + "/de/checkout/"),
+        _fill_checkout_by_name(page),
+        submit(page, page.get_by_role("button", name="Weiter zur Prüfung")),
+    ),
+    "de-pay": _to_payment_de,
+    "de-sign-in-errors": lambda page, base: (
+        page.goto(base + "/de/accounts/login/"),
+        page.locator("input[name=login]").fill("nobody@example.com"),
+        page.locator("input[name=password]").fill("wrong password"),
+        submit(page, page.locator("main form button[type=submit]").last),
+    ),
+    "de-sign-up": lambda page, base: page.goto(base + "/de/accounts/signup/"),
+    "de-shop-page": lambda page, base: page.goto(base + "/de/pages/returns/"),
+    "de-my-orders": lambda page, base: _sign_in_de(page, base),
+    "de-addresses-errors": lambda page, base: (
+        _sign_in_de(page, base),
+        page.goto(base + "/de/account/addresses/"),
+        submit(page, page.locator("main form button[type=submit]").last),
+    ),
+}
+PAGES.update(GERMAN_PAGES)
+
+
 def _confirm_email_path(email: str) -> str:
     from allauth.account.models import EmailAddress, EmailConfirmationHMAC
     from django.urls import reverse
@@ -570,6 +640,19 @@ EXPECTED_HEADINGS = {
     "email-preferences": "Email preferences",
     "restore-cart": "The cart you left",
     "restore-cart-bad-link": "Your cart",
+    "de-home": "Gute Dinge zu ehrlichen Preisen.",
+    "de-category": "Home & Kitchen",  # the walk's shop has no German names: English shows
+    "de-product-photos-and-options": "Linen Shirt",
+    "de-search-miss": "Ergebnisse für „zzzz“",
+    "de-cart-with-message": "Ihr Warenkorb",
+    "de-checkout-errors": "Kasse",
+    "de-review": "Bestellung prüfen",
+    "de-pay": "$15.00 bezahlen",
+    "de-sign-in-errors": "Anmelden",
+    "de-sign-up": "Registrieren",
+    "de-shop-page": "Rückgabe und Erstattung",
+    "de-my-orders": "Meine Bestellungen",
+    "de-addresses-errors": "Adressen",
 }
 
 

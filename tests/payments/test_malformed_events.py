@@ -236,7 +236,7 @@ def test_a_signed_body_sent_as_multipart_form_data_is_refused(client, order, as_
 
     response = client.generic(
         "POST",
-        reverse("payments:webhook"),
+        reverse("stripe_webhook"),
         payload,
         content_type=MULTIPART_CONTENT,
         HTTP_STRIPE_SIGNATURE=signature,

@@ -18,6 +18,12 @@ EURO_VAT = [
     ("AT", "20"), ("BE", "21"), ("DE", "19"), ("ES", "21"), ("FI", "25.5"), ("FR", "20"),
     ("IE", "23"), ("IT", "22"), ("NL", "21"), ("PT", "23"),
 ]  # fmt: skip
+
+# Their German names, written where none is yet.
+SHIPPING_DE = {
+    "Standard": ("Standardversand", "Zustellung in 3–5 Werktagen"),
+    "Express": ("Expressversand", "Zustellung am nächsten Werktag"),
+}
 TAXES = [("US", "US-CA", "Sales tax", "0.0725"), ("US", "US-NY", "Sales tax", "0.08875")]
 # code, kind, value, uses in all, uses per customer (by email)
 VOUCHERS = [("WELCOME10", "percentage", "10", None, 1)]
@@ -55,6 +61,10 @@ class Command(BaseCommand):
                         "free_over": Decimal(eur_free) if eur_free else None,
                     },
                 )
+        for name, (german, description) in SHIPPING_DE.items():
+            ShippingMethod.objects.filter(name_en=name, name_de__isnull=True).update(
+                name_de=german, description_de=description
+            )
         taxes = [
             *TAXES,
             *(
