@@ -139,6 +139,16 @@ def visible_text(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
+def _region_names() -> list[str]:
+    from orders import regions
+
+    return sorted({name for _code, name in regions._names().items()}, key=len, reverse=True)
+
+
 def english_in(text: str, phrases: list[str]) -> list[str]:
     text = re.sub(r"https?://\S+", " ", text)  # a link's path ("/de/orders/…") is no wording
+    # States and provinces keep their own names ("South Australia", "New Mexico"), which may
+    # hold a country's English name: they are place names, not the shop's wording.
+    for name in _region_names():
+        text = text.replace(name, " ")
     return [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)]
