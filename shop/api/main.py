@@ -51,9 +51,9 @@ is refused with a 400 before the operation runs.
 **Markets.** The catalog's and the cart's operations take `market` (a market's code, e.g.
 `eu`; or the `Shop-Market` header): products are listed and priced in its currency (one not
 sold there is not found), a new cart is made in it, and `GET /carts/{token}?market=eu`
-re-prices a cart there (`notes` say what changed). A cart has one currency; a checkout to an address in another market than the
-cart's is refused (409 `market_changed`) until the cart is re-priced there. An unknown market
-is a 422 (`unknown_market`).
+re-prices a cart there (`notes` say what changed). A cart has one currency; a checkout to an
+address in another market than the cart's is refused (409 `market_changed`) until the cart is
+re-priced there. An unknown market is a 422 (`unknown_market`).
 
 **Limits.** Requests are throttled per network address and per signed-in shopper (429, with
 `Retry-After`); lists are paged, at most 100 items a page.
