@@ -21,6 +21,7 @@ SECTIONS = [
     (_("Discounts"), [("orders", "Voucher")]),
     (_("Customers"), [("accounts", "User")]),
     (_("Shipping and taxes"), [("orders", "ShippingMethod"), ("orders", "TaxRate")]),
+    (_("Markets and currencies"), [("markets", "Market")]),
     (_("Shop pages"), [("content", "Page")]),
 ]  # fmt: skip
 SYSTEM = _("System")

@@ -34,6 +34,7 @@ def test_the_index_puts_the_days_work_first_and_the_machinery_under_system(merch
         "Discounts",
         "Customers",
         "Shipping and taxes",
+        "Markets and currencies",
         "Shop pages",
         "System",
     ]
