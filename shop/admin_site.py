@@ -25,6 +25,7 @@ SECTIONS = [
                                    ("reminders", "EmailPreference"),
                                    ("reminders", "StockAlertBatch")]),
     (_("Shipping and taxes"), [("orders", "ShippingMethod"), ("orders", "TaxRate")]),
+    (_("Markets and currencies"), [("markets", "Market")]),
     (_("Shop pages"), [("content", "Page")]),
 ]  # fmt: skip
 SYSTEM = _("System")

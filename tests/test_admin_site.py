@@ -35,6 +35,7 @@ def test_the_index_puts_the_days_work_first_and_the_machinery_under_system(merch
         "Customers",
         "Bringing shoppers back",
         "Shipping and taxes",
+        "Markets and currencies",
         "Shop pages",
         "System",
     ]

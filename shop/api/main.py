@@ -51,9 +51,27 @@ is refused with a 400 before the operation runs.
 
 **Money** is `{"amount": "12.50", "currency": "USD", "minor": 1250}`.
 
+**Markets.** The catalog's and the cart's operations take `market` (a market's code, e.g.
+`eu`; or the `Shop-Market` header): products are listed and priced in its currency (one not
+sold there is not found), a new cart is made in it, and `GET /carts/{token}?market=eu`
+re-prices a cart there (`notes` say what changed). A cart has one currency; a checkout to an
+address in another market than the cart's is refused (409 `market_changed`) until the cart is
+re-priced there. An unknown market is a 422 (`unknown_market`).
+
 **Limits.** Requests are throttled per network address and per signed-in shopper (429, with
 `Retry-After`); lists are paged, at most 100 items a page.
 """
+
+
+# The operations whose answer depends on the market (prices, what is sold, a cart's currency).
+IN_A_MARKET = {"products", "product", "create_cart", "cart", "add_line"}
+MARKET_PARAMETER = {
+    "in": "query",
+    "name": "market",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 30, "title": "Market"},
+    "description": "The market to answer in (its code, e.g. eu); the shopper's otherwise.",
+}
 
 
 class ShopAPI(NinjaAPI):
@@ -63,6 +81,9 @@ class ShopAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
+                if isinstance(operation, dict) and operation.get("operationId") in IN_A_MARKET:
+                    # Read by markets.middleware; refused (422) when the operation reads it.
+                    operation.setdefault("parameters", []).append(MARKET_PARAMETER)
                 if isinstance(operation, dict) and "security" in operation:
                     operation["security"] = [
                         {} if "Guest" in requirement else requirement

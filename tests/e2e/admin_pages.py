@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from moneyed import Money
 
+from markets.models import Market
 from orders.models import Order, Voucher
 from shop.catalog.models import Product
 from tests.conftest import make_cart, place
@@ -35,6 +36,10 @@ def admin_shop(transactional_db, stripe_emulator):
     Voucher.objects.create(code="WELCOME10", kind=Voucher.Kind.PERCENTAGE, value=Decimal("10"))
     place(make_cart((variants[0], 2)), _shipping(), email="later@example.com")
     paid_order_of_three_lines()
+    Market.objects.create(
+        name="Europe", code="eu", currency="EUR", countries=["AT", "DE"], language="de",
+        prices_include_tax=True, exchange_rate=Decimal("0.92"), position=1,
+    )  # fmt: skip
     _review(tee)
 
 
@@ -81,6 +86,15 @@ def _refund_confirmation(page, base):
         page.get_by_role("button", name="Review the refund").click()
 
 
+def _suggested_prices(page, base):
+    """The stock list's action: every variant chosen, the suggestions page to review."""
+    page.goto(base + "/admin/catalog/variant/")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("suggest_prices")
+    with page.expect_navigation():
+        page.locator("button[name=index]").click()
+
+
 # name -> how to reach it (signed in as a merchant; `base` is the shop's URL)
 ADMIN_PAGES = {
     "admin-index": lambda page, base: page.goto(base + "/admin/"),
@@ -97,6 +111,8 @@ ADMIN_PAGES = {
     "admin-review": lambda page, base: page.goto(base + f"{_review_url()}change/"),
     "admin-stock-alerts": lambda page, base: page.goto(base + "/admin/reminders/stockalert/"),
     "admin-abandoned-carts": lambda page, base: page.goto(base + "/admin/reminders/cartcontact/"),
+    "admin-markets": lambda page, base: page.goto(base + "/admin/markets/market/"),
+    "admin-suggested-prices": _suggested_prices,
 }  # fmt: skip
 
 
@@ -122,4 +138,6 @@ ADMIN_HEADINGS = {
     "admin-review": "Change review",
     "admin-stock-alerts": "Select back-in-stock alert to change",
     "admin-abandoned-carts": "Select abandoned cart to change",
+    "admin-markets": "Select market to change",
+    "admin-suggested-prices": "Review suggested prices",
 }

@@ -115,3 +115,8 @@ def test_an_unknown_market_is_a_422_in_the_error_shape(goods, code):
 def test_the_market_header_works_as_the_parameter(goods):
     listed = Client().get(f"{API}/products", headers={"Shop-Market": "eu"}).json()
     assert [p["name"] for p in listed["items"]] == ["Mug"]
+
+
+def test_an_unknown_market_never_hides_a_missing_method(goods):
+    answer = Client().generic("TRACE", f"{API}/products?market=mars")
+    assert answer.status_code == 405

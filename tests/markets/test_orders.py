@@ -186,6 +186,15 @@ def test_a_yen_market_charges_whole_yen_end_to_end(
     session = services.start_payment(order_id=order.pk)
     intent = gateway.retrieve_payment_intent(session.payment.stripe_payment_intent_id)
     assert (intent.amount, intent.currency) == (4100, "jpy")  # never 410000
+    emulator_bridge.confirm_with_card(client_secret=session.client_secret, **GOOD_CARD)
+    assert services.sync_payment_intent(payment=session.payment, source="test") == "paid"
+    line = order.lines.get()
+    refund = refunds.refund(
+        order_id=order.pk, actor="merchant", reason="Chipped", lines={line.pk: 1}
+    )
+    assert refund.amount == Money("1200", "JPY")
+    at_stripe = gateway.list_refunds(session.payment.stripe_payment_intent_id)
+    assert [(r["amount"], r["currency"]) for r in at_stripe] == [(1200, "jpy")]
 
 
 def test_the_dashboard_reports_each_currency_on_its_own(client, mug, euro_shipping, order):

@@ -161,6 +161,8 @@ class Command(RunserverCommand):
             "  Test cards 4242 4242 4242 4242 pays (any future date, any CVC)",
             "             4000 0000 0000 0341 is declined; 4000 0025 0000 3155 asks for 3-D Secure",
             "  Discount   WELCOME10 takes 10% off",
+            "  Markets    Worldwide in dollars; Europe in euros (the footer's selector, or an",
+            "             address in the euro area at checkout)",
             "",
             "  Ctrl-C stops the shop. Each page request is shown below.",
             "",
