@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from moneyed import Money
 
 from orders.models import Order, OrderEvent, OrderLine
@@ -192,7 +193,11 @@ def refunds_of(order: Order) -> list[RefundShown]:
         ]
         shown.append(
             RefundShown(
-                when=event.created_at, amount=amount, items=items, reason=data.get("reason", "")
+                when=event.created_at,
+                amount=amount,
+                items=items,
+                # The shop's own reasons are catalog strings: shown in the reader's language.
+                reason=gettext(data["reason"]) if data.get("reason") else "",
             )
         )
     return shown

@@ -26,3 +26,22 @@ def shop_language() -> str:
 
 def is_shop_language(code: str) -> bool:
     return code in dict(settings.LANGUAGES)
+
+
+class ApiLanguageMiddleware:
+    """The API (/api/v1/) has no language prefix: it answers in the language its caller asks
+    for with `Accept-Language` ("de": German product names, messages and errors; an order
+    placed so is German, and so are its emails), English otherwise. After LocaleMiddleware,
+    which gives every unprefixed address English."""
+
+    PREFIX = "/api/v1/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.PREFIX) and request.headers.get("Accept-Language"):
+            language = translation.get_language_from_request(request)
+            translation.activate(supported(language))
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

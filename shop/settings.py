@@ -91,6 +91,7 @@ MIDDLEWARE = [
     # The language from the URL's prefix (/de/…; English has none), after the session and
     # before CommonMiddleware, which must see the prefix when it appends a slash.
     "django.middleware.locale.LocaleMiddleware",
+    "shop.languages.ApiLanguageMiddleware",  # the API's language from Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -271,6 +272,9 @@ LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 # empty in German reads the English one.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A name written through code while German is active (the CSV import run from a German
+# admin) also fills the English one when it is empty: English, the fallback, is never blank.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 # The shop's time zone: dates on pages, emails and the admin are shown in it (stored in UTC).
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -51,6 +51,18 @@ def fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the shop's default language: a request to a German page leaves
+    its thread in German (LocaleMiddleware activates a language per request and never
+    resets it), which would otherwise decide the next test's names and emails."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def require_postgres():
     if connection.vendor != "postgresql":

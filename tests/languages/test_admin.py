@@ -69,3 +69,20 @@ def test_a_staff_member_who_chose_german_reads_the_admin_in_german(merchant, db)
 def test_the_admin_is_english_for_the_others(merchant):
     page = merchant.get(reverse("admin:index")).content.decode()
     assert "Stock and products" in page and "Bestellungen" not in page
+
+
+def test_a_product_made_by_code_in_german_still_has_an_english_name(german_shop):
+    """The CSV import, run from a German admin, creates products through code: English, the
+    language every other falls back to, is never left blank (MODELTRANSLATION_AUTO_POPULATE)."""
+    from django.utils import translation
+
+    from shop.catalog.models import Category, Product
+
+    with translation.override("de"):
+        pen = Product.objects.create(
+            name="Messingstift", slug="pen", category=Category.objects.get(slug="kitchen")
+        )
+    pen.refresh_from_db()
+    assert (pen.name_en, pen.name_de) == ("Messingstift", "Messingstift")
+    with translation.override("en"):
+        assert pen.name == "Messingstift"

@@ -124,3 +124,22 @@ def test_the_shops_own_refund_reasons_are_written_in_the_orders_language(
     with translation.override("en"):
         body = emails.render(email).body
     assert german in body
+
+
+def test_the_german_order_page_shows_the_shops_own_refund_reason_in_german(client, german_order):
+    """A refund the shop explains itself ("Your order was cancelled.") reads in German on the
+    German order page; the order's log keeps it as written."""
+    from orders.models import OrderEvent
+    from orders.selectors import refunds_of
+
+    german_order.refunded_total = german_order.total
+    german_order.save(update_fields=["refunded_total"])
+    OrderEvent.objects.create(
+        order=german_order,
+        kind="refunded",
+        message="Refunded $5.00",
+        data={"amount": "5.00", "reason": "Your order was cancelled."},
+    )
+    with translation.override("de"):
+        (refund,) = refunds_of(german_order)
+    assert refund.reason == "Ihre Bestellung wurde storniert."

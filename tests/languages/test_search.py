@@ -60,3 +60,11 @@ def test_search_text_holds_every_language(blanket):
     """What SQLite's FTS5 document and the typo words are made of."""
     blanket.refresh_from_db()
     assert "wolldecke" in blanket.search_text and "blanket" in blanket.search_text
+
+
+@pytest.mark.sqlite
+@pytest.mark.parametrize("query", ["Wolldecke", "Lammwolle", "wolldeke", "Wohnen"])
+def test_german_words_find_the_product_on_either_database(blanket, query):
+    """PostgreSQL through the German document; SQLite (`make run`) through its FTS5 document
+    and typo words, which hold every language's words."""
+    assert _found(query, "de") == ["throw"]
