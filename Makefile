@@ -46,7 +46,7 @@ run: $(VENV)/.installed-run
 # PYTEST_WORKERS: pytest-xdist processes (one per core by default; 0 runs in this process).
 PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(if $(SHOP_CLUSTER_APART),-m "not cluster") $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(if $(SHOP_CLUSTER_APART),-m "not cluster") $(PYTEST_ARGS)
 
 test-cluster: $(VENV)/.installed-dev
 	$(PY) -m pytest -m cluster --output=test-artifacts/failures-cluster $(PYTEST_ARGS)

@@ -79,11 +79,19 @@ def require_sqlite():
         pytest.skip("SQLite only: `make test-sqlite` runs it (DATABASE_URL unset)")
 
 
+# The kinds of test that take seconds each (a browser, a walk over every URL, a real worker or
+# virtualenv): run first, so that pytest-xdist's workers end together instead of one of them
+# finishing a long walk alone at the end.
+SLOW_FIRST = ("browser", "fuzz", "worker", "install", "cluster")
+
+
 def pytest_collection_modifyitems(items):
-    """A test that needs SQLite is in the SQLite pass (`make test-sqlite`, marker `sqlite`)."""
+    """A test that needs SQLite is in the SQLite pass (`make test-sqlite`, marker `sqlite`);
+    the slow kinds of test first (the order within each kind kept)."""
     for item in items:
         if "require_sqlite" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.sqlite)
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in SLOW_FIRST))
 
 
 @pytest.fixture
