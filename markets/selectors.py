@@ -49,6 +49,7 @@ def default_market() -> Market:
     if found is None:
         found = ensure_default_market()
         forget_cached_markets()
+        active_markets()  # read again now, with it: the next request finds them cached
     return found
 
 

@@ -647,7 +647,7 @@ EXPECTED_HEADINGS = {
     "de-cart-with-message": "Ihr Warenkorb",
     "de-checkout-errors": "Kasse",
     "de-review": "Bestellung prüfen",
-    "de-pay": "$15.00 bezahlen",
+    "de-pay": "15,00\u00a0$ bezahlen",  # the amount as German writes it
     "de-sign-in-errors": "Anmelden",
     "de-sign-up": "Registrieren",
     "de-shop-page": "Rückgabe und Erstattung",

@@ -158,3 +158,25 @@ def test_a_database_without_a_default_market_gets_one_from_the_settings(settings
     market = default_market()
     assert market.is_default and market.pk and market.currency == settings.SHOP_CURRENCY
     assert default_market() == market  # once
+
+
+def test_a_default_market_made_again_is_cached_with_the_markets_at_once(client):
+    """A database emptied of its markets (a test's flush, a database built without the
+    migrations' data) gets its default back on the first request, which also caches it: the
+    next requests cost the same queries (a query count measured after one warm-up holds)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from markets.selectors import forget_cached_markets
+
+    Market.objects.all().delete()
+    forget_cached_markets()
+    client.get("/api/v1/products")  # the warm-up: the default market made and cached
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/api/v1/products").status_code == 200
+        return len(seen)
+
+    assert Market.objects.filter(is_default=True).count() == 1
+    assert queries() == queries()
