@@ -161,6 +161,9 @@ def _page(request, body: dict, extra) -> str:
             "title": body["title"],
             "body": mark_safe(body["html"]),  # noqa: S308
             "head": mark_safe(body.get("head", "")),  # noqa: S308
+            # The layout's forms (the market selector) too: a whole page kept for anonymous
+            # visitors must not carry the first visitor's token.
+            "csrf_token": CSRF_PLACEHOLDER,
             **(extra or {}),
         },
         request,

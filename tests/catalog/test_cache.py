@@ -66,6 +66,29 @@ def test_a_cached_page_shows_nothing_of_another_shopper(
         assert bob.cookies["csrftoken"].value  # Bob got a token of his own
 
 
+@pytest.mark.parametrize("url", PAGES)
+def test_every_form_of_a_page_cached_whole_carries_the_visitors_own_token(cached, lamp, url):
+    """An anonymous visitor's page is kept whole, layout included: the header's and footer's
+    market forms, like the body's, must carry each visitor's own CSRF token (a first
+    visitor's token, kept in the page, was refused to everyone after them)."""
+    from markets.models import Market
+
+    Market.objects.create(name="Europe", code="eu", currency="EUR", countries=["DE"], position=1)
+    for visitor in range(3):
+        browser = Client(enforce_csrf_checks=True)
+        html = browser.get(url).content.decode()
+        forms = re.findall(
+            r'<form[^>]*action="([^"]+)"[^>]*method="post"[^>]*>\s*<input type="hidden" '
+            r'name="csrfmiddlewaretoken" value="([^"]+)"',
+            html,
+        )
+        assert [action for action, _ in forms].count("/market/") == 2, visitor  # header, footer
+        for action, token in forms:
+            if action == "/market/":
+                answer = browser.post(action, {"csrfmiddlewaretoken": token, "market": "eu"})
+                assert answer.status_code == 302, (visitor, action)
+
+
 def test_a_cached_page_costs_no_query_and_a_change_shows_on_the_next_request(
     cached, lamp, client, django_capture_on_commit_callbacks
 ):
