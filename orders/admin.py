@@ -51,13 +51,14 @@ class MarketCurrencyForm(forms.ModelForm):
 
 
 class ShippingMethodPriceInline(admin.TabularInline):
-    """Its price and free-over threshold in the other markets' currencies; without one, the
-    method is not offered in that market."""
+    """Its price and free-over threshold in the other markets' currencies, for every country
+    or for one (a country rate in that currency); without one, the method is not offered in
+    that market."""
 
     model = ShippingMethodPrice
     form = MarketCurrencyForm
     formset = LabelledInlineFormSet
-    fields = ["currency", "price", "free_over"]
+    fields = ["currency", "country", "price", "free_over"]
     extra = 0
 
 

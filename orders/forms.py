@@ -85,8 +85,14 @@ class ShippingMethodField(forms.ModelChoiceField):
         from shop.catalog.templatetags.shop_tags import money
         from shop.money import money as in_currency
 
-        own = obj.price_in(self.currency) if self.currency != obj.price.currency.code else None
-        if own is not None:
+        foreign = self.currency and self.currency != obj.price.currency.code
+        by_country = foreign and any(
+            p.country for p in obj.currency_prices.all() if p.currency == self.currency
+        )
+        own = obj.price_in(self.currency) if foreign else None
+        if by_country:
+            parts = [obj.name, _("price by country")]
+        elif own is not None:
             parts = [obj.name, money(in_currency(own.price, own.currency))]
             if own.free_over is not None:
                 parts.append(

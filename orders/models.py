@@ -56,23 +56,26 @@ class ShippingMethod(models.Model):
         rates = self._rates()
         return not rates or any(r.country == country for r in rates)
 
-    def price_in(self, currency: str) -> ShippingMethodPrice | None:
+    def price_in(self, currency: str, country: str = "") -> ShippingMethodPrice | None:
         """The merchant's price (and free-over threshold) in a market's currency other than
-        the shop's; None: this method is not offered in that currency."""
+        the shop's: the country's own row, else the row for every country; None: this method
+        is not offered there in that currency."""
         if not self.pk:
             return None
-        return next((p for p in self.currency_prices.all() if p.currency == currency), None)
+        rows = [p for p in self.currency_prices.all() if p.currency == currency]
+        own = next((p for p in rows if country and p.country == country), None)
+        return own or next((p for p in rows if not p.country), None)
 
     def price_for(self, *, country: str, goods: Money) -> Money | None:
         """What shipping costs to `country` for `goods` worth of items; None if we don't
         ship there with this method. Uses prefetched rates when present. In a currency other
-        than the shop's, the method's price in that currency (ShippingMethodPrice) applies to
-        every country it ships to; nothing is converted."""
+        than the shop's, the method's price in that currency (ShippingMethodPrice): the
+        country's own, else the one for every country it ships to; nothing is converted."""
         rates = self._rates()
         if goods.currency.code != self.price.currency.code:
             if not self.ships_to(country):
                 return None
-            own = self.price_in(goods.currency.code)
+            own = self.price_in(goods.currency.code, country)
             if own is None:
                 return None
             if own.free_over is not None and goods.amount >= own.free_over:
@@ -91,12 +94,22 @@ class ShippingMethod(models.Model):
 
 
 class ShippingMethodPrice(models.Model):
-    """A shipping method's price and free-over threshold in another market's currency."""
+    """A shipping method's price and free-over threshold in another market's currency: for
+    every country the method ships to, or for one of them (a country rate in that currency,
+    which wins over the row for every country)."""
 
     method = models.ForeignKey(
         ShippingMethod, related_name="currency_prices", on_delete=models.CASCADE
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=COUNTRIES,
+        blank=True,
+        default="",
+        help_text=_("Empty: every country the method ships to."),
+    )
     price = models.DecimalField(
         _("price"), max_digits=14, decimal_places=3, validators=[MinValueValidator(0)]
     )
@@ -116,7 +129,8 @@ class ShippingMethodPrice(models.Model):
         verbose_name_plural = _("prices in other currencies")
         constraints = [
             models.UniqueConstraint(
-                fields=["method", "currency"], name="one_shipping_price_per_currency"
+                fields=["method", "currency", "country"],
+                name="one_shipping_price_per_currency_and_country",
             ),
             models.CheckConstraint(
                 condition=Q(price__gte=0), name="shipping_currency_price_not_negative"
@@ -124,7 +138,8 @@ class ShippingMethodPrice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.method_id}: {self.price} {self.currency}"
+        where = f" to {self.country}" if self.country else ""
+        return f"{self.method_id}{where}: {self.price} {self.currency}"
 
 
 class ShippingRate(models.Model):

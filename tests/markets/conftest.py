@@ -43,10 +43,11 @@ def price_in(variant, currency: str, amount: str):
     return variant
 
 
-def ship_in(method, currency: str, price: str, free_over: str | None = None):
+def ship_in(method, currency: str, price: str, free_over: str | None = None, country: str = ""):
     ShippingMethodPrice.objects.update_or_create(
         method=method,
         currency=currency,
+        country=country,
         defaults={"price": Decimal(price), "free_over": free_over and Decimal(free_over)},
     )
     return method

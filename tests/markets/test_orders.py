@@ -114,6 +114,36 @@ def test_a_method_without_a_price_in_the_currency_is_not_offered(mug, shipping_m
     assert refused.value.code == CheckoutErrorCode.NOT_SHIPPABLE
 
 
+def test_a_country_rate_in_the_currency_wins_over_the_price_for_every_country(mug, euro_shipping):
+    ship_in(euro_shipping, "EUR", "9.90", country="AT")
+    euro_shipping.refresh_from_db()
+    to_austria = _place_in_euros(mug, 1, euro_shipping)
+    assert to_austria.shipping_total == Money("9.90", "EUR")
+    germany = {**EU_ADDRESS, "city": "Berlin", "postcode": "10115", "country": "DE"}
+    assert euro_shipping.price_for(country="DE", goods=Money("10.90", "EUR")) == Money(
+        "4.90", "EUR"
+    )
+    assert euro_shipping.price_for(country=germany["country"], goods=Money("60", "EUR")) == Money(
+        "0", "EUR"
+    )  # the row for every country keeps its free-over threshold
+
+
+def test_with_country_rates_only_in_a_currency_other_countries_are_not_served(mug, shipping_method):
+    ship_in(shipping_method, "EUR", "6.90", country="AT")
+    assert shipping_method.price_for(country="AT", goods=Money("10", "EUR")) == Money("6.90", "EUR")
+    assert shipping_method.price_for(country="DE", goods=Money("10", "EUR")) is None
+    assert _place_in_euros(mug, 1, shipping_method).shipping_total == Money("6.90", "EUR")
+
+
+def test_the_checkout_labels_a_method_priced_by_country_so(mug, shipping_method):
+    from orders.forms import CheckoutForm
+
+    ship_in(shipping_method, "EUR", "6.90", country="AT")
+    form = CheckoutForm(currency="EUR")
+    labels = [label for _value, label in form.fields["shipping_method"].choices]
+    assert any("price by country" in str(label) for label in labels), labels
+
+
 def test_free_shipping_over_the_threshold_set_in_the_currency(mug, euro_shipping):
     order = _place_in_euros(mug, 5, euro_shipping)  # €54.50 ≥ €50
     assert order.shipping_total == Money("0", "EUR")
