@@ -52,7 +52,7 @@ def test_guest_browses_adds_two_variants_checks_out_and_pays(page, stripe_webhoo
     expect(page.get_by_role("heading", name="Kitchen")).to_be_visible()
     shoot("category")
 
-    page.get_by_role("link", name="Stoneware Mug").click()
+    page.get_by_role("link", name="Stoneware Mug", exact=True).click()  # not its heart
     page.get_by_label("Forest").check()
     shoot("product")
     page.get_by_role("button", name="Add to cart").click()
