@@ -15,7 +15,7 @@ from orders import checkout as checkout_rules
 from orders import selectors
 from orders import services as order_services
 from orders.countries import COUNTRIES
-from orders.exceptions import CheckoutError, CheckoutErrorCode, VoucherError
+from orders.exceptions import CheckoutError, VoucherError
 from orders.forms import CheckoutForm
 from orders.models import Order, ShippingMethod
 from orders.schemas import CheckoutIn, OrderOut, PlaceOrderIn, QuoteOut, ShippingOptionsOut
@@ -96,17 +96,18 @@ def _checkout(request, token: str, body: CheckoutIn):
         priced = checkout_rules.cart_ready(cart=cart)
     except CheckoutError as error:
         raise ApiError(409, error.code, str(error)) from None
-    market = market_for_country(body.address.country)
-    if priced.subtotal.currency.code != market.price_currency:
+    try:
+        checkout_rules.in_address_market(priced=priced, country=body.address.country)
+    except CheckoutError as error:
         # Never a silent conversion: the client re-prices the cart in the address's market
         # (GET /carts/{token}?market=<code>), shows the new total, then checks out.
+        market = market_for_country(body.address.country)
         raise ApiError(
             409,
-            CheckoutErrorCode.MARKET_CHANGED,
-            f"The address is in the market {market.code} ({market.price_currency}); re-price "
-            f"the cart with ?market={market.code} and show its total before checking out.",
+            error.code,
+            f"{error} (re-price the cart with ?market={market.code})",
             "address.country",
-        )
+        ) from None
     method_id = body.shipping_method_id
     if not method_id:
         default = checkout_rules.default_shipping_method(country=body.address.country)

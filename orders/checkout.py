@@ -34,6 +34,23 @@ def ready(*, priced: PricedCart) -> PricedCart:
     return priced
 
 
+def in_address_market(*, priced: PricedCart, country: str):
+    """The market of the address's country, when the cart is priced in its currency; else
+    CheckoutError(MARKET_CHANGED): the cart must be re-priced there, and the shopper shown the
+    new total, before paying (never a silent conversion). Pages, API and placing ask here."""
+    market = market_for_country(country)
+    if priced.subtotal.currency.code != market.price_currency:
+        raise CheckoutError(
+            _(
+                "Your address is in %(market)s, which sells in %(currency)s: please review "
+                "your cart in %(currency)s before paying."
+            )
+            % {"market": market.name, "currency": market.price_currency},
+            CheckoutErrorCode.MARKET_CHANGED,
+        )
+    return market
+
+
 def applicable_voucher(
     *, code: str, subtotal: Money, email: str, for_update: bool = False
 ) -> Voucher | None:

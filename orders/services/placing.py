@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from markets.selectors import market_for_country
 from orders import allocation, checkout, vouchers
 from orders import metrics as order_metrics
 from orders.exceptions import CheckoutError, CheckoutErrorCode
@@ -92,16 +91,7 @@ def _place_order(
         )
 
     priced = checkout.cart_ready(cart=cart)  # prices now, from the catalog, after the locks
-    market = market_for_country(address.get("country", ""))
-    if priced.subtotal.currency.code != market.price_currency:
-        raise CheckoutError(
-            _(
-                "Your address is in %(market)s, which sells in %(currency)s: please review "
-                "your cart in %(currency)s before paying."
-            )
-            % {"market": market.name, "currency": market.price_currency},
-            CheckoutErrorCode.MARKET_CHANGED,
-        )
+    market = checkout.in_address_market(priced=priced, country=address.get("country", ""))
     quantities: dict[int, int] = defaultdict(int)
     for line in priced.lines:
         quantities[line.variant.pk] += line.quantity
