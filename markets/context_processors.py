@@ -10,4 +10,11 @@ def markets(request):
         found = active_markets()
         return found if len(found) > 1 else []
 
-    return {"markets": choices, "market": getattr(request, "market", None)}
+    def key() -> str:
+        # What the selectors show: the shopper's market and every market's name and currency
+        # (the layout is kept per key: shop/templatetags/layout.py).
+        market = getattr(request, "market", None)
+        shown = ";".join(f"{m.pk}:{m.code}:{m.name}:{m.currency}" for m in choices())
+        return f"{market.code if market is not None else '-'}|{shown}"
+
+    return {"markets": choices, "market": getattr(request, "market", None), "markets_key": key}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,8 +26,18 @@ _CACHE_SECONDS = 60
 _RANGE = re.compile(r"^\s*([A-Za-z]{1,8})(?:[-_]([A-Za-z0-9]{1,8}))*\s*$")
 
 
+# Each process keeps them a moment too: a page asks for them several times (its market, the
+# selectors, the layout's key) and each ask was a round trip to Redis. A change shows in this
+# process at once (forget_cached_markets) and in the others within LOCAL_SECONDS.
+LOCAL_SECONDS = 2.0
+_local: dict = {}
+
+
 def active_markets() -> list[Market]:
     """Every active market (one query; kept a minute in the cache, cleared on a change)."""
+    kept = _local.get("markets")
+    if kept is not None and time.monotonic() - kept[0] < LOCAL_SECONDS:
+        return kept[1]
     try:
         markets = cache.get(_CACHE_KEY)
     except Exception:  # the cache is down: read them
@@ -35,10 +46,12 @@ def active_markets() -> list[Market]:
         markets = list(Market.objects.active())
         with contextlib.suppress(Exception):  # reading again next time is the fallback
             cache.set(_CACHE_KEY, markets, _CACHE_SECONDS)
+    _local["markets"] = (time.monotonic(), markets)
     return markets
 
 
 def forget_cached_markets() -> None:
+    _local.clear()
     with contextlib.suppress(Exception):  # it expires within a minute anyway
         cache.delete(_CACHE_KEY)
 

@@ -25,24 +25,37 @@ def languages(request):
     parameter never gets into a page another shopper is served from the cache); the canonical URL
     and the alternates are the path alone, as a catalog page's own canonical is (a filtered
     or sorted listing is the same page to a search engine)."""
+    found = {}
+
+    def pages() -> list[dict]:
+        # Worked out when a page first reads them (a layout kept whole reads them only when
+        # it is built: shop/templatetags/layout.py), then kept for the request.
+        if not found:
+            found["pages"] = _language_pages(request)
+        return found["pages"]
+
+    return {
+        "language_pages": pages,
+        # The page's own address: the path it was asked for is already in its language.
+        "canonical_url": lambda: settings.SHOP_URL.rstrip("/") + request.path,
+        "x_default_url": lambda: next(
+            p["alternate"] for p in pages() if p["code"] == settings.LANGUAGE_CODE
+        ),
+    }
+
+
+def _language_pages(request) -> list[dict]:
     current = shop_language()
     canonical_path = request.path
     full_path = request.path + (f"?{request.GET.urlencode()}" if request.GET else "")
     shop_url = settings.SHOP_URL.rstrip("/")
-    pages = []
-    for code, name in settings.LANGUAGES:
-        pages.append(
-            {
-                "code": code,
-                "name": name,
-                "current": code == current,
-                "url": translate_url(full_path, code),
-                "alternate": shop_url + translate_url(canonical_path, code),
-            }
-        )
-    default = next(p for p in pages if p["code"] == settings.LANGUAGE_CODE)
-    return {
-        "language_pages": pages,
-        "canonical_url": next(p["alternate"] for p in pages if p["current"]),
-        "x_default_url": default["alternate"],
-    }
+    return [
+        {
+            "code": code,
+            "name": name,
+            "current": code == current,
+            "url": translate_url(full_path, code),
+            "alternate": shop_url + translate_url(canonical_path, code),
+        }
+        for code, name in settings.LANGUAGES
+    ]

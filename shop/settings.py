@@ -177,6 +177,11 @@ else:
 # Catalog pages and fragments served from the cache: only with a cache every web process
 # shares, so a change made through one process shows on the next request to any other.
 CATALOG_CACHE = env.bool("CATALOG_CACHE", default=bool(REDIS_URL))
+# The layout's header and footer rendered once per language, market, sign-in state and URL and
+# kept in each process's memory (shop/templatetags/layout.py); off with DEBUG, so an edited
+# template shows at once.
+LAYOUT_CACHE = env.bool("LAYOUT_CACHE", default=not DEBUG)
+LAYOUT_CACHE_SIZE = env.int("LAYOUT_CACHE_SIZE", default=2000)
 
 # Celery (worker/celery.py reads every CELERY_* setting).
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host: kombu warns without one

@@ -47,7 +47,12 @@ def fresh_cache():
     there under a version that rows rolled back by the previous test never bumped."""
     from django.core.cache import cache
 
+    from markets.selectors import forget_cached_markets
+    from shop.templatetags import layout
+
     cache.clear()
+    forget_cached_markets()  # kept a moment by each process too
+    layout.forget()  # the layout kept whole per language, market and URL
     yield
 
 
