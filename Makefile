@@ -15,7 +15,7 @@ PORT ?= 8000
 # Links in the demo's emails are built on SHOP_URL: the address `make run` serves on.
 DEMO_SHOP_URL = $(or $(SHOP_URL),http://$(HOST):$(PORT))
 
-.PHONY: install install-run run test test-cluster test-sqlite lint format worker admin clean bench messages cluster cluster-stop loadtest openapi
+.PHONY: install install-run run test test-cluster test-sqlite lint format worker admin clean bench messages cluster cluster-stop loadtest capacity openapi
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -107,6 +107,11 @@ cluster-stop: $(VENV)/.installed-dev
 
 loadtest: $(VENV)/.installed-dev
 	$(PY) bench/loadtest.py --seconds $(or $(DURATION),300) --rate $(or $(RATE),200)
+
+# The highest checkout rate the cluster holds (bench/capacity.py): steps of STEP seconds (120),
+# each a load test with a web node and a worker killed, from START a minute (200) up by half.
+capacity: $(VENV)/.installed-dev
+	$(PY) bench/capacity.py --start $(or $(START),200) --step-seconds $(or $(STEP),120)
 
 # The API's OpenAPI schema, committed (tests/api checks it is current): run after changing it.
 openapi: $(VENV)/.installed-dev
