@@ -101,6 +101,12 @@ def load(count: int, seed: int = 7) -> dict[str, int]:
                 )
         Variant.objects.bulk_create(variants, batch_size=2000)
         refresh_all()
+        # What the checkout pages need: a way to ship (everywhere, at one price).
+        from orders.models import ShippingMethod
+
+        ShippingMethod.objects.get_or_create(
+            name="Bench standard", defaults={"price": (Decimal("5.00"), settings.SHOP_CURRENCY)}
+        )
     return {"products": count, "variants": len(variants)}
 
 

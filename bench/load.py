@@ -9,8 +9,11 @@ It uses DATABASE_URL (PostgreSQL; default postgres://postgres@127.0.0.1:5432/sho
 created if missing) and REDIS_URL when set (then catalog pages come from the cache), loads
 the benchmark catalog (bench/catalog.py), starts gunicorn with 2 sync workers, DEBUG off and
 persistent connections, and runs `wrk -t2 -c16 -d15s --latency` against each page: home,
-category, product, search (rotating queries), cart, add to cart (POST, rotating sessions)
-and /healthz. It prints each page's requests per second, p50, p99 and share of /healthz.
+category, product, search (rotating queries), cart, add to cart (POST, rotating sessions),
+the checkout's details form, its review, the payment page and the order page (each with a
+shopper of its own, as far along; the payment page asks the Stripe emulator the bench starts)
+and /healthz. It prints each page's requests per second, p50, p99, share of /healthz and the
+SQL queries it runs for its shopper.
 """
 
 from __future__ import annotations
@@ -52,6 +55,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"the Stripe emulator did not listen on {port}")
+
+
 def _wait(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -63,23 +76,48 @@ def _wait(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"the shop did not answer at {url}")
 
 
-def _session(base: str, variant_id: int, product_id: int, lines: int = 0) -> tuple[str, str]:
-    """A shopper's cookies and CSRF token, with `lines` items in the cart."""
+def _session(
+    base: str, variant_id: int, product_id: int, lines: int = 0, stage: str = "cart"
+) -> tuple[str, str, str]:
+    """A shopper's cookies, CSRF token and the page they are on: `lines` items in the cart,
+    then as far as `stage` goes: "cart", "details" (the checkout's form, empty), "review"
+    (details given), "pay" (the order placed: its payment page), "order" (its page)."""
     jar = urllib.request.HTTPCookieProcessor()
     opener = urllib.request.build_opener(jar)
     opener.open(f"{base}/p/bench-0/").read()
     token = next(c.value for c in jar.cookiejar if c.name == "csrftoken")
+
+    def post(path: str, fields: dict) -> str:
+        body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+        with opener.open(f"{base}{path}", data=body) as response:
+            response.read()
+            return urllib.parse.urlparse(response.url).path  # where it redirected
+
     for offset in range(lines):
-        body = urllib.parse.urlencode(
+        post("/cart/add/", {"variant": variant_id + offset, "quantity": 1})
+    page = "/cart/"
+    if stage != "cart":
+        page = "/checkout/"
+    if stage in ("review", "pay", "order"):
+        form = opener.open(f"{base}/checkout/").read().decode()
+        method = re.search(r'name="shipping_method" value="(\d+)"', form).group(1)
+        page = post(
+            "/checkout/",
             {
-                "variant": variant_id + offset,
-                "quantity": 1,
-                "csrfmiddlewaretoken": token,
-            }
-        ).encode()
-        opener.open(f"{base}/cart/add/", data=body).read()
+                "email": "bench@example.com", "name": "Bench Shopper", "line1": "1 Main St",
+                "city": "Springfield", "postcode": "62701", "region": "US-IL", "country": "US",
+                "shipping_method": method,
+            },
+        )  # fmt: skip
+    if stage in ("pay", "order"):
+        review = opener.open(f"{base}/checkout/review/").read().decode()
+        checkout_token = re.search(r'name="checkout_token" value="([0-9a-f]+)"', review).group(1)
+        page = post("/checkout/review/", {"checkout_token": checkout_token})
+    if stage == "order":
+        number = re.search(r"/orders/([^/]+)/pay/", page).group(1)
+        page = f"/orders/{number}/"
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar.cookiejar)
-    return cookies, token
+    return cookies, token, page
 
 
 LUA_ROTATE = """
@@ -169,8 +207,15 @@ def main() -> None:
         "CSRF_COOKIE_SECURE": "0",
         "DATABASE_CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
-        "STRIPE_API_BASE": "http://127.0.0.1:9",
     }
+    # The payment page asks Stripe for the order's PaymentIntent: the local emulator answers.
+    stripe_port = _free_port()
+    env["STRIPE_API_BASE"] = f"http://127.0.0.1:{stripe_port}"
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "payments.emulator", "--port", str(stripe_port), "--quiet"],
+        cwd=ROOT,
+        env=env,
+    )
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
@@ -207,6 +252,7 @@ def main() -> None:
     )
     try:
         _wait(f"{base}/healthz")
+        _wait_for_port(stripe_port)
         ids = json.loads(
             subprocess.run(
                 [
@@ -232,21 +278,37 @@ def main() -> None:
         searches = ", ".join(
             json.dumps("/search/?q=" + urllib.parse.quote(q)) for q in _search_paths()
         )
-        cart_cookies, _ = _session(base, ids["pk"], ids["product_id"], lines=2)
+        shoppers = {
+            stage: _session(base, ids["pk"], ids["product_id"], lines=2, stage=stage)
+            for stage in ("cart", "details", "review", "pay", "order")
+        }
         sessions = [_session(base, ids["pk"], ids["product_id"]) for _ in range(20)]
         add_script = _lua(
             LUA_ADD
-            % (", ".join(f"{{{json.dumps(c)}, {json.dumps(t)}}}" for c, t in sessions), ids["pk"])
+            % (
+                ", ".join(f"{{{json.dumps(c)}, {json.dumps(t)}}}" for c, t, _ in sessions),
+                ids["pk"],
+            )
         )
+
+        def shopper(stage: str) -> tuple[str, str]:
+            cookies, _token, page = shoppers[stage]
+            return page, _lua(LUA_COOKIE % cookies)
+
         pages = [
             ("no-database view (/healthz)", "/healthz", None),
             ("home (8 newest)", "/", None),
             ("category (12 of ~330, filters)", category, None),
             ("product", "/p/bench-7/", None),
             ("search (24 rotating queries)", "/", _lua(LUA_ROTATE % searches)),
-            ("cart (2 lines)", "/cart/", _lua(LUA_COOKIE % cart_cookies)),
+            ("cart (2 lines)", *shopper("cart")),
             ("add to cart (POST, 20 sessions)", "/", add_script),
+            ("checkout: details form", *shopper("details")),
+            ("checkout: review", *shopper("review")),
+            ("payment page", *shopper("pay")),
+            ("order page (unpaid)", *shopper("order")),
         ]
+        queries = _query_counts(env, pages, shoppers)
         for _, path, script in pages:  # warm the workers, connections and cache
             _wrk(base + path, seconds=2, connections=args.connections, script=script)
         results = []
@@ -258,6 +320,8 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        emulator.terminate()
+        emulator.wait(timeout=10)
     baseline = results[0][1]["rps"]
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -267,16 +331,63 @@ def main() -> None:
         f"Redis {'on (catalog cache)' if os.environ.get('REDIS_URL') else 'off'}, "
         f"wrk -t2 -c{args.connections} -d{args.seconds}s, commit {commit}\n"
     )
-    print("| page | req/s | p50 ms | p99 ms | share of /healthz | errors |")
-    print("|---|---|---|---|---|---|")
+    print("| page | req/s | p50 ms | p99 ms | share of /healthz | queries | errors |")
+    print("|---|---|---|---|---|---|---|")
     for label, f in results:
         errors = f"{f['non_2xx_3xx']} {f['socket_errors']}".strip()
         print(
             f"| {label} | {f['rps']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} | "
-            f"{100 * f['rps'] / baseline:.1f} % | {errors} |"
+            f"{100 * f['rps'] / baseline:.1f} % | {queries.get(label, '')} | {errors} |"
         )
     if args.json:
         Path(args.json).write_text(json.dumps({"commit": commit, "results": results}, indent=2))
+
+
+def _query_counts(env: dict, pages: list, shoppers: dict) -> dict[str, int]:
+    """The SQL queries each page runs for its shopper, counted in a process of its own with
+    the server's settings (Django's test client, the shopper's cookies)."""
+    cookies = {label: "" for label, _path, _script in pages}
+    stages = {
+        "cart (2 lines)": "cart",
+        "checkout: details form": "details",
+        "checkout: review": "review",
+        "payment page": "pay",
+        "order page (unpaid)": "order",
+    }
+    for label, stage in stages.items():
+        cookies[label] = shoppers[stage][0]
+    plan = [
+        (label, path if not script or label in stages else "/", cookies[label])
+        for label, path, script in pages
+        if "POST" not in label and "rotating" not in label
+    ]
+    code = (
+        "import json, sys\n"
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "counts = {}\n"
+        "for label, path, cookies in json.loads(sys.argv[1]):\n"
+        "    client = Client()\n"
+        "    for part in filter(None, cookies.split('; ')):\n"
+        "        name, _, value = part.partition('=')\n"
+        "        client.cookies[name] = value\n"
+        "    client.get(path)\n"
+        "    with CaptureQueriesContext(connection) as queries:\n"
+        "        client.get(path)\n"
+        "    counts[label] = len(queries)\n"
+        "print(json.dumps(counts))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(plan)],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "shop.settings", "ALLOWED_HOSTS": "*"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def _search_paths() -> list[str]:
