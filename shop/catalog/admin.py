@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import AmountField
@@ -204,11 +204,11 @@ def _save_variant(request, variant, refresh=True, values=None):
         )
 
 
-class OptionValueInline(admin.TabularInline):
+class OptionValueInline(TranslationTabularInline):
     model = OptionValue
     formset = LabelledInlineFormSet
     extra = 1
-    fields = ["value", "swatch", "position"]
+    fields = ["value", "label", "swatch", "position"]
 
 
 @admin.register(OptionType)

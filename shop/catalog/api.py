@@ -243,7 +243,7 @@ def product(request, slug: str):
                 "code": t.code,
                 "name": t.name,
                 "values": [
-                    {"id": v.pk, "value": v.value, "swatch": v.swatch}
+                    {"id": v.pk, "value": v.value, "label": v.shown, "swatch": v.swatch}
                     for v in sorted(used[t.pk].values(), key=lambda v: (v.position, v.pk))
                 ],
             }

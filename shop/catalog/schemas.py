@@ -71,7 +71,8 @@ class ProductPageOut(Schema):
 
 class OptionValueOut(Schema):
     id: int
-    value: str
+    value: str = Field(description="Its key in filters (`o=colour:Forest`) and CSV files.")
+    label: str = Field(description="As shoppers read it, in the answer's language.")
     swatch: str
 
 

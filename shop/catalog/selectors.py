@@ -168,6 +168,29 @@ def option_type_names() -> dict[str, str]:
     return {t.code: t.name for t in types}
 
 
+def option_value_labels() -> dict[str, dict[str, str]]:
+    """Each option value's label for shoppers by option type code and value ("colour":
+    {"Forest": "Waldgrün"} on a German page), for the filters and their chips: only the
+    values with a label are listed (cached under the catalog version in every language, as
+    the option types are); any other value reads as itself."""
+    from django.core.cache import cache as django_cache
+
+    def load() -> list[OptionValue]:
+        labelled = Q()
+        for code, _name in settings.LANGUAGES:
+            labelled |= Q(**{f"label_{code}__isnull": False}) & ~Q(**{f"label_{code}": ""})
+        return list(OptionValue.objects.filter(labelled).select_related("option_type"))
+
+    try:
+        values = django_cache.get_or_set(cache.key("option_value_labels"), load, timeout=3600)
+    except Exception:  # the cache is down: read them
+        values = load()
+    labels: dict[str, dict[str, str]] = {}
+    for value in values:
+        labels.setdefault(value.option_type.code, {})[value.value] = value.shown
+    return labels
+
+
 def navigation_categories() -> list[Category]:
     """Top-level categories for the home page."""
     return category_tree().top_level()
