@@ -460,5 +460,9 @@ class VariantAdmin(LabelledListEditableMixin, admin.ModelAdmin):
             "result": result,
             "columns": csv_io.COLUMNS,
             "required": csv_io.REQUIRED,
+            "shop_currency": settings.SHOP_CURRENCY,
+            "price_columns": [
+                f"{csv_io.PRICE_IN}{c}" for c in csv_io.price_currencies(Variant.objects.none())
+            ],
         }
         return TemplateResponse(request, "admin/catalog/variant_import.html", context)
