@@ -92,6 +92,23 @@ def listed_products(currency: str | None = None) -> QuerySet[Product]:
     ).filter(list_min__isnull=False)
 
 
+def sold_somewhere() -> QuerySet[Product]:
+    """Published products some active market sells: a price in its currency (the catalog's
+    own columns for the shop's currency, a ProductPrice row for another). What the sitemap
+    lists; a product sold nowhere has no page anyone can buy from."""
+    from markets.selectors import active_markets
+
+    currencies = {m.currency for m in active_markets()}
+    sold = Q(
+        pk__in=ProductPrice.objects.filter(
+            currency__in=currencies - {settings.SHOP_CURRENCY}
+        ).values("product_id")
+    )
+    if settings.SHOP_CURRENCY in currencies:
+        sold |= Q(min_price__isnull=False)
+    return Product.objects.published().filter(sold)
+
+
 def purchasable(products: QuerySet[Product]) -> QuerySet[Product]:
     """Merchandising lists ("New in") leave out what cannot be bought."""
     return products.filter(units_available__gt=0)
