@@ -461,8 +461,10 @@ class VariantAdmin(LabelledListEditableMixin, admin.ModelAdmin):
             "columns": csv_io.COLUMNS,
             "required": csv_io.REQUIRED,
             "shop_currency": settings.SHOP_CURRENCY,
+            # The shop's other currencies' columns (an example while it sells in one only).
             "price_columns": [
                 f"{csv_io.PRICE_IN}{c}" for c in csv_io.price_currencies(Variant.objects.none())
-            ],
+            ]
+            or [f"{csv_io.PRICE_IN}{'USD' if settings.SHOP_CURRENCY == 'EUR' else 'EUR'}"],
         }
         return TemplateResponse(request, "admin/catalog/variant_import.html", context)
