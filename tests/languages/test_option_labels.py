@@ -116,6 +116,12 @@ def test_the_api_names_each_value_in_the_answers_language(client, mug):
         "swatch": "#2f5d50",
     }
     assert product["variants"][0]["label"] == "Waldgrün"
+    listed = client.get("/api/v1/products", {"o": "colour:Forest"}, HTTP_ACCEPT_LANGUAGE="de")
+    facets = listed.json()["facets"]
+    assert facets["options"] == {"colour": {"Forest": 1}}
+    assert facets["option_labels"] == {"colour": {"Forest": "Waldgrün"}}
+    english = client.get("/api/v1/products").json()["facets"]
+    assert english["option_labels"] == {"colour": {"Forest": "Forest"}}
 
 
 def test_csv_files_keep_the_value_whatever_the_language(mug):
