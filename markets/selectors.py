@@ -157,3 +157,18 @@ def market_for_request(request) -> Market:
             return markets[saved]
     guessed = guess_from_accept_language(request.headers.get("Accept-Language", ""))
     return guessed or default_market()
+
+
+def language_after_choosing(request, market: Market) -> str | None:
+    """The language to show a shopper who just chose `market`: the market's own, when it is
+    one of the shop's languages and the shopper never chose a language themselves (with the
+    language switcher, which sets Django's language cookie, or one saved on their account);
+    else None: the pages stay in the language they are in."""
+    if market.language not in dict(settings.LANGUAGES):
+        return None
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and getattr(user, "language", ""):
+        return None
+    return market.language

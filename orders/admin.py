@@ -101,7 +101,7 @@ class TaxRateForm(forms.ModelForm):
 
 
 @admin.register(TaxRate)
-class TaxRateAdmin(admin.ModelAdmin):
+class TaxRateAdmin(TranslationAdmin):
     form = TaxRateForm
     list_display = ["country", "region_name", "name", "rate"]
     list_filter = ["country"]

@@ -169,9 +169,9 @@ class TaxRate(models.Model):
             "US-NY), as shoppers choose it in their address."
         ),
     )
-    name = models.CharField(
-        max_length=40, default="Tax", help_text=_("Shown to shoppers: VAT, GST…")
-    )
+    # No default: a default would be copied to each language's column (modeltranslation),
+    # and a German page would read "Tax" where the merchant wrote only the English "VAT".
+    name = models.CharField(max_length=40, help_text=_("Shown to shoppers: VAT, GST…"))
     rate = models.DecimalField(
         max_digits=8,
         decimal_places=6,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import AmountField
@@ -204,11 +204,11 @@ def _save_variant(request, variant, refresh=True, values=None):
         )
 
 
-class OptionValueInline(admin.TabularInline):
+class OptionValueInline(TranslationTabularInline):
     model = OptionValue
     formset = LabelledInlineFormSet
     extra = 1
-    fields = ["value", "swatch", "position"]
+    fields = ["value", "label", "swatch", "position"]
 
 
 @admin.register(OptionType)
@@ -460,5 +460,11 @@ class VariantAdmin(LabelledListEditableMixin, admin.ModelAdmin):
             "result": result,
             "columns": csv_io.COLUMNS,
             "required": csv_io.REQUIRED,
+            "shop_currency": settings.SHOP_CURRENCY,
+            # The shop's other currencies' columns (an example while it sells in one only).
+            "price_columns": [
+                f"{csv_io.PRICE_IN}{c}" for c in csv_io.price_currencies(Variant.objects.none())
+            ]
+            or [f"{csv_io.PRICE_IN}{'USD' if settings.SHOP_CURRENCY == 'EUR' else 'EUR'}"],
         }
         return TemplateResponse(request, "admin/catalog/variant_import.html", context)

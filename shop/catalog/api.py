@@ -157,8 +157,19 @@ def products(request, query: Query[ProductQuery]):
             },
             "categories": {str(k): v for k, v in counts.categories.items()},
             "options": counts.options,
+            "option_labels": _labels_of(counts.options),
         },
         "did_you_mean": found.did_you_mean,
+    }
+
+
+def _labels_of(options: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+    """The labels of the values counted (cached with the catalog version: no query)."""
+    labels = selectors.option_value_labels()
+    return {
+        code: {v: labels[code][v] for v in values if v in labels.get(code, {})}
+        for code, values in options.items()
+        if any(v in labels.get(code, {}) for v in values)
     }
 
 
@@ -243,7 +254,7 @@ def product(request, slug: str):
                 "code": t.code,
                 "name": t.name,
                 "values": [
-                    {"id": v.pk, "value": v.value, "swatch": v.swatch}
+                    {"id": v.pk, "value": v.value, "label": v.shown, "swatch": v.swatch}
                     for v in sorted(used[t.pk].values(), key=lambda v: (v.position, v.pk))
                 ],
             }

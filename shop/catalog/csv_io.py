@@ -2,6 +2,12 @@
 
 Import is all or nothing: every row is checked first, and if any is wrong nothing is applied
 and every bad row is reported with its line number.
+
+`price` is in the shop's own currency; a column `price_EUR` (one per other currency) holds
+the variant's price in that currency, as the merchant set it (catalog.VariantPrice). An
+empty cell there means "not sold in that currency" (an import takes such a price away, so a
+file exported, edited and imported again says exactly what is sold where); a file without
+the column leaves the prices in that currency as they are.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from django.db import transaction
 from django.utils.text import slugify
 from moneyed import Money
 
+from markets.models import validate_currency
+from markets.selectors import active_markets
 from shop.catalog import options, services
 from shop.catalog.listings import refresh_listings
-from shop.catalog.models import Category, Product, Variant
+from shop.catalog.models import Category, Product, Variant, VariantPrice
 from shop.money import quantize
 
 COLUMNS = [
@@ -35,6 +43,7 @@ COLUMNS = [
     "published",
 ]
 REQUIRED = ["sku", "product", "price", "stock_on_hand"]
+PRICE_IN = "price_"  # price_EUR: the price in another currency
 TRUE, FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
 MAX_ROWS = 10_000
 
@@ -75,11 +84,26 @@ def _flag(value: str, name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be yes or no, not {value!r}")
 
 
+def price_currencies(variants) -> list[str]:
+    """The currencies of a price column: every active market's, and any the variants are
+    priced in, but the shop's own (that one is `price`)."""
+    currencies = {m.currency for m in active_markets()} | set(
+        VariantPrice.objects.filter(variant__in=variants).values_list("currency", flat=True)
+    )
+    return sorted(currencies - {settings.SHOP_CURRENCY})
+
+
 def export_csv(variants) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for v in variants.select_related("product__category").order_by("product__name", "sku"):
+    currencies = price_currencies(variants)
+    writer.writerow(COLUMNS + [f"{PRICE_IN}{c}" for c in currencies])
+    for v in (
+        variants.select_related("product__category")
+        .prefetch_related("prices")
+        .order_by("product__name", "sku")
+    ):
+        priced = {p.currency: p.amount for p in v.prices.all()}
         writer.writerow(
             [
                 v.sku,
@@ -92,9 +116,44 @@ def export_csv(variants) -> str:
                 "yes" if v.track_stock else "no",
                 "yes" if v.allow_backorder else "no",
                 "yes" if v.product.is_published else "no",
+                *(f"{quantize(priced[c], c):f}" if c in priced else "" for c in currencies),
             ]
         )
     return out.getvalue()
+
+
+def _price_columns(header: list[str]) -> tuple[dict[str, str], list[str]]:
+    """{currency: column} of the header's price_XXX columns, and what is wrong with them."""
+    columns, problems = {}, []
+    for column in header:
+        if not column.lower().startswith(PRICE_IN):
+            continue
+        currency = column[len(PRICE_IN) :].upper()
+        try:
+            validate_currency(currency)
+        except ValidationError:
+            problems.append(f"{column}: {currency!r} is not a currency code (ISO 4217)")
+            continue
+        if currency == settings.SHOP_CURRENCY:
+            problems.append(f"{column}: the shop's own currency is the price column")
+        elif currency in columns:
+            problems.append(f"{column}: {currency} has two columns")
+        else:
+            columns[currency] = column
+    return columns, problems
+
+
+def _amount(text: str, currency: str, column: str) -> tuple[Decimal | None, str | None]:
+    """A price typed in a file, or why it is not one."""
+    try:
+        amount = Decimal(text.strip())
+        if not amount.is_finite() or amount < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        return None, f"{column} {text!r} is not an amount"
+    if quantize(amount, currency) != amount:
+        return None, f"{column} {amount} has more decimals than {currency} allows"
+    return amount, None
 
 
 @dataclass
@@ -110,9 +169,13 @@ class _Row:
     track_stock: bool
     allow_backorder: bool
     published: bool
+    # {currency: amount, or None to take that price away}: only the file's price columns
+    prices: dict = field(default_factory=dict)
 
 
-def _check_row(line: int, raw: dict, categories: dict, products: dict) -> tuple[_Row | None, list]:
+def _check_row(
+    line: int, raw: dict, categories: dict, products: dict, price_columns: dict | None = None
+) -> tuple[_Row | None, list]:
     problems = []
     currency = settings.SHOP_CURRENCY
     sku = (raw.get("sku") or "").strip()
@@ -132,15 +195,18 @@ def _check_row(line: int, raw: dict, categories: dict, products: dict) -> tuple[
             problems.append(f"category {category_slug!r} does not exist")
     elif category_slug and category_slug not in categories:
         problems.append(f"category {category_slug!r} does not exist")
-    price = None
-    try:
-        price = Decimal((raw.get("price") or "").strip())
-        if not price.is_finite() or price < 0:
-            raise InvalidOperation
-        if quantize(price, currency) != price:
-            problems.append(f"price {price} has more decimals than {currency} allows")
-    except InvalidOperation:
-        problems.append(f"price {raw.get('price')!r} is not an amount")
+    price, problem = _amount(raw.get("price") or "", currency, "price")
+    if problem:
+        problems.append(problem)
+    prices = {}
+    for other, column in (price_columns or {}).items():
+        text = (raw.get(column) or "").strip()
+        if not text:
+            prices[other] = None  # not sold in that currency
+            continue
+        prices[other], problem = _amount(text, other, column)
+        if problem:
+            problems.append(problem)
     stock = None
     try:
         stock = int((raw.get("stock_on_hand") or "").strip())
@@ -177,6 +243,7 @@ def _check_row(line: int, raw: dict, categories: dict, products: dict) -> tuple[
             track_stock=values["track_stock"],
             allow_backorder=values["allow_backorder"],
             published=values["published"],
+            prices=prices,
         ),
         [],
     )
@@ -191,6 +258,10 @@ def import_csv(text: str) -> ImportResult:
     if missing:
         result.errors.append((1, f"the header lacks the column(s) {', '.join(missing)}"))
         return result
+    price_columns, problems = _price_columns(header)
+    if problems:
+        result.errors.append((1, "; ".join(problems)))
+        return result
     reader.fieldnames = header
     categories = {c.slug: c for c in Category.objects.all()}
     products = {p.slug: p for p in Product.objects.all()}
@@ -201,7 +272,7 @@ def import_csv(text: str) -> ImportResult:
             break
         if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
             continue  # a blank line
-        row, problems = _check_row(number, raw, categories, products)
+        row, problems = _check_row(number, raw, categories, products, price_columns)
         if row is not None and row.sku in seen:
             problems = [f"sku {row.sku} is also on line {seen[row.sku]}"]
         if problems:
@@ -268,6 +339,8 @@ def _apply(row: _Row, categories: dict, products: dict, result: ImportResult) ->
             services.save_variant(variant=variant, refresh=False)
             options.assign_options(variant=variant, options=row.options)
             result.updated += 1
+        if row.prices:
+            services.set_prices(variant_id=variant.pk, prices=row.prices, refresh=False)
     except ValidationError as error:
         error.line = row.line  # type: ignore[attr-defined]
         raise

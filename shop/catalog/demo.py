@@ -30,7 +30,7 @@ from shop.catalog.models import (
     Variant,
     VariantPrice,
 )
-from shop.catalog.options import set_variant_options
+from shop.catalog.options import refresh_option_labels, set_variant_options
 from shop.money import money
 
 # Option types and their values, in order; colours with their swatch.
@@ -351,9 +351,22 @@ def _write_german() -> int:
         )
     for code, name in demo_de.OPTION_TYPES.items():
         written += OptionType.objects.filter(untranslated, code=code).update(name_de=name)
-    if written:
+    labelled = 0
+    for code, labels in demo_de.OPTION_VALUES.items():
+        for value, label in labels.items():
+            if label != value:
+                labelled += OptionValue.objects.filter(
+                    Q(label_de__isnull=True) | Q(label_de=""),
+                    option_type__code=code,
+                    value=value,
+                ).update(label_de=label)
+    if labelled:  # the variants' labels ("Waldgrün / M") are written from their values
+        products = Product.objects.filter(option_types__code__in=demo_de.OPTION_VALUES)
+        for product in products.distinct():
+            refresh_option_labels(product=product)
+    if written or labelled:
         refresh_all()
-    return written
+    return written + labelled
 
 
 def load(*, with_images: bool = True) -> dict[str, int]:

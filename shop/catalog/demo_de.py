@@ -22,6 +22,21 @@ OPTION_TYPES = {
     "grind": "Mahlgrad",
 }
 
+# Option values as a German shopper reads them, by option code and value (the value stays the
+# key of filter links and CSV files); a value missing here ("Sand", "M") reads as itself.
+OPTION_VALUES = {
+    "colour": {
+        "Forest": "Waldgrün", "Charcoal": "Anthrazit", "Navy": "Marineblau", "Ochre": "Ocker",
+        "Natural": "Natur", "Black": "Schwarz", "Tan": "Hellbraun", "Oatmeal": "Hafer",
+        "Cream": "Creme", "Blue": "Blau", "Rust": "Rost", "Brass": "Messing",
+        "Walnut": "Nussbaum", "Amber": "Bernstein", "Red": "Rot", "Steel": "Stahl",
+        "Clear": "Transparent",
+    },
+    "board": {"Small": "Klein", "Large": "Groß"},
+    "paper": {"Dot grid": "Gepunktet", "Lined": "Liniert", "Plain": "Blanko"},
+    "grind": {"Whole bean": "Ganze Bohne", "Filter": "Filter", "Espresso": "Espresso"},
+}  # fmt: skip
+
 PRODUCTS = {
     "Organic Cotton Tee": ("T-Shirt aus Bio-Baumwolle", "Schwere Bio-Baumwolle, stückgefärbt."),
     "Merino Crew Sweater": (

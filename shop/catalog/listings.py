@@ -135,6 +135,7 @@ def _refresh_batch(ids: list[int]) -> None:
         "product_id",
         "sku",
         "options",
+        "option_labels",
         "price",
         "stock_on_hand",
         "stock_reserved",
@@ -179,8 +180,18 @@ def _refresh_batch(ids: list[int]) -> None:
             "variants": [[v["sku"], v["options"] or {}] for v in own if v["options"]],
             "images": value_images.get(product.pk, {}),
         }
+        # The values and their labels in every language ("Forest Waldgrün"): a shopper finds
+        # the colour by the word the page shows.
         options = " ".join(
-            sorted({str(value) for v in own for value in (v["options"] or {}).values()})
+            sorted(
+                {str(value) for v in own for value in (v["options"] or {}).values()}
+                | {
+                    word
+                    for v in own
+                    for text in (v["option_labels"] or {}).values()
+                    for word in text.split(" / ")
+                }
+            )
         )
         skus = " ".join(v["sku"] for v in own)
         # Each language's words: the search document per language (PostgreSQL), and all of

@@ -70,8 +70,21 @@ class OptionType(models.Model):
 
 
 class OptionValue(models.Model):
+    """One choice of an option type. `value` is its key (in filter links, CSV files, the API's
+    filters and `Variant.options`) and never changes with the language; `label` is what
+    shoppers read, per language (`label_en`, `label_de`: shop/catalog/translation.py), the
+    value itself where none is written."""
+
     option_type = models.ForeignKey(OptionType, related_name="values", on_delete=models.CASCADE)
-    value = models.CharField(max_length=60)
+    value = models.CharField(
+        max_length=60, help_text=_("Its key in filter links and CSV files: Forest, XL.")
+    )
+    label = models.CharField(
+        _("label"),
+        max_length=60,
+        blank=True,
+        help_text=_("As shoppers read it in each language; empty: the value."),
+    )
     swatch = models.CharField(
         max_length=7,
         blank=True,
@@ -91,7 +104,22 @@ class OptionValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.value
+        return self.shown
+
+    @property
+    def shown(self) -> str:
+        """The label in the active language (English's where it has none), or the value."""
+        return self.label or self.value
+
+    def labels(self) -> dict[str, str]:
+        """Its label in each of the shop's languages, falling back as pages do: the
+        language's own, else the default language's, else the value."""
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        fallback = getattr(self, f"label_{default}", None) or self.value
+        return {
+            code: getattr(self, f"label_{code}", None) or fallback
+            for code, _name in settings.LANGUAGES
+        }
 
 
 class ProductQuerySet(models.QuerySet):
@@ -245,6 +273,10 @@ class Variant(models.Model):
     # the options' order: written by catalog/options.py from the VariantOption rows (the source
     # of truth), read by labels, filters and search without a join.
     options = models.JSONField(default=dict, blank=True, editable=False)
+    # The same values as shoppers read them, per language where a label differs from the
+    # values ({"de": "Waldgrün / M"}), written with `options` (catalog/options.py): what
+    # `label` shows without a query, and what an order line freezes in its language.
+    option_labels = models.JSONField(default=dict, blank=True, editable=False)
     price = MoneyField(
         max_digits=14,
         decimal_places=3,
@@ -310,6 +342,16 @@ class Variant(models.Model):
 
     @property
     def label(self) -> str:
+        """Its option values as shoppers read them in the active language ("Waldgrün / M"
+        on a German page); the values themselves where no label is written."""
+        if self.option_labels:
+            from django.utils.translation import get_language
+
+            language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+            default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+            shown = self.option_labels.get(language) or self.option_labels.get(default)
+            if shown:
+                return shown
         return " / ".join(str(v) for v in self.options.values()) or "Standard"
 
     @property

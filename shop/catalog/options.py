@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -73,7 +74,10 @@ def set_variant_options(*, variant: Variant, values: Iterable[OptionValue]) -> V
             ]
         )
         variant.options = wanted
-        Variant.objects.filter(pk=variant.pk).update(options=variant.options)
+        variant.option_labels = _labels(chosen)
+        Variant.objects.filter(pk=variant.pk).update(
+            options=variant.options, option_labels=variant.option_labels
+        )
         return variant
 
 
@@ -123,8 +127,9 @@ def refresh_option_labels(*, product: Product) -> None:
             rows.get(variant.pk, []), key=lambda v: _type_order(types[v.option_type_id])
         )
         options = _as_dict(chosen, types)
-        if options != variant.options:
-            Variant.objects.filter(pk=variant.pk).update(options=options)
+        labels = _labels(chosen)
+        if options != variant.options or labels != variant.option_labels:
+            Variant.objects.filter(pk=variant.pk).update(options=options, option_labels=labels)
 
 
 def _type_order(option_type: OptionType) -> tuple[int, str]:
@@ -133,6 +138,18 @@ def _type_order(option_type: OptionType) -> tuple[int, str]:
 
 def _as_dict(values: list[OptionValue], types: dict[int, OptionType]) -> dict[str, str]:
     return {types[v.option_type_id].code: v.value for v in values}
+
+
+def _labels(values: list[OptionValue]) -> dict[str, str]:
+    """The values as each language reads them ("Waldgrün / M"), when a label differs from
+    the values somewhere; else nothing (the label is the values)."""
+    plain = " / ".join(v.value for v in values)
+    per_language = [v.labels() for v in values]
+    labels = {
+        code: " / ".join(labels[code] for labels in per_language)
+        for code, _name in settings.LANGUAGES
+    }
+    return labels if any(text != plain for text in labels.values()) else {}
 
 
 def _next_position(option_type: OptionType) -> int:

@@ -103,7 +103,7 @@ def build(
         chosen = values_of[selected.pk]
     result.made = selected is not None
     result.label = " / ".join(
-        offered[t.pk][chosen[t.pk]].value for t in option_types if chosen[t.pk] in offered[t.pk]
+        offered[t.pk][chosen[t.pk]].shown for t in option_types if chosen[t.pk] in offered[t.pk]
     )
     if not result.buyable:
         result.alternatives = _alternatives(pickable, values_of, chosen, option_types)

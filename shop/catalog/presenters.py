@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from shop.catalog.facets import Facets, Filters, price_bands
 from shop.catalog.images import card_picture
-from shop.catalog.selectors import CategoryTree, option_type_names
+from shop.catalog.selectors import CategoryTree, option_type_names, option_value_labels
 from shop.catalog.templatetags.shop_tags import money as format_money
 from shop.money import money
 
@@ -88,18 +88,23 @@ def listing_context(
 
     chosen = {f"{t}:{v}" for t, values in filters.options.items() for v in values}
     names = option_type_names()  # cached with the catalog version, as the category tree
+    # What shoppers read for each value ("Waldgrün"); the value stays the filter's key.
+    labels = option_value_labels()
     options = [
         {
             "name": names.get(option_type) or option_type.replace("_", " ").capitalize(),
             "values": [
                 {
                     "value": f"{option_type}:{value}",
-                    "label": value,
+                    "label": labels.get(option_type, {}).get(value, value),
                     "count": count,
                     "checked": f"{option_type}:{value}" in chosen,
                 }
                 for value, count in sorted(
-                    values.items(), key=lambda item: _value_order(option_type, item[0])
+                    values.items(),
+                    key=lambda item: _value_order(
+                        option_type, labels.get(option_type, {}).get(item[0], item[0])
+                    ),
                 )
             ],
         }
@@ -112,6 +117,7 @@ def listing_context(
         band=next((b for b in bands if b["checked"]), None),
         filters=filters,
         names=names,
+        labels=labels,
     )
     return {
         "applied_filters": applied,
@@ -124,7 +130,9 @@ def listing_context(
     }
 
 
-def _applied(keep: dict, *, category, band, filters: Filters, names: dict) -> list[dict]:
+def _applied(
+    keep: dict, *, category, band, filters: Filters, names: dict, labels: dict
+) -> list[dict]:
     """The filters that are on, each with a link that removes it alone (a chip)."""
 
     def without(*names: str, value: str | None = None) -> str:
@@ -149,7 +157,8 @@ def _applied(keep: dict, *, category, band, filters: Filters, names: dict) -> li
         for value in values:
             applied.append(
                 {
-                    "label": f"{names.get(code) or code.replace('_', ' ').capitalize()}: {value}",
+                    "label": f"{names.get(code) or code.replace('_', ' ').capitalize()}: "
+                    f"{labels.get(code, {}).get(value, value)}",
                     "url": without("o", value=f"{code}:{value}"),
                 }
             )

@@ -56,6 +56,10 @@ class FacetsOut(Schema):
     options: dict[str, dict[str, int]] = Field(
         description='Products per option value, by option type code: {"colour": {"Sand": 3}}.'
     )
+    option_labels: dict[str, dict[str, str]] = Field(
+        description="Each of those values as shoppers read it, in the answer's language: "
+        '{"colour": {"Forest": "Waldgrün"}} (a value missing here reads as itself).'
+    )
 
 
 class ProductPageOut(Schema):
@@ -71,7 +75,8 @@ class ProductPageOut(Schema):
 
 class OptionValueOut(Schema):
     id: int
-    value: str
+    value: str = Field(description="Its key in filters (`o=colour:Forest`) and CSV files.")
+    label: str = Field(description="As shoppers read it, in the answer's language.")
     swatch: str
 
 

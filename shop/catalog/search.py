@@ -15,14 +15,15 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import F, Q
-from django.db.models.functions import Greatest, Upper
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Coalesce, Greatest, NullIf, Upper
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from shop.catalog import sqlite_search
 from shop.catalog.images import thumbnail_url
 from shop.catalog.models import Product, Variant
+from shop.languages import shop_language
 from shop.money import as_text as format_money
 
 WORD = re.compile(r"[^\W_]+")
@@ -101,6 +102,17 @@ def search_filter(query: str) -> tuple[Q, object | None]:
     return match, rank
 
 
+def _name_shown():
+    language = shop_language()
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    return Coalesce(
+        NullIf(F(f"name_{language}"), Value("")),
+        F(f"name_{default}"),
+        F("name"),
+        output_field=CharField(),
+    )
+
+
 def did_you_mean(query: str, currency: str | None = None) -> list[str]:
     """On a miss: the product names and categories nearest to what was typed."""
     from shop.catalog import selectors  # selectors re-exports this module's names
@@ -109,26 +121,37 @@ def did_you_mean(query: str, currency: str | None = None) -> list[str]:
     if len(words) < 3:
         return []
     suggestions: list[str] = []
+    # Names as the page shows them: the active language's, else the default language's.
+    listed = selectors.listed_products(currency).annotate(shown=_name_shown())
     if connection.vendor == "postgresql":
         scored = list(
-            selectors.listed_products(currency)
-            .annotate(
+            listed.annotate(
                 similarity=Greatest(
-                    TrigramSimilarity("name", words), TrigramWordSimilarity(words, "name")
+                    TrigramSimilarity("shown", words), TrigramWordSimilarity(words, "shown")
                 )
             )
             .filter(similarity__gte=0.3)
-            .order_by("-similarity", "name")
-            .values_list("name", "similarity")[:3]
+            .order_by("-similarity", "shown")
+            .values_list("shown", "similarity")[:3]
         )
         # The nearest, and any about as near: not every name that shares a few letters.
         best = scored[0][1] if scored else 0
         suggestions = [name for name, similarity in scored if similarity >= best - 0.05]
     elif sqlite_search.in_use():  # the embedded shop's catalog: its names, scored alike
-        names = list(selectors.listed_products(currency).values_list("name", flat=True))
+        names = list(listed.values_list("shown", flat=True))
         suggestions = sqlite_search.nearest_names(words, names)
-    names = [c.name for c in selectors.category_tree().categories.values()]
-    suggestions += difflib.get_close_matches(query.strip().title(), names, n=2, cutoff=0.6)
+    # Categories with something listed in the market: a suggestion never leads to an empty
+    # page (nor to products the market does not sell).
+    tree = selectors.category_tree()
+    names = [c.name for c in tree.categories.values()]
+    near = difflib.get_close_matches(query.strip().title(), names, n=2, cutoff=0.6)
+    if near:
+        chosen = [c for c in tree.categories.values() if c.name in near]
+        listed = selectors.listed_products(currency).filter(
+            category_id__in={pk for c in chosen for pk in tree.descendant_ids(c.pk)}
+        )
+        having = set(listed.values_list("category_id", flat=True).distinct())
+        suggestions += [c.name for c in chosen if having & set(tree.descendant_ids(c.pk))]
     return list(dict.fromkeys(suggestions))[:4]
 
 

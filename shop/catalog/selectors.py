@@ -92,6 +92,23 @@ def listed_products(currency: str | None = None) -> QuerySet[Product]:
     ).filter(list_min__isnull=False)
 
 
+def sold_somewhere() -> QuerySet[Product]:
+    """Published products some active market sells: a price in its currency (the catalog's
+    own columns for the shop's currency, a ProductPrice row for another). What the sitemap
+    lists; a product sold nowhere has no page anyone can buy from."""
+    from markets.selectors import active_markets
+
+    currencies = {m.currency for m in active_markets()}
+    sold = Q(
+        pk__in=ProductPrice.objects.filter(
+            currency__in=currencies - {settings.SHOP_CURRENCY}
+        ).values("product_id")
+    )
+    if settings.SHOP_CURRENCY in currencies:
+        sold |= Q(min_price__isnull=False)
+    return Product.objects.published().filter(sold)
+
+
 def purchasable(products: QuerySet[Product]) -> QuerySet[Product]:
     """Merchandising lists ("New in") leave out what cannot be bought."""
     return products.filter(units_available__gt=0)
@@ -166,6 +183,29 @@ def option_type_names() -> dict[str, str]:
     except Exception:  # the cache is down: read them
         types = load()
     return {t.code: t.name for t in types}
+
+
+def option_value_labels() -> dict[str, dict[str, str]]:
+    """Each option value's label for shoppers by option type code and value ("colour":
+    {"Forest": "Waldgrün"} on a German page), for the filters and their chips: only the
+    values with a label are listed (cached under the catalog version in every language, as
+    the option types are); any other value reads as itself."""
+    from django.core.cache import cache as django_cache
+
+    def load() -> list[OptionValue]:
+        labelled = Q()
+        for code, _name in settings.LANGUAGES:
+            labelled |= Q(**{f"label_{code}__isnull": False}) & ~Q(**{f"label_{code}": ""})
+        return list(OptionValue.objects.filter(labelled).select_related("option_type"))
+
+    try:
+        values = django_cache.get_or_set(cache.key("option_value_labels"), load, timeout=3600)
+    except Exception:  # the cache is down: read them
+        values = load()
+    labels: dict[str, dict[str, str]] = {}
+    for value in values:
+        labels.setdefault(value.option_type.code, {})[value.value] = value.shown
+    return labels
 
 
 def navigation_categories() -> list[Category]:

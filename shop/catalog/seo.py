@@ -14,7 +14,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from shop.catalog.models import Category, Product
+from shop.catalog.models import Category
+from shop.catalog.selectors import sold_somewhere
 from shop.money import money
 
 # Pages that are a shopper's own or a merchant's: nothing for a search engine there.
@@ -38,16 +39,14 @@ class ShopSitemap(Sitemap):
 
 
 class ProductSitemap(ShopSitemap):
+    """Each product some active market sells, in every language (/p/mug/ and /de/p/mug/,
+    each naming the other as its alternate)."""
+
     changefreq = "daily"
     priority = 0.8
 
     def items(self):
-        return (
-            Product.objects.published()
-            .filter(min_price__isnull=False)
-            .only("slug", "updated_at")
-            .order_by("pk")
-        )
+        return sold_somewhere().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, product):
         return product.updated_at

@@ -111,10 +111,11 @@ def page_of_product_changed(*, product_id: int) -> None:
         transaction.on_commit(lambda: cache.bump_product_versions([slug]))
 
 
-def set_prices(*, variant_id: int, prices: dict[str, Decimal | None]) -> None:
+def set_prices(*, variant_id: int, prices: dict[str, Decimal | None], refresh: bool = True) -> None:
     """Set (or, with None, take away) a variant's prices in other currencies than the shop's,
     as the merchant typed them: {"EUR": Decimal("24.90")}. The listing columns follow in the
-    same transaction; a price taken away takes the variant out of that market."""
+    same transaction; a price taken away takes the variant out of that market. `refresh=False`:
+    the caller refreshes the listings once for many variants (the CSV import)."""
     with transaction.atomic():
         variant = Variant.objects.get(pk=variant_id)
         for currency, amount in prices.items():
@@ -129,4 +130,5 @@ def set_prices(*, variant_id: int, prices: dict[str, Decimal | None]) -> None:
                 currency=currency,
                 defaults={"amount": quantize(Decimal(amount), currency)},
             )
-        refresh_listings(product_ids=[variant.product_id])
+        if refresh:
+            refresh_listings(product_ids=[variant.product_id])

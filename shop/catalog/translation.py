@@ -6,7 +6,7 @@ import warnings
 
 from modeltranslation.translator import TranslationOptions, register
 
-from shop.catalog.models import Category, OptionType, Product
+from shop.catalog.models import Category, OptionType, OptionValue, Product
 
 # modeltranslation copies Product's index on (is_published, category, name) per language and
 # names the copies itself; it says so, at every start, for a name Django would shorten anyway.
@@ -28,4 +28,12 @@ class ProductTranslation(TranslationOptions):
 @register(OptionType)
 class OptionTypeTranslation(TranslationOptions):
     fields = ("name",)
+    empty_values = None  # a blank translation is stored as NULL: "not written"
+
+
+@register(OptionValue)
+class OptionValueTranslation(TranslationOptions):
+    """A value's label ("Forest" reads "Waldgrün"); the value stays the key."""
+
+    fields = ("label",)
     empty_values = None  # a blank translation is stored as NULL: "not written"

@@ -113,6 +113,10 @@ ADMIN_PAGES = {
     "admin-abandoned-carts": lambda page, base: page.goto(base + "/admin/reminders/cartcontact/"),
     "admin-markets": lambda page, base: page.goto(base + "/admin/markets/market/"),
     "admin-suggested-prices": _suggested_prices,
+    # values with a label per language; tax names per language; price columns per currency
+    "admin-option-type": lambda page, base: page.goto(base + "/admin/catalog/optiontype/add/"),
+    "admin-tax-rate": lambda page, base: page.goto(base + "/admin/orders/taxrate/add/"),
+    "admin-csv-import": lambda page, base: page.goto(base + "/admin/catalog/variant/import/"),
 }  # fmt: skip
 
 
@@ -140,4 +144,7 @@ ADMIN_HEADINGS = {
     "admin-abandoned-carts": "Select abandoned cart to change",
     "admin-markets": "Select market to change",
     "admin-suggested-prices": "Review suggested prices",
+    "admin-option-type": "Add option type",
+    "admin-tax-rate": "Add tax rate",
+    "admin-csv-import": "Import products and stock",
 }

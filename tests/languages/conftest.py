@@ -18,7 +18,10 @@ def german_shop(db):
     """A kitchen with a mug (German names for everything a shopper reads), a sold-out lamp,
     a shipping method, the shop's pages, and a shopper with an address."""
     from accounts.models import Address
+    from orders.models import TaxRate
     from shop.catalog.listings import refresh_listings
+    from shop.catalog.models import OptionType, OptionValue
+    from shop.catalog.options import set_variant_options
     from shop.content import demo as content_demo
     from tests.factories import (
         CategoryFactory,
@@ -42,7 +45,18 @@ def german_shop(db):
         name_en="Stoneware Mug", name_de="Steingutbecher", slug="mug", category=kitchen,
         description_en="Hand-glazed.", description_de="Von Hand glasiert.",
     )  # fmt: skip
-    VariantFactory(product=mug, sku="MUG-1", stock_on_hand=20)
+    mug_forest = VariantFactory(product=mug, sku="MUG-1", stock_on_hand=20)
+    # Its colour: a value with a German label (the key "Forest" stays English), and the
+    # German VAT's name (an order to Berlin pays it).
+    colour = OptionType.objects.create(
+        code="colour", name_en="Colour", name_de="Farbe", display=OptionType.SWATCHES
+    )
+    forest = OptionValue.objects.create(
+        option_type=colour, value="Forest", label_de="Waldgrün", swatch="#2f5d50"
+    )
+    mug.option_types.add(colour)
+    set_variant_options(variant=mug_forest, values=[forest])
+    TaxRate.objects.create(country="DE", name_en="VAT", name_de="MwSt.", rate="0.19")
     lamp = ProductFactory(
         name_en="Brass Lamp", name_de="Messinglampe", slug="lamp", category=kitchen,
         description_en="Warm light.", description_de="Warmes Licht.",
@@ -137,6 +151,21 @@ def visible_text(html: str) -> str:
     parser = _VisibleText()
     parser.feed(html)
     return " ".join(" ".join(parser.parts).split())
+
+
+def catalog_english() -> list[str]:
+    """The merchant's English words that have their German written (an option value's key
+    or English label, a tax rate's English name): on a German page, any of them is a word
+    left in English. Values that read the same in both ("Sand", "M") are not listed."""
+    from orders.models import TaxRate
+    from shop.catalog.models import OptionValue
+
+    words = set()
+    for value in OptionValue.objects.exclude(label_de__isnull=True).exclude(label_de=""):
+        words |= {value.value, value.label_en or value.value} - {value.label_de}
+    for rate in TaxRate.objects.exclude(name_de__isnull=True).exclude(name_de=""):
+        words |= {rate.name_en or ""} - {rate.name_de, ""}
+    return sorted((w for w in words if re.search(r"[A-Za-z]{3}", w)), key=len, reverse=True)
 
 
 def _region_names() -> list[str]:

@@ -20,7 +20,11 @@ def merchant(client, db):
     [
         ("admin:catalog_product_add", ["name_en", "name_de", "description_en", "description_de"]),
         ("admin:catalog_category_add", ["name_en", "name_de", "description_en", "description_de"]),
-        ("admin:catalog_optiontype_add", ["name_en", "name_de"]),
+        (
+            "admin:catalog_optiontype_add",
+            ["name_en", "name_de", "values-0-value", "values-0-label_en", "values-0-label_de"],
+        ),
+        ("admin:orders_taxrate_add", ["name_en", "name_de"]),
         ("admin:orders_shippingmethod_add", ["name_en", "name_de", "description_de"]),
         ("admin:content_page_add", ["title_en", "title_de", "body_en", "body_de"]),
     ],

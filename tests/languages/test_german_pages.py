@@ -8,7 +8,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.languages.conftest import PASSWORD, english_in, english_phrases, visible_text
+from tests.languages.conftest import (
+    PASSWORD,
+    catalog_english,
+    english_in,
+    english_phrases,
+    visible_text,
+)
 
 pytestmark = pytest.mark.markets
 
@@ -98,7 +104,23 @@ def test_a_german_page_shows_no_english(client, german_shop, name):
     assert '<html lang="de">' in html
     text = visible_text(html)
     assert english_in(text, english_phrases()) == [], text
+    # The merchant's words with a German: the mug's colour ("Waldgrün", never "Forest"),
+    # the VAT's name ("MwSt.") on the checkout's review and the order.
+    assert english_in(text, catalog_english()) == [], text
     assert INFORMAL.findall(text) == [], text
+
+
+def test_the_crawl_reads_the_merchants_words_in_german(client, german_shop):
+    """The crawl above could not pass by showing no colour and no tax at all."""
+    assert catalog_english() == ["Forest", "VAT"]
+    assert "Waldgrün" in visible_text(client.get("/de/p/mug/").content.decode())
+    assert "Waldgrün" in visible_text(client.get("/de/c/kitchen/").content.decode())
+    order = _placed_order(client)
+    assert (order.lines.get().variant_label, order.tax_name) == ("Waldgrün", "MwSt.")
+    text = visible_text(client.get(f"/de/orders/{order.number}/").content.decode())
+    assert "Waldgrün" in text and "MwSt." in text
+    english = visible_text(client.get("/p/mug/").content.decode())
+    assert "Forest" in english and "Waldgrün" not in english
 
 
 def test_a_german_form_with_errors_shows_no_english(client, german_shop):

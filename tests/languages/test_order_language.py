@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import translation
 
 from tests.conftest import make_cart, place
-from tests.languages.conftest import english_in, english_phrases, visible_text
+from tests.languages.conftest import catalog_english, english_in, english_phrases, visible_text
 from tests.languages.test_german_pages import INFORMAL, _placed_order
 from worker import emails
 from worker.models import OutboxEmail
@@ -51,6 +51,8 @@ def test_an_order_placed_on_the_german_pages_is_german(client, german_shop):
     assert order.language == "de"
     assert order.lines.get().product_name == "Steingutbecher"
     assert order.shipping_method_name == "Standardversand"
+    # The colour and the tax as the German pages named them, kept for every later email.
+    assert (order.lines.get().variant_label, order.tax_name) == ("Waldgrün", "MwSt.")
 
 
 def test_an_order_placed_in_english_is_english(german_shop):
@@ -62,6 +64,7 @@ def test_an_order_placed_in_english_is_english(german_shop):
             make_cart((Variant.objects.get(sku="MUG-1"), 1)), ShippingMethod.objects.get()
         )
     assert order.language == "en" and order.lines.get().product_name == "Stoneware Mug"
+    assert order.lines.get().variant_label == "Forest"
 
 
 @pytest.mark.parametrize("kind", list(GERMAN_SUBJECTS))
@@ -75,6 +78,7 @@ def test_every_email_about_a_german_order_is_german(german_order, kind):
     html = message.alternatives[0][0]
     for text in (" ".join(message.body.split()), visible_text(html)):
         assert english_in(text, english_phrases()) == [], text
+        assert english_in(text, catalog_english()) == [], text  # "Waldgrün", never "Forest"
         assert INFORMAL.findall(text) == [], text
     if kind != Kind.ORDER_EXPIRED:  # the expiry email links the cart instead
         assert f"/de/orders/{german_order.number}/?key=" in message.body

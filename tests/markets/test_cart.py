@@ -67,6 +67,7 @@ def test_changing_market_reprices_the_cart_and_removes_what_is_not_sold_there(
     _add(client, lamp_usd_only, 1)
     assert price_cart(Cart.objects.get()).subtotal == Money("50.00", "USD")
 
+    client.post("/language/", {"language": "en"})  # English chosen: it stays (and the notes)
     response = client.post(
         reverse("markets:choose"), {"market": "eu", "next": reverse("cart:detail")}
     )

@@ -85,7 +85,8 @@ def test_choosing_a_market_is_remembered_in_the_session_and_the_account(client, 
     client.force_login(user)
     response = client.post(reverse("markets:choose"), {"market": "eu", "next": "/cart/"})
 
-    assert response.status_code == 302 and response["Location"] == "/cart/"
+    # No language chosen yet: the same page in the market's language.
+    assert response.status_code == 302 and response["Location"] == "/de/cart/"
     assert client.session[SESSION_KEY] == eu_market.pk
     assert CustomerMarket.objects.get(user=user).market == eu_market
     # A new session (another device) starts in the account's market.
@@ -104,7 +105,8 @@ def test_the_sessions_choice_wins_over_the_browser(client, eu_market):
 )
 def test_the_selector_never_redirects_off_the_site(client, eu_market, next_url):
     response = client.post(reverse("markets:choose"), {"market": "eu", "next": next_url})
-    assert response.status_code == 302 and response["Location"] == "/"
+    # The shop's home, in the market's language.
+    assert response.status_code == 302 and response["Location"] == "/de/"
 
 
 @pytest.mark.parametrize("code", ["mars", "", "x" * 500, "eu\x00"])
@@ -180,3 +182,53 @@ def test_a_default_market_made_again_is_cached_with_the_markets_at_once(client):
 
     assert Market.objects.filter(is_default=True).count() == 1
     assert queries() == queries()
+
+
+@pytest.mark.parametrize(
+    "next_url, landed",
+    [
+        ("/cart/", "/de/cart/"),
+        ("/c/kitchen/?o=colour%3AForest&page=2", "/de/c/kitchen/?o=colour%3AForest&page=2"),
+        ("/de/cart/", "/de/cart/"),
+        ("/no-such-page/", "/no-such-page/"),  # no page of ours: left as it is
+    ],
+)
+def test_choosing_a_market_switches_to_its_language_on_the_same_page(
+    client, eu_market, next_url, landed
+):
+    response = client.post(reverse("markets:choose"), {"market": "eu", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == landed
+
+
+def test_the_market_changed_message_is_in_the_market_language(client, eu_market):
+    page = client.post(reverse("markets:choose"), {"market": "eu", "next": "/"}, follow=True)
+    assert page.request["PATH_INFO"] == "/de/"
+    assert "Europe" in page.content.decode()
+    assert "You are now shopping in" not in page.content.decode()
+
+
+def test_a_language_chosen_with_the_switcher_is_kept(client, eu_market):
+    client.post("/language/", {"language": "en", "next": "/cart/"})
+    response = client.post(reverse("markets:choose"), {"market": "eu", "next": "/cart/"})
+    assert response["Location"] == "/cart/"
+    # and back to the default market from German pages: German stays, as chosen
+    client.post("/language/", {"language": "de", "next": "/de/cart/"})
+    response = client.post(reverse("markets:choose"), {"market": "world", "next": "/de/cart/"})
+    assert response["Location"] == "/de/cart/"
+
+
+def test_a_language_saved_on_the_account_is_kept(client, eu_market):
+    client.force_login(UserFactory(language="en"))
+    response = client.post(reverse("markets:choose"), {"market": "eu", "next": "/cart/"})
+    assert response["Location"] == "/cart/"
+
+
+def test_the_default_market_brings_a_stranger_back_to_its_language(client, eu_market):
+    client.post(reverse("markets:choose"), {"market": "eu", "next": "/cart/"})
+    response = client.post(reverse("markets:choose"), {"market": "world", "next": "/de/cart/"})
+    assert response["Location"] == "/cart/"
+
+
+def test_a_market_speaking_a_language_the_shop_does_not_keeps_the_page(client, jp_market):
+    response = client.post(reverse("markets:choose"), {"market": "jp", "next": "/de/cart/"})
+    assert response["Location"] == "/de/cart/"

@@ -28,3 +28,23 @@ def test_the_demo_has_europe_with_euro_prices_for_everything():
     for method in ShippingMethod.objects.all():
         assert method.currency_prices.get(currency="EUR").price > 0
     assert TaxRate.objects.get(country="DE").rate == Decimal("0.19")
+
+
+def test_the_demo_names_its_colours_and_taxes_in_german():
+    from django.utils import translation
+
+    from shop.catalog.models import OptionValue
+
+    call_command("load_demo", "--no-images")
+    forest = OptionValue.objects.get(option_type__code="colour", value="Forest")
+    assert (forest.label_de, forest.label_en) == ("Waldgrün", None)
+    tee = Variant.objects.filter(product__slug="organic-cotton-tee", options__colour="Forest")
+    tee = tee.first()
+    with translation.override("de"):
+        assert tee.label == f"{tee.options['size']} / Waldgrün"
+        assert TaxRate.objects.get(country="DE").name == "MwSt."
+        assert TaxRate.objects.get(country="AT").name == "USt."
+        assert TaxRate.objects.get(country="US", region="US-NY").name == "Umsatzsteuer"
+    with translation.override("en"):
+        assert tee.label == f"{tee.options['size']} / Forest"
+        assert {r.name for r in TaxRate.objects.filter(country__in=["AT", "DE", "FR"])} == {"VAT"}

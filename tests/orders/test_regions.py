@@ -59,7 +59,7 @@ def test_the_tax_rate_admin_chooses_regions_and_shows_the_ones_that_match_nothin
     add = client.get(reverse("admin:orders_taxrate_add")).content.decode()
     saved = client.post(
         reverse("admin:orders_taxrate_add"),
-        {"country": "US", "region": "US-TX", "name": "Sales tax", "rate": "0.0625"},
+        {"country": "US", "region": "US-TX", "name_en": "Sales tax", "rate": "0.0625"},
     )
 
     assert "1 tax rate names a region that is not an ISO 3166-2 code" in listing

@@ -25,6 +25,9 @@ SHIPPING_DE = {
     "Express": ("Expressversand", "Zustellung am nächsten Werktag"),
 }
 TAXES = [("US", "US-CA", "Sales tax", "0.0725"), ("US", "US-NY", "Sales tax", "0.08875")]
+# The taxes' German names: Austria says Umsatzsteuer (USt.), Germany Mehrwertsteuer (MwSt.).
+TAXES_DE = {"Sales tax": "Umsatzsteuer", "VAT": "MwSt."}
+TAXES_DE_BY_COUNTRY = {"AT": "USt."}
 # code, kind, value, uses in all, uses per customer (by email)
 VOUCHERS = [("WELCOME10", "percentage", "10", None, 1)]
 
@@ -65,18 +68,20 @@ class Command(BaseCommand):
             ShippingMethod.objects.filter(name_en=name, name_de__isnull=True).update(
                 name_de=german, description_de=description
             )
-        taxes = [
-            *TAXES,
-            *(
-                (c, "", "MwSt." if c in ("AT", "DE") else "VAT", Decimal(r) / 100)
-                for c, r in EURO_VAT
-            ),
-        ]
+        taxes = [*TAXES, *((c, "", "VAT", Decimal(r) / 100) for c, r in EURO_VAT)]
         for country, region, name, rate in taxes:
             _, new = TaxRate.objects.get_or_create(
                 country=country, region=region, defaults={"name": name, "rate": Decimal(rate)}
             )
             created["tax rates"] += new
+            # A demo loaded before tax names had languages called German VAT "MwSt." in English.
+            TaxRate.objects.filter(country=country, region=region, name_en="MwSt.").update(
+                name_en=name
+            )
+            german = TAXES_DE_BY_COUNTRY.get(country) or TAXES_DE.get(name)
+            TaxRate.objects.filter(
+                country=country, region=region, name_en=name, name_de__isnull=True
+            ).update(name_de=german)
         for code, kind, value, limit, per_customer in VOUCHERS:
             voucher, new = Voucher.objects.get_or_create(
                 code=code,
