@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from markets.models import Market
 from promotions import engine, selectors
 from promotions import messages as promotion_messages
 from promotions.models import Promotion, PromotionPrice, PromotionTarget, PromotionTier
+from shop.admin_labels import LabelledInlineFormSet
 from shop.catalog import prices
 from shop.catalog.models import Variant
 from shop.money import money
@@ -47,6 +49,7 @@ class PromotionPriceInline(admin.TabularInline):
 
     model = PromotionPrice
     form = CurrencyForm
+    formset = LabelledInlineFormSet
     fields = ["currency", "amount_off", "min_subtotal", "budget"]
     extra = 0
 
@@ -54,12 +57,14 @@ class PromotionPriceInline(admin.TabularInline):
 class PromotionTierInline(admin.TabularInline):
     model = PromotionTier
     form = CurrencyForm
+    formset = LabelledInlineFormSet
     fields = ["currency", "threshold", "percent", "amount"]
     extra = 0
 
 
 class PromotionTargetInline(admin.TabularInline):
     model = PromotionTarget
+    formset = LabelledInlineFormSet
     fields = ["role", "variant", "product", "category"]
     raw_id_fields = ["variant", "product"]
     extra = 0
@@ -81,7 +86,16 @@ class PromotionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
-    filter_horizontal = ["shipping_methods"]
+    # One labelled input per date and time (the split admin widget leaves its parts unnamed).
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "input_formats": ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"],
+        }
+    }
     inlines = [PromotionPriceInline, PromotionTierInline, PromotionTargetInline]
     fieldsets = [
         (None, {"fields": ["name", "code", "kind", "is_active", "starts_at", "ends_at"]}),
