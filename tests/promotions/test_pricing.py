@@ -301,3 +301,22 @@ def test_pricing_20_lines_against_50_promotions_takes_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as again:
         totals.compute(priced=small, shipping_method=shipping_method, country="US")
     assert len(again) == len(captured), [q["sql"][:80] for q in again]
+
+
+def test_the_review_page_shows_each_promotion_and_what_is_missing(client, shipping_method):
+    from tests.conftest import checkout_details
+
+    _promotion("order_tiers", name="Spend more", tiers=[("20", "10", None)])
+    free = _promotion(
+        "free_shipping",
+        name="Free shipping",
+        prices={"min_subtotal": D("100")},
+        combines_with_order=True,
+    )
+    Promotion.objects.filter(name="Spend more").update(combines_with_shipping=True)
+    assert free.combines_with_shipping
+    client.post(reverse("cart:add"), {"variant": _variant("30.00").pk, "quantity": 1})
+    client.post(reverse("orders:checkout"), checkout_details(shipping_method))
+    page = client.get(reverse("orders:review")).content.decode()
+    assert "Spend more" in page and "−$3.00" in page
+    assert "Spend $73.00 more for Free shipping." in page
