@@ -14,7 +14,7 @@ and the rules it was built with always agree.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
@@ -24,6 +24,7 @@ from moneyed import Money
 from promotions import engine
 from promotions.models import Promotion, PromotionPrice
 from shop.catalog.cache import catalog_version
+from shop.catalog.models import Product
 from shop.money import money
 
 _MEMO: dict[tuple[int | str, str], list[engine.Rule]] = {}
@@ -93,7 +94,37 @@ def _load(currency: str) -> list[engine.Rule]:
                 targets=frozenset(t.as_key() for t in promotion.targets.all() if t.role == "get"),
             )
         )
-    return sorted(found, key=engine.Rule.sort_key)
+    return sorted(_by_product(found), key=engine.Rule.sort_key)
+
+
+def _by_product(rules: list[engine.Rule]) -> list[engine.Rule]:
+    """Category targets as the products in them (one query, only if a rule has any): a card
+    then needs no category of its own, which listings do not load."""
+    categories = {pk for rule in rules for kind, pk in rule.targets if kind == "category"}
+    if not categories:
+        return rules
+    products: dict[int, list[int]] = {}
+    for product_id, category_id in Product.objects.filter(category_id__in=categories).values_list(
+        "pk", "category_id"
+    ):
+        products.setdefault(category_id, []).append(product_id)
+    return [
+        replace(
+            rule,
+            targets=frozenset(
+                key
+                for kind, pk in rule.targets
+                for key in (
+                    [("product", p) for p in products.get(pk, [])]
+                    if kind == "category"
+                    else [(kind, pk)]
+                )
+            ),
+        )
+        if any(kind == "category" for kind, _pk in rule.targets)
+        else rule
+        for rule in rules
+    ]
 
 
 def sale_price(

@@ -16,12 +16,9 @@ register = template.Library()
 
 @register.filter
 def card_sale(product) -> Sale | None:
-    """The sale on a card's price ("from" price for a product with several)."""
-    return sale_price(
-        getattr(product, "price_from", None),
-        product_id=product.pk,
-        category_id=getattr(product, "category_id", None),
-    )
+    """The sale on a card's price ("from" price for a product with several). Listings do not
+    load a product's category: the sale's categories are read as their products (sale.py)."""
+    return sale_price(getattr(product, "price_from", None), product_id=product.pk, category_id=None)
 
 
 @register.filter
