@@ -71,8 +71,9 @@ def _place_order(
             CheckoutErrorCode.SHIPPING_METHOD_UNAVAILABLE,
         )
     # Locks, in the one order: earlier unpaid orders of this cart, then every variant either
-    # touches (pk order), then the voucher. The cart's earlier hold is given back first so it
-    # does not compete with this checkout.
+    # touches (pk order), then the voucher, then the running promotions with a limit (pk
+    # order). The cart's earlier hold is given back first so it does not compete with this
+    # checkout.
     earlier = list(
         Order.objects.select_for_update()
         .filter(cart=cart, status=Order.Status.PENDING_PAYMENT)
