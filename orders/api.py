@@ -149,17 +149,25 @@ def quote(request, token: str, body: CheckoutIn):
         marketing_opt_in=body.marketing_opt_in,
         user=request.auth.user,
     )
-    amounts = checkout_rules.totals_for(
-        priced=priced,
-        shipping_method=form.cleaned_data["shipping_method"],
-        address=form.address(),
-        voucher=voucher,
-    )
+    try:
+        amounts = checkout_rules.totals_for(
+            priced=priced,
+            shipping_method=form.cleaned_data["shipping_method"],
+            address=form.address(),
+            voucher=voucher,
+            email=form.cleaned_data["email"],
+            user=request.auth.user,
+        )
+    except VoucherError as error:
+        raise ApiError(422, "voucher_refused", str(error), "voucher_code") from None
     return {
         "cart": cart_out(cart, priced),
         "totals": {
             "subtotal": MoneyOut.of(amounts.subtotal),
             "discount": MoneyOut.of(amounts.discount),
+            "shipping_discount": MoneyOut.of(amounts.shipping_discount or amounts.subtotal * 0),
+            "promotions": [_promotion_out(p) for p in amounts.promotions],
+            "hints": list(amounts.hints),
             "shipping": MoneyOut.of(amounts.shipping),
             "tax": MoneyOut.of(amounts.tax),
             "total": MoneyOut.of(amounts.total),
@@ -231,6 +239,16 @@ def place_order(request, token: str, body: PlaceOrderIn):
 router = Router(tags=["orders"])
 
 
+def _promotion_out(applied) -> dict:
+    return {
+        "id": applied.id,
+        "name": applied.name,
+        "code": applied.code,
+        "kind": applied.klass,
+        "amount": MoneyOut.of(applied.amount),
+    }
+
+
 def order_out(order: Order) -> dict:
     return {
         "number": order.number,
@@ -248,12 +266,18 @@ def order_out(order: Order) -> dict:
                 "quantity": line.quantity,
                 "unit_price": MoneyOut.of(line.unit_price),
                 "line_total": MoneyOut.of(line.line_total),
+                "discount": MoneyOut.of(line.discount),
             }
             for line in order.lines.all()
         ],
         "subtotal": MoneyOut.of(order.subtotal),
         "discount": MoneyOut.of(order.discount_total),
         "shipping": MoneyOut.of(order.shipping_total),
+        "shipping_discount": MoneyOut.of(order.shipping_discount),
+        "promotions": [
+            {**p, "kind": p.get("class", ""), "amount": MoneyOut.of(p["amount"])}
+            for p in order.promotions
+        ],
         "tax": MoneyOut.of(order.tax_total),
         "total": MoneyOut.of(order.total),
         "refunded": MoneyOut.of(order.refunded_total),

@@ -5,7 +5,7 @@ orders' domain errors (orders/exceptions.py); the pages show the message, the AP
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from moneyed import Money
@@ -15,6 +15,8 @@ from orders import signals, totals, vouchers
 from orders.exceptions import CheckoutError, CheckoutErrorCode
 from orders.models import Order, ShippingMethod, ShippingRate, Voucher
 from orders.services.lifecycle import expire_if_overdue
+from promotions import engine
+from promotions.models import Promotion
 from shop.cart.models import Cart
 from shop.cart.selectors import PricedCart, price_cart
 
@@ -53,9 +55,10 @@ def in_address_market(*, priced: PricedCart, country: str):
 
 def applicable_voucher(
     *, code: str, subtotal: Money, email: str, for_update: bool = False
-) -> Voucher | None:
-    """The voucher with this code if it applies to this subtotal and email (None for no code);
-    otherwise VoucherError saying why."""
+) -> Voucher | Promotion | None:
+    """The voucher or promotion with this code if it applies to this subtotal and email (None
+    for no code); otherwise VoucherError saying why. What a promotion's code needs of the cart
+    (a minimum, items, combining) is told by totals_for."""
     if not code:
         return None
     voucher = vouchers.find(code, for_update=for_update)
@@ -68,16 +71,58 @@ def totals_for(
     priced: PricedCart,
     shipping_method: ShippingMethod | None,
     address: dict,
-    voucher: Voucher | None,
+    voucher: Voucher | Promotion | None,
+    email: str = "",
+    user=None,
+    candidates=None,
 ) -> totals.Totals:
-    """The order's totals shipped with this method to this address (its country and region)."""
-    return totals.compute(
+    """The order's totals shipped with this method to this address (its country and region),
+    with the running promotions for this customer and the code given; VoucherError when the
+    code does not apply to this cart (the caller drops it and asks again without)."""
+    amounts = totals.compute(
         priced=priced,
         shipping_method=shipping_method,
         country=address.get("country", ""),
         region=address.get("region", ""),
         voucher=voucher,
+        customer=customer_for(email=email, user=user),
+        candidates=candidates,
     )
+    if amounts.code_refusal:
+        raise vouchers.refusal(amounts.code_refusal, currency=priced.subtotal.currency.code)
+    return amounts
+
+
+def customer_for(*, email: str, user=None) -> engine.Customer:
+    """What promotions' conditions ask of the customer. Whether this is their first order is
+    asked only when a running promotion wants to know (first_order_only)."""
+    signed_in = bool(user is not None and user.is_authenticated)
+    email = (email or (user.email if signed_in else "") or "").strip().lower()
+    return engine.Customer(
+        signed_in=signed_in,
+        first_order=_FirstOrder(email, user if signed_in else None),
+        email=email,
+    )
+
+
+class _FirstOrder:
+    """True when the customer has no order that went through (paid, or waiting for payment);
+    read from the database the first time it is asked."""
+
+    def __init__(self, email: str, user):
+        self.email, self.user, self._value = email, user, None
+
+    def __bool__(self) -> bool:
+        if self._value is None:
+            earlier = Order.objects.exclude(
+                status__in=[Order.Status.EXPIRED, Order.Status.CANCELLED]
+            )
+            if self.user is not None and self.user.is_authenticated:
+                earlier = earlier.filter(Q(user=self.user) | Q(email__iexact=self.email))
+            else:
+                earlier = earlier.filter(email__iexact=self.email)
+            self._value = bool(self.email or self.user) and not earlier.exists()
+        return self._value
 
 
 def default_shipping_method(*, country: str) -> ShippingMethod | None:

@@ -29,6 +29,9 @@ class VoucherErrorCode(enum.StrEnum):
     USED_UP = "used_up"
     ALREADY_USED = "already_used"
     NOT_IN_CURRENCY = "not_in_currency"  # no amount set in the cart's currency
+    CONDITIONS_NOT_MET = "conditions_not_met"  # signed in, first order, quantity, domain
+    NO_ELIGIBLE_ITEMS = "no_eligible_items"  # nothing in the cart it discounts (more)
+    DOES_NOT_COMBINE = "does_not_combine"  # a promotion applied does not combine with it
 
 
 class CheckoutError(Exception):

@@ -372,6 +372,11 @@ class Order(models.Model):
     tax_name = models.CharField(max_length=40, blank=True)
     tax_rate = models.DecimalField(max_digits=8, decimal_places=6, default=0)
     voucher_code = models.CharField(max_length=40, blank=True)
+    # Each promotion (or code) applied when it was placed: {"id", "name", "code", "class",
+    # "amount"} in the order's currency, as the shopper saw them; shipping's is in
+    # shipping_discount, the goods' in discount_total.
+    applied_promotions = models.JSONField(default=list, blank=True, editable=False)
+    shipping_discount = MoneyField(**MONEY, default=0)
 
     shipping_name = models.CharField(max_length=200)
     shipping_line1 = models.CharField(max_length=200)
@@ -430,6 +435,14 @@ class Order(models.Model):
     @property
     def discount(self) -> Money:
         return self.discount_total
+
+    @property
+    def promotions(self) -> list[dict]:
+        """The applied promotions with their amounts as Money, for pages and emails."""
+        return [
+            {**p, "amount": Money(p.get("amount", "0"), self.currency)}
+            for p in self.applied_promotions or []
+        ]
 
     @property
     def shipping(self) -> Money:
@@ -515,6 +528,9 @@ class OrderLine(models.Model):
     unit_price = MoneyField(**MONEY)
     quantity = models.PositiveIntegerField()
     line_total = MoneyField(**MONEY)
+    # Its share of the discounts (item and order promotions, to the cent): what was paid for
+    # the line is line_total - discount, and a refund of some units gives back their share.
+    discount = MoneyField(**MONEY, default=0)
     refunded_quantity = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -531,6 +547,11 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product_name} ({self.variant_label})"
+
+    @property
+    def paid_total(self) -> Money:
+        """What was paid for the line's goods, before tax added on top."""
+        return self.line_total - self.discount
 
 
 class OrderEvent(models.Model):

@@ -74,9 +74,20 @@ class ShippingOptionsOut(Schema):
     methods: list[ShippingMethodOut]
 
 
+class AppliedPromotionOut(Schema):
+    id: int | None = Field(description="The promotion's id; null for an older voucher code.")
+    name: str
+    code: str = Field(description="The code typed for it; empty for an automatic promotion.")
+    kind: str = Field(description="Its class: product, order or shipping.")
+    amount: MoneyOut = Field(description="What it took off.")
+
+
 class TotalsOut(Schema):
     subtotal: MoneyOut
-    discount: MoneyOut
+    discount: MoneyOut = Field(description="Off the goods: item and order promotions, codes.")
+    shipping_discount: MoneyOut = Field(description="Off shipping (already in `shipping`).")
+    promotions: list[AppliedPromotionOut] = Field(description="Each promotion applied.")
+    hints: list[str] = Field(description="What is missing for the next tier or free item.")
     shipping: MoneyOut
     tax: MoneyOut
     total: MoneyOut
@@ -98,6 +109,7 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price: MoneyOut
     line_total: MoneyOut
+    discount: MoneyOut = Field(description="The line's share of the discounts, to the cent.")
 
 
 class RefundedLineOut(Schema):
@@ -131,6 +143,8 @@ class OrderOut(Schema):
     subtotal: MoneyOut
     discount: MoneyOut
     shipping: MoneyOut
+    shipping_discount: MoneyOut = Field(description="Off shipping (already in `shipping`).")
+    promotions: list[AppliedPromotionOut] = Field(description="Each promotion applied.")
     tax: MoneyOut
     total: MoneyOut
     refunded: MoneyOut = Field(description="Given back so far, in all.")

@@ -87,7 +87,9 @@ def checkout(request):
             "form": form,
             "priced": priced,
             "cart_quantity": priced.quantity,  # the header's badge, without asking again
-            "totals": totals.compute(priced=priced),
+            "totals": totals.compute(
+                priced=priced, customer=checkout_rules.customer_for(email="", user=request.user)
+            ),
         },
     )
 
@@ -190,9 +192,20 @@ def review(request):
         return redirect("payments:pay", number=order.number)
 
     voucher = _applicable_voucher(request, details, priced)
-    amounts = checkout_rules.totals_for(
-        priced=priced, shipping_method=method, address=details["address"], voucher=voucher
-    )
+    pricing = {
+        "priced": priced,
+        "shipping_method": method,
+        "address": details["address"],
+        "email": details.get("email", ""),
+        "user": request.user,
+    }
+    try:
+        amounts = checkout_rules.totals_for(**pricing, voucher=voucher)
+    except VoucherError as error:  # the code does not apply to this cart: say why, drop it
+        messages.error(request, str(error))
+        request.session[CHECKOUT_SESSION_KEY] = {**details, "voucher": ""}
+        voucher = None
+        amounts = checkout_rules.totals_for(**pricing, voucher=None)
     if not amounts.shipping_available:
         messages.error(
             request,

@@ -1,4 +1,7 @@
-"""Voucher codes: which apply, and using one under a lock so a limit holds under concurrency."""
+"""Codes typed at checkout: which apply, and using one under a lock so a limit holds under
+concurrency. A code is a promotion's (promotions.Promotion.code, which can carry any kind of
+promotion) or a voucher from before promotions (Voucher), which the engine reads as an order
+discount (totals.voucher_rule)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +17,9 @@ from moneyed import Money
 
 from orders.exceptions import VoucherError, VoucherErrorCode
 from orders.models import Order, Voucher, VoucherRedemption
+from promotions import engine
+from promotions import selectors as promotion_selectors
+from promotions.models import Promotion, PromotionUse
 from shop.catalog.templatetags.shop_tags import money as format_money
 
 NOT_VALID = gettext_lazy("That discount code is not valid.")
@@ -22,10 +29,18 @@ def normalise(code: str) -> str:
     return (code or "").strip().upper()
 
 
-def find(code: str, *, for_update: bool = False) -> Voucher:
+def find(code: str, *, for_update: bool = False) -> Voucher | Promotion:
+    """The promotion with this code, else the voucher; VoucherError(NOT_VALID) if neither is
+    on. A promotion is not locked here: placing locks every limited promotion it uses in
+    primary-key order (promotions.services.lock_limited)."""
     code = normalise(code)
     if not code or len(code) > 40:
         raise VoucherError(NOT_VALID, VoucherErrorCode.NOT_VALID)
+    promotion = Promotion.objects.filter(code=code).first()
+    if promotion is not None:
+        if not promotion.is_active:
+            raise VoucherError(NOT_VALID, VoucherErrorCode.NOT_VALID)
+        return promotion
     vouchers = Voucher.objects.select_for_update() if for_update else Voucher.objects
     voucher = vouchers.filter(code=code).first()
     if voucher is None or not voucher.is_active:
@@ -33,8 +48,13 @@ def find(code: str, *, for_update: bool = False) -> Voucher:
     return voucher
 
 
-def check(voucher: Voucher, *, subtotal: Money, email: str = "", exclude_order=None) -> None:
+def check(
+    voucher: Voucher | Promotion, *, subtotal: Money, email: str = "", exclude_order=None
+) -> None:
     """Raise VoucherError with the reason the voucher cannot be used on this order."""
+    if isinstance(voucher, Promotion):
+        check_promotion(voucher, currency=subtotal.currency.code, email=email)
+        return
     now = timezone.now()
     if voucher.valid_from and now < voucher.valid_from:
         raise VoucherError(
@@ -70,17 +90,105 @@ def check(voucher: Voucher, *, subtotal: Money, email: str = "", exclude_order=N
         )
 
 
+def check_promotion(promotion: Promotion, *, currency: str, email: str = "") -> None:
+    """What can be told of a promotion's code before the cart is priced: its dates, its
+    currency, its limits. What it needs of the cart (a minimum, items) the engine says."""
+    reason = promotion_selectors.is_running(promotion)
+    if not reason:
+        found = promotion_selectors.candidates(
+            currency=currency, email=email, promotions=[promotion]
+        )
+        reason = found.refused.get(promotion.pk, "")
+    if reason:
+        raise refusal(reason, currency=currency)
+
+
+def refusal(reason: str, *, currency: str) -> VoucherError:
+    """The shopper's message for why a code does not apply (an engine or selector reason)."""
+    messages = {
+        "not_yet_valid": (
+            _("That discount code is not valid yet."),
+            VoucherErrorCode.NOT_YET_VALID,
+        ),
+        "expired": (_("That discount code has expired."), VoucherErrorCode.EXPIRED),
+        engine.USED_UP: (_("That discount code has been used up."), VoucherErrorCode.USED_UP),
+        "already_used": (
+            _("You have already used that discount code."),
+            VoucherErrorCode.ALREADY_USED,
+        ),
+        engine.NOT_IN_CURRENCY: (
+            _("That discount code cannot be used in %(currency)s.") % {"currency": currency},
+            VoucherErrorCode.NOT_IN_CURRENCY,
+        ),
+        engine.BELOW_MINIMUM: (
+            _("Your order does not reach that discount code's minimum yet."),
+            VoucherErrorCode.BELOW_MINIMUM,
+        ),
+        engine.CONDITIONS_NOT_MET: (
+            _("Your order does not meet that discount code's conditions."),
+            VoucherErrorCode.CONDITIONS_NOT_MET,
+        ),
+        engine.NO_ELIGIBLE_ITEMS: (
+            _("That discount code gives nothing more on the items in your cart."),
+            VoucherErrorCode.NO_ELIGIBLE_ITEMS,
+        ),
+        engine.DOES_NOT_COMBINE: (
+            _("That discount code cannot be combined with the promotions already applied."),
+            VoucherErrorCode.DOES_NOT_COMBINE,
+        ),
+        engine.SHIPPING_NOT_COVERED: (
+            _("That discount code does not cover the shipping method chosen."),
+            VoucherErrorCode.CONDITIONS_NOT_MET,
+        ),
+    }
+    message, code = messages.get(reason, (NOT_VALID, VoucherErrorCode.NOT_VALID))
+    return VoucherError(str(message), code)
+
+
 def redeem(*, voucher: Voucher, order: Order) -> Voucher:
     """Use the voucher for the order. The caller found it locked and checked it in the order's
     transaction (orders.checkout.applicable_voucher with for_update=True), so its limits are
     counted by one checkout at a time and are not checked again here."""
-    VoucherRedemption.objects.create(voucher=voucher, order=order, email=order.email.lower())
-    return voucher
+    if isinstance(voucher, Voucher):
+        VoucherRedemption.objects.create(voucher=voucher, order=order, email=order.email.lower())
+    return voucher  # a promotion's use is written with the others (record_uses)
+
+
+def record_uses(*, order: Order, applied) -> None:
+    """One PromotionUse per promotion the order got (its amount, for budgets). Called in the
+    placing transaction, after lock_limited took the promotions' row locks."""
+    PromotionUse.objects.bulk_create(
+        PromotionUse(
+            promotion_id=a.id,
+            order=order,
+            email=order.email.lower(),
+            currency=order.currency,
+            amount=a.amount.amount,
+        )
+        for a in applied
+        if a.id is not None
+    )
+
+
+def lock_limited(*, currency: str, code: str = "") -> list[Promotion]:
+    """Lock (primary-key order) every running promotion with a limit, and the one with this
+    code: their uses are then counted by one checkout at a time."""
+    ids = (
+        promotion_selectors.running(codes=(code,) if code else ())
+        .filter(
+            Q(usage_limit__isnull=False)
+            | Q(per_customer_limit__isnull=False)
+            | Q(prices__budget__isnull=False)
+        )
+        .values("pk")
+    )
+    return list(Promotion.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
 def give_back(*, order: Order) -> None:
     """An unpaid order that expired or was cancelled no longer uses its voucher."""
     VoucherRedemption.objects.filter(order=order).delete()
+    PromotionUse.objects.filter(order=order).delete()
 
 
 def issue_single_use(*, percent: int, email: str, days: int, prefix: str = "") -> Voucher:

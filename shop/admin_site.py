@@ -18,7 +18,7 @@ SECTIONS = [
     (_("Orders"), [("orders", "Order"), ("payments", "Refund")]),
     (_("Stock and products"), [("catalog", "Variant"), ("catalog", "Product"),
                                ("catalog", "Category"), ("catalog", "OptionType")]),
-    (_("Discounts"), [("orders", "Voucher")]),
+    (_("Discounts"), [("promotions", "Promotion"), ("orders", "Voucher")]),
     (_("Customers"), [("accounts", "User"), ("reviews", "Review"), ("wishlists", "Wishlist")]),
     (_("Bringing shoppers back"), [("reminders", "StockAlert"), ("reminders", "CartContact"),
                                    ("reminders", "CartReminder"), ("reminders", "CartRecovery"),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "markets",
     "shop.catalog",
+    "promotions",
     "shop.cart",
     "shop.content",
     "accounts",

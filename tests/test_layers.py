@@ -15,7 +15,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["shop", "accounts", "orders", "payments", "reminders", "reviews", "wishlists", "worker"]
+APPS = [
+    "shop",
+    "accounts",
+    "orders",
+    "payments",
+    "reminders",
+    "reviews",
+    "wishlists",
+    "worker",
+    "promotions",
+]
 
 
 def _layers() -> list[set[str]]:

@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
     # Back-in-stock batches after the first (the restock's signal sends that), and expiry.
     "scan-stock-alerts": {"task": "worker.tasks.scan_stock_alerts", "schedule": 600.0},
     "remind-abandoned-carts": {"task": "worker.tasks.remind_abandoned_carts", "schedule": 900.0},
+    # A promotion starting or ending changes sale prices on cached catalog pages.
+    "promotion-boundaries": {
+        "task": "worker.tasks.bump_catalog_at_promotion_boundaries",
+        "schedule": 60.0,
+    },
 }
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from orders import services as order_services
 from payments import services as payment_services
+from promotions import services as promotion_services
 from reminders import services as reminder_services
 from worker import emails
 from worker import metrics as worker_metrics
@@ -107,3 +108,9 @@ def scan_stock_alerts() -> int:
 def remind_abandoned_carts() -> int:
     """Periodic: owe the next reminder of each cart left idle with a known address."""
     return reminder_services.remind_abandoned_carts()
+
+
+@shared_task
+def bump_catalog_at_promotion_boundaries() -> bool:
+    """A promotion that started or ended since the last run: catalog pages are rebuilt."""
+    return promotion_services.bump_at_boundaries()

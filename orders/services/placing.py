@@ -71,8 +71,9 @@ def _place_order(
             CheckoutErrorCode.SHIPPING_METHOD_UNAVAILABLE,
         )
     # Locks, in the one order: earlier unpaid orders of this cart, then every variant either
-    # touches (pk order), then the voucher. The cart's earlier hold is given back first so it
-    # does not compete with this checkout.
+    # touches (pk order), then the voucher, then the running promotions with a limit (pk
+    # order). The cart's earlier hold is given back first so it does not compete with this
+    # checkout.
     earlier = list(
         Order.objects.select_for_update()
         .filter(cart=cart, status=Order.Status.PENDING_PAYMENT)
@@ -99,8 +100,17 @@ def _place_order(
     voucher = checkout.applicable_voucher(
         code=voucher_code, subtotal=priced.subtotal, email=email, for_update=True
     )
+    # Then every running promotion with a limit (pk order): their uses are counted under the
+    # lock, and written below in this transaction.
+    currency = priced.subtotal.currency.code
+    vouchers.lock_limited(currency=currency, code=voucher.code if voucher else "")
     amounts = checkout.totals_for(
-        priced=priced, shipping_method=shipping_method, address=address, voucher=voucher
+        priced=priced,
+        shipping_method=shipping_method,
+        address=address,
+        voucher=voucher,
+        email=email,
+        user=user,
     )
     if not amounts.shipping_available:
         raise CheckoutError(
@@ -129,6 +139,8 @@ def _place_order(
         tax_name=amounts.tax_name,
         tax_rate=amounts.tax_rate,
         voucher_code=voucher.code if voucher else "",
+        applied_promotions=[p.as_json() for p in amounts.promotions],
+        shipping_discount=amounts.shipping_discount or zero(currency),
         shipping_method_name=shipping_method.name,
         reservation_expires_at=now + timedelta(minutes=settings.RESERVATION_MINUTES),
         **{f"shipping_{k}": address.get(k, "") for k in ADDRESS_FIELDS},
@@ -143,12 +155,14 @@ def _place_order(
             unit_price=line.unit_price,
             quantity=line.quantity,
             line_total=line.line_total,
+            discount=amounts.line_discounts.get(line.line_id) or zero(currency),
         )
         for line in priced.lines
     )
     allocation.reserve(order=order, quantities=dict(quantities), until=order.reservation_expires_at)
     if voucher is not None:
         vouchers.redeem(voucher=voucher, order=order)  # locked and checked above
+    vouchers.record_uses(order=order, applied=amounts.promotions)
     cart_services.set_in_checkout(cart_id=cart.pk, in_checkout=True)
     record_event(
         order=order,

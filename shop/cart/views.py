@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from shop.cart import selectors, services
+from shop.cart import pricing, selectors, services
 from shop.cart.exceptions import CartError, CartErrorCode
 from shop.cart.forms import AddToCartForm, QuantityForm
 from shop.catalog import selectors as catalog_selectors
@@ -49,8 +49,13 @@ def detail(request):
     for note in services.follow_market(request=request, cart=cart):
         messages.warning(request, note)
     priced = selectors.price_cart(cart)
+    offers = pricing.offers_for(priced, user=request.user)
     # The header's badge from the lines just priced (shop/cart/context_processors.py).
-    return render(request, "cart/detail.html", {"priced": priced, "cart_quantity": priced.quantity})
+    return render(
+        request,
+        "cart/detail.html",
+        {"priced": priced, "offers": offers, "cart_quantity": priced.quantity},
+    )
 
 
 @require_POST

@@ -82,6 +82,8 @@
   if (!form || !dataNode) return;
   page.querySelectorAll(".no-js").forEach(function (node) { node.hidden = true; });
   var data = JSON.parse(dataNode.textContent);
+  var salesNode = document.getElementById("variant-sales");
+  var sales = salesNode ? JSON.parse(salesNode.textContent || "{}") : {};
   var fieldsets = Array.prototype.slice.call(form.querySelectorAll("[data-option]"));
   if (!fieldsets.length) return;
 
@@ -197,7 +199,16 @@
     filterGallery(Object.keys(wanted).map(function (t) { return String(wanted[t]); }));
     if (!variant) { form.querySelector("[data-variant]").value = ""; return; }
     form.querySelector("[data-variant]").value = variant.id;
-    page.querySelector("[data-price]").textContent = variant.price;
+    // A sale (promotions/templatetags): the price now, the price before, and why.
+    var sale = sales[variant.id];
+    page.querySelector("[data-price]").textContent = sale ? sale.now : variant.price;
+    var was = page.querySelector("[data-was]");
+    var reason = page.querySelector("[data-sale-reason]");
+    if (was && reason) {
+      was.hidden = reason.hidden = !sale;
+      was.querySelector("[data-was-amount]").textContent = sale ? sale.was : "";
+      reason.textContent = sale ? sale.reason : "";
+    }
     var stock = page.querySelector("[data-stock]");
     stock.textContent = variant.stock;
     stock.className = "stock " + variant.stockClass;

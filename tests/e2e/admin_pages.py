@@ -34,6 +34,7 @@ def admin_shop(transactional_db, stripe_emulator):
     ]
     ProductImageFactory(product=tee, alt_text="The tee, folded")
     Voucher.objects.create(code="WELCOME10", kind=Voucher.Kind.PERCENTAGE, value=Decimal("10"))
+    _promotion()
     place(make_cart((variants[0], 2)), _shipping(), email="later@example.com")
     paid_order_of_three_lines()
     Market.objects.create(
@@ -41,6 +42,24 @@ def admin_shop(transactional_db, stripe_emulator):
         prices_include_tax=True, exchange_rate=Decimal("0.92"), position=1,
     )  # fmt: skip
     _review(tee)
+
+
+def _promotion():
+    """Spend 50, get 10 % off; spend 100, get 15 %."""
+    from promotions.models import Promotion, PromotionTier
+
+    promotion = Promotion.objects.create(name="Spend more, save more", kind="order_tiers")
+    for threshold, percent in (("50", "10"), ("100", "15")):
+        PromotionTier.objects.create(
+            promotion=promotion, currency="USD", threshold=Decimal(threshold),
+            percent=Decimal(percent),
+        )  # fmt: skip
+
+
+def _promotion_url() -> str:
+    from promotions.models import Promotion
+
+    return f"/admin/promotions/promotion/{Promotion.objects.get().pk}/"
 
 
 def _review(product):
@@ -107,6 +126,11 @@ ADMIN_PAGES = {
     "admin-product": lambda page, base: page.goto(base + f"{_tee_url()}change/"),
     "admin-stock": lambda page, base: page.goto(base + "/admin/catalog/variant/"),
     "admin-vouchers": lambda page, base: page.goto(base + "/admin/orders/voucher/"),
+    "admin-promotions": lambda page, base: page.goto(base + "/admin/promotions/promotion/"),
+    "admin-promotion": lambda page, base: page.goto(base + f"{_promotion_url()}change/"),
+    "admin-promotion-preview": lambda page, base: page.goto(
+        base + f"{_promotion_url()}preview/?cart=TEE-NAV-M+6&currency=USD"
+    ),
     "admin-reviews": lambda page, base: page.goto(base + "/admin/reviews/review/"),
     "admin-review": lambda page, base: page.goto(base + f"{_review_url()}change/"),
     "admin-stock-alerts": lambda page, base: page.goto(base + "/admin/reminders/stockalert/"),
@@ -138,6 +162,9 @@ ADMIN_HEADINGS = {
     "admin-product": "Change product",
     "admin-stock": "Select variant to change",
     "admin-vouchers": "Select voucher to change",
+    "admin-promotions": "Select promotion to change",
+    "admin-promotion": "Change promotion",
+    "admin-promotion-preview": "Preview: Spend more, save more",
     "admin-reviews": "Select review to change",
     "admin-review": "Change review",
     "admin-stock-alerts": "Select back-in-stock alert to change",
