@@ -42,7 +42,8 @@ def record_payment_method(*, order_id: int, description: str) -> None:
 def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> PaymentOutcome:
     """Record a payment that the payment provider confirmed. Safe to call any number of times.
 
-    The order is paid only if `amount` is exactly its total; the held stock becomes sold. If
+    The order is paid only if `amount` is exactly what was due (its total less what gift cards
+    and store credit paid at placing); the held stock becomes sold. If
     the hold ran out and the stock is gone, or the amount is wrong, the order is flagged for
     the merchant instead and the caller decides about refunding.
     """
@@ -52,7 +53,7 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.is_paid or order.status == Order.Status.REFUNDED:
             return PaymentOutcome.ALREADY_PAID
-        if amount != order.total:
+        if amount != order.amount_due:
             told = order.events.filter(
                 kind=OrderEvent.Kind.PAYMENT_MISMATCH, data__reference=reference
             )
@@ -65,7 +66,7 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
                 kind=OrderEvent.Kind.PAYMENT_MISMATCH,
                 actor=actor,
                 message=f"Payment {reference} of {as_text(amount)} does not match the order "
-                f"total {as_text(order.total)}; not marked paid.",
+                f"amount due {as_text(order.amount_due)}; not marked paid.",
                 data={
                     "reference": reference,
                     "amount": str(amount.amount),
