@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from moneyed import Money
 
 from giftcards import codes
 from markets.models import validate_currency
@@ -69,6 +70,14 @@ class GiftCard(models.Model):
     @property
     def label(self) -> str:
         return codes.masked(self.last4)
+
+    @property
+    def balance_money(self) -> Money:
+        return Money(self.balance, self.currency)
+
+    @property
+    def initial_money(self) -> Money:
+        return Money(self.initial_balance, self.currency)
 
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
@@ -194,6 +203,14 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency}"
+
+    @property
+    def amount_money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    @property
+    def balance_after_money(self) -> Money:
+        return Money(self.balance_after, self.currency)
 
 
 class CartRedemption(models.Model):

@@ -299,6 +299,7 @@ class Coverage:
 
     total: Money
     parts: list[Part] = field(default_factory=list)
+    held_any: bool = False  # something was applied to the cart (used or not)
 
     @property
     def covered(self) -> Money:
@@ -332,7 +333,13 @@ def lock_for_checkout(*, cart_id: int, order_ids=()) -> set[tuple[str, int]]:
 
 
 def coverage_for(
-    *, cart, total: Money, user=None, strict: bool = False, locked: set | None = None
+    *,
+    cart,
+    total: Money,
+    user=None,
+    strict: bool = False,
+    locked: set | None = None,
+    held: list[CartRedemption] | None = None,
 ) -> Coverage:
     """What the cards (in the order applied) and then the store credit applied to the cart pay
     of `total`. `strict` (placing, under the locks): a card that can no longer pay anything
@@ -342,12 +349,16 @@ def coverage_for(
     currency = total.currency.code
     coverage = Coverage(total=total)
     left = total.amount
+    if held is None:
+        # placing with nothing locked: nothing was applied when it looked (one query saved)
+        held = [] if locked is not None and not locked else _redemptions(cart.pk)
     held_now = [
         h
-        for h in _redemptions(cart.pk)
+        for h in held
         if locked is None
         or (("card", h.gift_card_id) if h.gift_card_id else ("account", h.account_id)) in locked
     ]
+    coverage.held_any = bool(held_now)
     for held in held_now:
         if held.gift_card is not None:
             card = held.gift_card
@@ -416,7 +427,8 @@ def capture(*, coverage: Coverage, cart_id: int, order_id: int, order_number: st
                 order_id=order_id,
                 order_number=order_number,
             )
-    CartRedemption.objects.filter(cart_id=cart_id).delete()
+    if coverage.held_any:
+        CartRedemption.objects.filter(cart_id=cart_id).delete()
 
 
 def release_for_order(*, order_id: int, order_number: str, actor: str) -> Decimal:

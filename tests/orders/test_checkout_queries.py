@@ -45,11 +45,12 @@ def test_the_checkout_path_runs_fixed_queries(client, shipping_method, lines):
     # Sessions are in the database in the tests (one read per request, one write when it
     # changes); the rest is the page's own work, the same for two lines or five. The details
     # step keeps the cart's address for the abandoned-cart reminders: one upsert (reminders/).
+    # Review and placing read the gift cards and store credit applied to the cart: one query.
     assert counts == {
         "cart": 3,
         "checkout": 6,
         "details": 9,
-        "review": 6,
-        "place": 26,
+        "review": 7,
+        "place": 27,
         "order page": 4,
     }
