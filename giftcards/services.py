@@ -133,11 +133,25 @@ def disable_card(*, card_id: int, actor: str, reason: str) -> GiftCard:
         return card
 
 
-def disable_unspent(*, order_id: int, actor: str, reason: str) -> Decimal:
-    """Refunding a gift card's own purchase: its cards bought by the order are disabled and
-    what is left on them taken off (an ADJUST entry). Returns how much was taken off."""
+def disable_bought(
+    *, order_id: int, line_ids: list[int] | None, everything: bool, actor: str
+) -> Decimal:
+    """Refunding a gift card's own purchase (its order lines, or the whole order): the cards
+    it bought are disabled and what is left on them taken off (an ADJUST entry). Returns how
+    much was taken off. The caller holds the order's row lock."""
+    cards = GiftCard.objects.filter(order_id=order_id)
+    if not everything:
+        if not line_ids:
+            return Decimal(0)
+        cards = cards.filter(order_line_id__in=line_ids)
+    ids = list(cards.values_list("pk", flat=True))
+    if not ids:
+        return Decimal(0)
+    return _disable_unspent(ids, actor=actor, reason="Its purchase was refunded.")
+
+
+def _disable_unspent(ids: list[int], *, actor: str, reason: str) -> Decimal:
     taken = Decimal(0)
-    ids = list(GiftCard.objects.filter(order_id=order_id).values_list("pk", flat=True))
     for card in ledger.lock_cards(ids).values():
         card.is_disabled = True
         card.disabled_reason = reason[:200]
