@@ -43,3 +43,24 @@ def grouped(code: str) -> str:
 def masked(last4: str) -> str:
     """How a card is named after its code was shown once: •••• 4X7Q."""
     return f"•••• {last4}"
+
+
+def _sealer():
+    import base64
+    import hashlib
+
+    from cryptography.fernet import Fernet
+    from django.conf import settings
+
+    key = hashlib.sha256(f"giftcards.seal:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(code: str) -> str:
+    """The code encrypted (a key derived from SECRET_KEY), for the one email that carries it:
+    kept only until that email is sent, then erased."""
+    return _sealer().encrypt(normalise(code).encode()).decode()
+
+
+def unseal(sealed: str) -> str:
+    return _sealer().decrypt(sealed.encode()).decode()

@@ -47,7 +47,8 @@ class GiftCard(models.Model):
     send_on = models.DateField(_("send on"), null=True, blank=True)
     # The order line that bought it (orders sit above: named by id); empty for staff-issued.
     order_id = models.BigIntegerField(null=True, blank=True, db_index=True, editable=False)
-    order_line_id = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    order_line_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    unit = models.PositiveSmallIntegerField(default=0, editable=False)  # of the line's units
     issued_by = models.CharField(_("issued by"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -61,6 +62,12 @@ class GiftCard(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(initial_balance__gt=0), name="gift_card_initial_positive"
+            ),
+            # A paid order line issues each of its cards once, however often paying is told.
+            models.UniqueConstraint(
+                fields=["order_line_id", "unit"],
+                condition=Q(order_line_id__isnull=False),
+                name="one_gift_card_per_unit_bought",
             ),
         ]
 

@@ -8,6 +8,7 @@ and credit accounts in primary-key order, then variants in primary-key order. Or
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
-from giftcards import codes, ledger
+from giftcards import codes, ledger, signals
 from giftcards.exceptions import GiftCardError, GiftCardErrorCode, cannot_be_used
 from giftcards.models import CartRedemption, GiftCard, LedgerEntry, StoreCreditAccount
 from shop import ratelimits
@@ -70,6 +71,7 @@ def issue_card(
     send_on=None,
     order_id: int | None = None,
     order_line_id: int | None = None,
+    unit: int = 0,
     order_number: str = "",
     note: str = "",
 ) -> IssuedCard:
@@ -95,13 +97,14 @@ def issue_card(
                         send_on=send_on,
                         order_id=order_id,
                         order_line_id=order_line_id,
+                        unit=unit,
                         issued_by=actor[:200],
                     )
                 break
             except IntegrityError:
                 if (
                     order_line_id is not None
-                    and GiftCard.objects.filter(order_line_id=order_line_id).exists()
+                    and GiftCard.objects.filter(order_line_id=order_line_id, unit=unit).exists()
                 ):
                     raise
                 continue  # a code already taken (1 in 2^79): draw again
@@ -118,6 +121,52 @@ def issue_card(
             note=note,
         )
     return IssuedCard(card=card, code=code)
+
+
+def issue_bought(
+    *,
+    order_id: int,
+    order_number: str,
+    order_line_id: int,
+    unit: int,
+    amount: Money,
+    purchaser,
+    purchaser_email: str,
+    details: dict,
+) -> GiftCard:
+    """A card a paid order bought (one per unit of its line), issued once; its code goes to
+    the recipient (or the buyer) through the worker's outbox on the day chosen
+    (signals.gift_card_issued). Part of the caller's transaction (the order's, locked)."""
+    existing = GiftCard.objects.filter(order_line_id=order_line_id, unit=unit).first()
+    if existing is not None:
+        return existing
+    send_on = None
+    if details.get("send_on"):
+        try:
+            send_on = datetime.date.fromisoformat(details["send_on"])
+        except ValueError:
+            send_on = None
+    recipient = details.get("recipient_email") or purchaser_email
+    issued = issue_card(
+        amount=amount.amount,
+        currency=amount.currency.code,
+        actor="shop",
+        purchaser=purchaser if purchaser is not None and purchaser.is_authenticated else None,
+        purchaser_email=purchaser_email,
+        recipient_email=recipient,
+        sender_name=details.get("sender_name", ""),
+        message=details.get("message", ""),
+        send_on=send_on,
+        order_id=order_id,
+        order_line_id=order_line_id,
+        unit=unit,
+        order_number=order_number,
+        note=f"Bought with order {order_number}",
+    )
+    signals.gift_card_issued.send(
+        sender=GiftCard, card=issued.card, code=issued.code, order_id=order_id
+    )
+    return issued.card
 
 
 def disable_card(*, card_id: int, actor: str, reason: str) -> GiftCard:

@@ -527,6 +527,8 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     line_total = MoneyField(**MONEY)
     refunded_quantity = models.PositiveIntegerField(default=0)
+    # A gift card's recipient, sender, message and send date (the cart line's), for issuing it.
+    gift_card = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -119,8 +119,25 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
             for line in order.lines.exclude(variant=None):
                 bought[line.variant_id] += line.quantity
             cart_services.remove_purchased(cart_id=order.cart_id, quantities=dict(bought))
+        _issue_gift_cards(order)
         order_paid.send(sender=Order, order=order)
         return PaymentOutcome.PAID
+
+
+def _issue_gift_cards(order: Order) -> None:
+    """The gift cards the order bought, issued now it is paid (giftcards emails each code)."""
+    for line in order.lines.filter(variant__product__is_gift_card=True):
+        for unit in range(line.quantity):
+            giftcard_services.issue_bought(
+                order_id=order.pk,
+                order_number=order.number,
+                order_line_id=line.pk,
+                unit=unit,
+                amount=line.unit_price,
+                purchaser=order.user,
+                purchaser_email=order.email,
+                details=line.gift_card,
+            )
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ def _place_order(
             unit_price=line.unit_price,
             quantity=line.quantity,
             line_total=line.line_total,
+            gift_card=line.gift_card if line.variant.product.is_gift_card else {},
         )
         for line in priced.lines
     )
