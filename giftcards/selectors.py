@@ -126,3 +126,22 @@ def ledger_total() -> dict[str, Decimal]:
     """The same, summed from the ledger's rows (the dashboard's check that they agree)."""
     rows = LedgerEntry.objects.values("currency").annotate(s=Sum("amount")).order_by()
     return {row["currency"]: row["s"] for row in rows if row["s"]}
+
+
+def liability_figure() -> dict:
+    """The dashboard's figure (orders/dashboard.py FIGURES, added by the site): what the shop
+    owes on gift cards and store credit, per currency; the ledger's sum must agree."""
+    from django.utils.translation import gettext as _
+
+    from shop.catalog.templatetags.shop_tags import money as format_money
+
+    owed = liability()
+    books = ledger_total()
+    return {
+        "title": _("Owed on gift cards and store credit"),
+        "value": ", ".join(format_money(money(v, c)) for c, v in sorted(owed.items()))
+        or format_money(money(0)),
+        "note": _("Equal to the ledger's sum.")
+        if owed == books
+        else _("Differs from the ledger's sum: look at the ledger."),
+    }
