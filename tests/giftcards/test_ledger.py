@@ -275,3 +275,10 @@ def test_staff_credit_needs_a_reason():
         services.credit_customer(
             user=UserFactory(), amount=Decimal(5), currency="USD", actor="s", reason=" "
         )
+
+
+def test_the_beat_expires_gift_cards_and_credit_every_night():
+    from worker.celery import app
+
+    schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "worker.tasks.expire_gift_cards_and_credit" in schedule
