@@ -137,3 +137,27 @@ def test_refunding_a_gift_cards_purchase_disables_what_is_unspent(db, shipping_m
     assert taken == Decimal("25.00")
     assert card.is_disabled and card.balance == 0
     books_balance()
+
+
+def test_the_admin_refunds_to_store_credit_and_shows_the_ledger_on_the_order(
+    two_cards_and_a_card, buyer, client
+):
+    from django.urls import reverse
+
+    order = two_cards_and_a_card
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    assert page.count("Used for an order: •••• ") == 2  # the two cards, last four only
+    url = reverse("admin:orders_order_refund", args=[order.pk])
+    form = client.get(url).content.decode()
+    assert 'data-testid="prepaid-refundable"' in form and "Refund to store credit" in form
+    review = client.post(url, {"what": "amount", "amount": "5.00", "reason": "dented",
+                               "to_store_credit": "on"})  # fmt: skip
+    assert review.status_code == 200, review.content.decode()[:2000]
+    assert "$5.00 as store credit for the customer" in review.content.decode()
+    confirmation = review.context["confirmation"]
+    client.post(url, {"confirmation": confirmation})
+    assert StoreCreditAccount.objects.get(user=buyer).balance == Decimal("5.00")
+    order.refresh_from_db()
+    assert order.refunded_total == usd("5.00")
+    assert not Refund.objects.exists()
