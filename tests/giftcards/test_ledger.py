@@ -282,3 +282,17 @@ def test_the_beat_expires_gift_cards_and_credit_every_night():
 
     schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "worker.tasks.expire_gift_cards_and_credit" in schedule
+
+
+def test_a_payment_for_an_order_the_cards_covered_changes_nothing(shipping_method):
+    cart = make_cart((VariantFactory(stock_on_hand=5), 1))
+    apply(cart, issue("50.00").code)
+    order = place(cart, shipping_method)
+    assert order.status == Order.Status.PAID
+    events = order.events.count()
+    again = order_services.mark_paid(
+        order_id=order.pk, amount=usd("15.00"), reference="pi_late", actor="stripe"
+    )
+    assert again is order_services.PaymentOutcome.ALREADY_PAID
+    assert order.events.count() == events
+    assert GiftCard.objects.get().balance == Decimal("35.00")
