@@ -17,10 +17,8 @@ from shop.ratelimits import client_address
 
 router = Router(tags=["gift cards and store credit"])
 
-STATUS = {
-    GiftCardErrorCode.TOO_MANY_TRIES: 429,
-    GiftCardErrorCode.NEEDS_ACCOUNT: 401,
-}
+# Everything else is a 422 (store credit asked for by a guest too: the value is refused).
+STATUS = {GiftCardErrorCode.TOO_MANY_TRIES: 429}
 
 
 def _refused(error: GiftCardError, field: str | None = None) -> ApiError:
