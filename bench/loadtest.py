@@ -12,9 +12,11 @@ the rate from one pace (18 s, when every buyer has started) after the first orde
 last. It prints each step's p50/p95/p99 and errors, then one line:
 
     checkouts_per_min=… p99_ms=… errors=… oversold=… paid_not_fulfilled=… emails_missing=…
-    emails_doubled=…
+    emails_doubled=… giftcard_overspent=…
 
-and exits non-zero when an invariant is broken (oversold, unfulfilled, missing or doubled).
+and exits non-zero when an invariant is broken (oversold, unfulfilled, missing or doubled, a
+gift card giving more than it held or its ledger not adding up). Some buyers (GIFT_SHARE) pay
+with one of a few shared gift cards, so many checkouts race for each balance.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ import cluster  # noqa: E402  (deploy/cluster.py)
 PACE = 18.0  # seconds between one buyer's checkouts
 HOT_STOCK = 6  # units per variant of each hot product
 PLENTY = 100_000  # units per variant of every other product: only the hot ones run out
+GIFT_CARDS = 3  # cards every gift-card buyer shares: many checkouts race for each balance
+GIFT_CARD_VALUE = 150  # in the shop's currency: spent within the run
 
 
 def _django(env: dict[str, str]) -> None:
@@ -80,11 +84,73 @@ def prepare() -> dict:
     from django.utils import timezone
 
     return {
+        "gift_cards": _gift_cards(),
         "hot": [p.slug for p in hot],
         "products": [p.slug for p in products],
         "stock": stock,
         "started": timezone.now(),
     }
+
+
+def _gift_cards() -> dict[str, int]:
+    """A few cards with codes the buyers know (a real card's code is only ever emailed):
+    code -> card id."""
+    import secrets
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    from giftcards import codes
+    from giftcards import services as giftcards
+    from giftcards.models import GiftCard
+
+    made = {}
+    for _n in range(GIFT_CARDS):
+        issued = giftcards.issue_card(
+            amount=Decimal(GIFT_CARD_VALUE), currency=settings.SHOP_CURRENCY, actor="loadtest"
+        )
+        code = "".join(secrets.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
+        GiftCard.objects.filter(pk=issued.card.pk).update(
+            code_hash=codes.code_hash(code), last4=code[-4:]
+        )
+        made[code] = issued.card.pk
+    return made
+
+
+def giftcard_overspent(card_ids) -> int:
+    """Cards of the run that gave more than they held, or whose balance is not their ledger's
+    sum, or orders whose gift card part is not what the ledger took for them: each counts."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from giftcards.models import GiftCard, LedgerEntry
+    from orders.models import Order
+
+    broken = 0
+    for card in GiftCard.objects.filter(pk__in=card_ids):
+        entries = LedgerEntry.objects.filter(gift_card=card)
+        total = entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        taken = -(
+            entries.filter(kind__in=["capture", "release", "refund"]).aggregate(s=Sum("amount"))[
+                "s"
+            ]
+            or Decimal(0)
+        )
+        broken += card.balance < 0 or total != card.balance or taken > card.initial_balance
+    orders = Order.objects.filter(
+        pk__in=LedgerEntry.objects.filter(gift_card_id__in=card_ids).values("order_id")
+    )
+    for order in orders:
+        taken = -(
+            LedgerEntry.objects.filter(order_id=order.pk).aggregate(s=Sum("amount"))["s"]
+            or Decimal(0)
+        )
+        expected = (
+            Decimal(0) if order.status in ("expired", "cancelled") else order.prepaid_total.amount
+        )
+        broken += taken != expected
+    return int(broken)
 
 
 def chaos(at: float, log: list) -> None:
@@ -259,6 +325,7 @@ def main() -> None:
         **env,
         "LOADTEST_HOT": ",".join(before["hot"]),
         "LOADTEST_PRODUCTS": ",".join(before["products"]),
+        "LOADTEST_GIFT_CARDS": ",".join(before["gift_cards"]),
     }
     events: list[str] = []
     if not args.no_kill:
@@ -269,14 +336,17 @@ def main() -> None:
     drain(before["started"])
     worst, errors = latency(stats)
     result = judge(before)
+    result["giftcard_overspent"] = giftcard_overspent(before["gift_cards"].values())
     print(f"orders paid: {result['paid']} (the rate from those placed after the ramp-up)")
     print(
         f"checkouts_per_min={result['checkouts_per_min']} p99_ms={worst:.0f} errors={errors} "
         f"oversold={result['oversold']} paid_not_fulfilled={result['paid_not_fulfilled']} "
-        f"emails_missing={result['emails_missing']} emails_doubled={result['emails_doubled']}"
+        f"emails_missing={result['emails_missing']} emails_doubled={result['emails_doubled']} "
+        f"giftcard_overspent={result['giftcard_overspent']}"
     )
     broken = (
-        result["oversold"]
+        result["giftcard_overspent"]
+        or result["oversold"]
         or result["paid_not_fulfilled"]
         or result["emails_missing"]
         or result["emails_doubled"]

@@ -27,6 +27,10 @@ PACE = float(os.environ.get("LOADTEST_PACE", "18"))
 HOT_SHARE = float(os.environ.get("LOADTEST_HOT_SHARE", "0.15"))
 HOT = [s for s in os.environ.get("LOADTEST_HOT", "").split(",") if s]
 PRODUCTS = [s for s in os.environ.get("LOADTEST_PRODUCTS", "").split(",") if s]
+# Codes of the few gift cards the run shares (bench/loadtest.py); GIFT_SHARE of the buyers
+# apply one at review, racing for its balance.
+GIFT_CARDS = [s for s in os.environ.get("LOADTEST_GIFT_CARDS", "").split(",") if s]
+GIFT_SHARE = float(os.environ.get("LOADTEST_GIFT_SHARE", "0.25"))
 SEARCHES = ["mug", "hoodie", "wool", "coffee", "bag", "linen", "bottle", "tee", "notebook"]
 CATEGORIES = ["clothing", "home-kitchen", "outdoors", "stationery", "bags-accessories", "pantry"]
 
@@ -104,6 +108,19 @@ class Buyer(FastHttpUser):
         if "/checkout/review/" not in details:
             return
         review = self.client.get("/checkout/review/", name="review")
+        if GIFT_CARDS and random.random() < GIFT_SHARE:
+            token = CSRF.search(review.text)
+            if token:
+                self.post(
+                    "/checkout/gift-cards/",
+                    {
+                        "csrfmiddlewaretoken": token.group(1),
+                        "code": random.choice(GIFT_CARDS),
+                        "next": "/checkout/review/",
+                    },
+                    name="apply gift card",
+                )
+                review = self.client.get("/checkout/review/", name="review")
         review_fields = dict(FIELD.findall(review.text))
         token = CSRF.search(review.text)
         if "checkout_token" not in review_fields or not token:

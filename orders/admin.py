@@ -5,10 +5,13 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from giftcards import selectors as giftcard_selectors
 from markets.models import Market
 from orders import regions, services
 from orders.admin_forms import CARRIERS, ShipForm
@@ -28,6 +31,7 @@ from orders.models import (
 )
 from shop.admin_labels import LabelledInlineFormSet, LabelledListEditableMixin
 from shop.admin_money import MONEY_IN_SHOP_CURRENCY
+from shop.money import as_text
 
 
 class ShippingRateInline(admin.TabularInline):
@@ -251,6 +255,8 @@ class OrderAdmin(admin.ModelAdmin):
                     "tax_rate",
                     "prices_include_tax",
                     "total",
+                    "prepaid_total",
+                    "gift_cards_and_credit",
                     "refunded_total",
                 ]
             },
@@ -353,6 +359,16 @@ class OrderAdmin(admin.ModelAdmin):
                 "n",
             ),
         )
+
+    @admin.display(description=_("Gift cards and store credit"))
+    def gift_cards_and_credit(self, obj):
+        """What its gift cards and store credit paid, gave back or were refunded (the
+        ledger's rows naming the order; only a card's last four characters)."""
+        rows = [
+            (e.get_kind_display(), e.gift_card or _("Store credit"), as_text(e.amount_money))
+            for e in giftcard_selectors.prepaid_entries_of_order(obj.pk)
+        ]
+        return format_html_join(mark_safe("<br>"), "{}: {} {}", rows) if rows else "—"
 
     def get_readonly_fields(self, request, obj=None):
         # Everything an order says is a record of what happened; the merchant changes it only

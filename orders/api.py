@@ -10,6 +10,8 @@ from django.http import Http404, QueryDict
 from ninja import Field as In
 from ninja import Query, Router, Schema, Status
 
+from giftcards import api as giftcard_api
+from giftcards import selectors as giftcard_selectors
 from markets.selectors import market_for_country
 from orders import checkout as checkout_rules
 from orders import selectors
@@ -177,6 +179,9 @@ def quote(request, token: str, body: CheckoutIn):
             "shipping_available": amounts.shipping_available,
         },
         "voucher_code": voucher.code if voucher else "",
+        "prepaid": giftcard_api.parts_out(
+            giftcard_selectors.for_checkout(cart=cart, total=amounts.total, user=request.auth.user)
+        ),
     }
 
 
@@ -282,6 +287,8 @@ def order_out(order: Order) -> dict:
         "total": MoneyOut.of(order.total),
         "refunded": MoneyOut.of(order.refunded_total),
         "net_paid": MoneyOut.of(order.net_paid),
+        "prepaid": MoneyOut.of(order.total - order.amount_due),
+        "amount_due": MoneyOut.of(order.amount_due),
         "refunds": [
             {
                 "created_at": refund.when,

@@ -19,6 +19,9 @@ class CheckoutErrorCode(enum.StrEnum):
     # The cart is priced in another currency than the market of the address's country: it
     # must be re-priced there (and the shopper shown the new total) before paying.
     MARKET_CHANGED = "market_changed"
+    # A gift card or the store credit applied to the checkout can no longer pay what it did
+    # (spent elsewhere, disabled, expired): see giftcards.exceptions for the detail.
+    GIFT_CARD_REFUSED = "gift_card_refused"
 
 
 class VoucherErrorCode(enum.StrEnum):

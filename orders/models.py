@@ -399,6 +399,9 @@ class Order(models.Model):
         default=False, help_text=_("Something the merchant must look at (see the event log).")
     )
     refunded_total = MoneyField(default=0, **MONEY)
+    # Paid at placing by gift cards and store credit (giftcards/, its ledger names the order):
+    # the payment provider is asked only for the rest, `amount_due`.
+    prepaid_total = MoneyField(_("paid with gift cards and store credit"), default=0, **MONEY)
     carrier = models.CharField(max_length=100, blank=True)
     tracking_number = models.CharField(max_length=100, blank=True)
     tracking_url = models.URLField(max_length=500, blank=True)
@@ -425,6 +428,14 @@ class Order(models.Model):
     @property
     def shipping_region_name(self) -> str:
         return regions.name_of(self.shipping_region)
+
+    @property
+    def amount_due(self) -> Money:
+        """What the payment provider is asked for: the total less what gift cards and store
+        credit paid when the order was placed."""
+        if not self.prepaid_total.amount:  # none (whatever the currency it defaulted to)
+            return self.total
+        return self.total - self.prepaid_total
 
     @property
     def net_paid(self) -> Money:
@@ -532,6 +543,8 @@ class OrderLine(models.Model):
     # the line is line_total - discount, and a refund of some units gives back their share.
     discount = MoneyField(**MONEY, default=0)
     refunded_quantity = models.PositiveIntegerField(default=0)
+    # A gift card's recipient, sender, message and send date (the cart line's), for issuing it.
+    gift_card = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["pk"]

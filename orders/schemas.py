@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from giftcards.schemas import PrepaidOut
 from shop.api.schemas import BodyIn, MoneyOut
 from shop.cart.schemas import CartOut
 
@@ -101,6 +102,7 @@ class QuoteOut(Schema):
     cart: CartOut
     totals: TotalsOut
     voucher_code: str
+    prepaid: PrepaidOut = Field(description="What the cart's gift cards and store credit pay.")
 
 
 class OrderLineOut(Schema):
@@ -149,6 +151,8 @@ class OrderOut(Schema):
     total: MoneyOut
     refunded: MoneyOut = Field(description="Given back so far, in all.")
     net_paid: MoneyOut = Field(description="The total less what was refunded.")
+    prepaid: MoneyOut = Field(description="Paid with gift cards and store credit.")
+    amount_due: MoneyOut = Field(description="What the card payment is for.")
     refunds: list[RefundOut] = Field(description="Each refund, oldest first.")
     shipping_address: AddressOut
     shipping_method: str

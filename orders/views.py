@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from giftcards import selectors as giftcard_selectors
 from markets import services as market_services
 from markets.selectors import market_for_country
 from orders import checkout as checkout_rules
@@ -225,6 +226,10 @@ def review(request):
             "voucher": voucher,
             "voucher_label": voucher.label_in(priced.subtotal.currency.code) if voucher else "",
             "voucher_form": _voucher_form(request),
+            # Gift cards and store credit pay part of the grand total (giftcards/).
+            "prepaid": giftcard_selectors.for_checkout(
+                cart=priced.cart, total=amounts.total, user=request.user
+            ),
             "form": PlaceOrderForm(initial={"checkout_token": uuid.uuid4().hex}),
         },
     )

@@ -19,7 +19,7 @@ from orders.models import Order
 from payments import refunds
 from payments.forms import CONFIRM_MAX_AGE, RefundConfirmForm, RefundForm, sign_refund
 from payments.models import Payment, Refund, StripeEvent
-from shop.money import as_text
+from shop.money import as_text, money
 
 CANCEL_SALT = "payments.cancel-and-refund"
 
@@ -186,15 +186,27 @@ class OrderAdmin(BaseOrderAdmin):
                     order_id=order.pk,
                     amount=form.cleaned_data["refund_amount"],
                     lines=form.cleaned_data["refund_lines"],
+                    to_store_credit=form.cleaned_data["to_store_credit"],
                 )
             except RefundError as error:
                 form.add_error(None, str(error))
             else:
-                return self._review_refund(request, plan, form.cleaned_data["reason"])
+                return self._review_refund(
+                    request,
+                    plan,
+                    form.cleaned_data["reason"],
+                    to_store_credit=form.cleaned_data["to_store_credit"],
+                )
         context = {
             **self._refund_context(request, order),
             "payment": payment,
             "form": form,
+            # gift cards and store credit paid part of it (or all): refundable without a card
+            "prepaid_left": (
+                money(order_services.prepaid_left(order_id=order.pk), order.currency)
+                if order.prepaid_total.amount
+                else None
+            ),
         }
         return TemplateResponse(request, "admin/payments/refund_form.html", context)
 
@@ -207,8 +219,9 @@ class OrderAdmin(BaseOrderAdmin):
             "order": order,
         }
 
-    def _review_refund(self, request, plan, reason):
+    def _review_refund(self, request, plan, reason, *, to_store_credit=False):
         confirmation = sign_refund(
+            to_store_credit=to_store_credit,
             order_id=plan.order.pk,
             amount=plan.amount,
             left=plan.left,
@@ -242,6 +255,7 @@ class OrderAdmin(BaseOrderAdmin):
                 lines=confirmed["lines"],
                 idempotency_key=confirmed["key"],
                 expected_left=confirmed["left"],
+                to_store_credit=confirmed["to_store_credit"],
             )
         except RefundError as error:
             messages.error(request, str(error))

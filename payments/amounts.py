@@ -51,3 +51,9 @@ def to_stripe_amount(value: Money) -> tuple[int, str]:
 def from_stripe_amount(amount: int, currency: str) -> Money:
     code = currency.upper()
     return Money(Decimal(int(amount)).scaleb(-stripe_exponent(code)), code)
+
+
+def stripe_amount_due(order) -> tuple[int, str]:
+    """What Stripe is asked for on an order: only what its gift cards and store credit did not
+    pay when it was placed (Order.amount_due), in Stripe's units."""
+    return to_stripe_amount(order.amount_due)

@@ -30,6 +30,14 @@ class RefundForm(forms.Form):
     amount = forms.DecimalField(
         required=False, min_value=Decimal("0"), max_digits=14, decimal_places=3, label=_("Amount")
     )
+    to_store_credit = forms.BooleanField(
+        required=False,
+        label=_("Refund to store credit"),
+        help_text=_(
+            "Give it as store credit for the customer's account instead of back to the card "
+            "and gift cards."
+        ),
+    )
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -109,7 +117,16 @@ class RefundForm(forms.Form):
         return data
 
 
-def sign_refund(*, order_id: int, amount: Money, left: Money, lines, reason: str, key: str) -> str:
+def sign_refund(
+    *,
+    order_id: int,
+    amount: Money,
+    left: Money,
+    lines,
+    reason: str,
+    key: str,
+    to_store_credit: bool = False,
+) -> str:
     """The refund the merchant reviewed, signed: the confirmation can only make that one."""
     return signing.dumps(
         {
@@ -120,6 +137,7 @@ def sign_refund(*, order_id: int, amount: Money, left: Money, lines, reason: str
             "lines": {str(pk): units for pk, units in (lines or {}).items()},
             "reason": reason,
             "key": key,
+            "store_credit": bool(to_store_credit),
         },
         salt=CONFIRM_SALT,
     )
@@ -156,4 +174,5 @@ class RefundConfirmForm(forms.Form):
             "lines": {int(pk): units for pk, units in data["lines"].items()},
             "reason": data["reason"],
             "key": data["key"],
+            "to_store_credit": bool(data.get("store_credit")),
         }

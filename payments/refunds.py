@@ -24,7 +24,7 @@ from orders import services as order_services
 from orders import totals
 from orders.exceptions import RefundError
 from orders.models import Order, OrderEvent, OrderLine
-from payments import gateway
+from payments import gateway, split_refunds
 from payments.amounts import from_stripe_amount, to_stripe_amount
 from payments.models import Payment, Refund
 from payments.outcomes import WebhookOutcome
@@ -49,6 +49,9 @@ class RefundPlan:
     amount: Money
     left: Money  # what could be refunded before this refund
     lines: list[tuple[OrderLine, int, Money]]  # (line, units, what they give back)
+    # How it is given back, for an order paid with gift cards or store credit, or a refund
+    # to store credit (payments/split_refunds.py); None: all to the card.
+    split: split_refunds.Split | None = None
 
     @property
     def left_after(self) -> Money:
@@ -56,12 +59,24 @@ class RefundPlan:
 
 
 def plan_refund(
-    *, order_id: int, amount: Money | None = None, lines: dict[int, int] | None = None
+    *,
+    order_id: int,
+    amount: Money | None = None,
+    lines: dict[int, int] | None = None,
+    to_store_credit: bool = False,
 ) -> RefundPlan:
     """What `refund()` with these arguments would give back now, checked as it checks, without
     asking Stripe. Raises RefundError as `refund()` would."""
     lines = lines or {}
     order = Order.objects.get(pk=order_id)
+    if split_refunds.applies_to(order, to_store_credit=to_store_credit):
+        planned = split_refunds.plan(
+            order_id=order_id, amount=amount, lines=lines, to_store_credit=to_store_credit
+        )
+        return RefundPlan(
+            order=planned.order, payment=planned.payment, amount=planned.amount,
+            left=planned.left, lines=planned.lines, split=planned.split,
+        )  # fmt: skip
     payment = _payment_of(order)
     amount = _amount_to_refund(order=order, payment=payment, amount=amount, lines=lines)
     by_pk = {line.pk: line for line in order.lines.all()}
@@ -87,12 +102,28 @@ def refund(
     idempotency_key: str | None = None,
     automatic: bool = False,
     expected_left: Money | None = None,
+    to_store_credit: bool = False,
 ) -> Refund:
     """Give money back on the order's payment: `amount`, or what `lines` are worth, or all that
     is left. Raises RefundError (nothing changes) when there is nothing to refund, the amount
     is more than is left, what is left is no longer `expected_left` (the merchant confirmed a
     refund against what was left then), or Stripe refuses (the refund is then recorded as
-    failed)."""
+    failed). An order paid with gift cards or store credit, or a refund to store credit: each
+    part goes back to where it came from (payments/split_refunds.py)."""
+    order = Order.objects.get(pk=order_id)
+    if split_refunds.applies_to(order, to_store_credit=to_store_credit):
+        key = idempotency_key or f"refund-{uuid.uuid4().hex}"
+        pending, split = split_refunds.refund(
+            order_id=order_id, actor=actor, reason=reason, amount=amount, lines=lines,
+            idempotency_key=key, expected_left=expected_left,
+            to_store_credit=to_store_credit, automatic=automatic,
+        )  # fmt: skip
+        if pending is None:  # all of it given back in the ledger, nothing asked of Stripe
+            return Refund(order=order, amount=split.total if split else order.refunded_total,
+                          status=Refund.Status.SUCCEEDED, reason=reason)  # fmt: skip
+        if pending.status != Refund.Status.PENDING:
+            return pending
+        return _ask_stripe(pending, reason=reason, actor=actor)
     pending = _record_pending(
         order_id=order_id,
         actor=actor,
@@ -105,6 +136,11 @@ def refund(
     )
     if pending.status != Refund.Status.PENDING:
         return pending  # this key was used before: the refund it made, not a second one
+    return _ask_stripe(pending, reason=reason, actor=actor)
+
+
+def _ask_stripe(pending: Refund, *, reason: str, actor: str) -> Refund:
+    """Ask Stripe for a refund recorded as pending, and record its answer."""
     units, _currency = to_stripe_amount(pending.amount)
     try:
         made = gateway.create_refund(

@@ -19,7 +19,7 @@ from orders import services as order_services
 from orders.models import Order, OrderEvent
 from payments import gateway, refunds
 from payments import metrics as payment_metrics
-from payments.amounts import from_stripe_amount, to_stripe_amount
+from payments.amounts import from_stripe_amount, stripe_amount_due
 from payments.exceptions import PaymentErrorCode, PaymentNotPossible
 from payments.models import Payment
 from payments.outcomes import WebhookOutcome
@@ -57,7 +57,7 @@ def start_payment(*, order_id: int) -> PaymentSession:
                 % {"number": order.number, "status": order.get_status_display().lower()},
                 PaymentErrorCode.NOT_PAYABLE,
             )
-        amount, currency = to_stripe_amount(order.total)
+        amount, currency = stripe_amount_due(order)
         payments = list(order.payments.all())  # one query: the reusable ones, and how many
         for payment in payments:
             if payment.status not in REUSABLE_STATUSES:

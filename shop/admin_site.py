@@ -19,6 +19,9 @@ SECTIONS = [
     (_("Stock and products"), [("catalog", "Variant"), ("catalog", "Product"),
                                ("catalog", "Category"), ("catalog", "OptionType")]),
     (_("Discounts"), [("promotions", "Promotion"), ("orders", "Voucher")]),
+    (_("Gift cards and store credit"), [("giftcards", "GiftCard"),
+                                        ("giftcards", "StoreCreditAccount"),
+                                        ("giftcards", "LedgerEntry")]),
     (_("Customers"), [("accounts", "User"), ("reviews", "Review"), ("wishlists", "Wishlist")]),
     (_("Bringing shoppers back"), [("reminders", "StockAlert"), ("reminders", "CartContact"),
                                    ("reminders", "CartReminder"), ("reminders", "CartRecovery"),
@@ -35,10 +38,12 @@ class ShopAdminSite(admin.AdminSite):
     def get_urls(self):
         """The merchant's dashboard (orders/dashboard.py) is one of the admin's own pages:
         /admin/dashboard/, named "admin:dashboard", behind the admin's sign-in."""
+        from giftcards.selectors import liability_figure
         from orders.dashboard import add_figure, dashboard  # the models are loaded by now
         from reminders.selectors import recovered_revenue_figure
 
         add_figure(recovered_revenue_figure)  # a figure orders cannot import, wired here
+        add_figure(liability_figure)
         return [
             path("dashboard/", self.admin_view(dashboard), name="dashboard"),
             *super().get_urls(),

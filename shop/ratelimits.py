@@ -174,3 +174,15 @@ class _AllauthCache:
 
 
 allauth_cache = _AllauthCache()
+
+
+def client_address(request) -> str:
+    """The caller's network address, for counting: behind TRUSTED_PROXY_COUNT proxies, the one
+    they saw (as reminders.views.client_ip, which may move here)."""
+    hops = settings.NINJA_NUM_PROXIES
+    if hops:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(hops, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "")

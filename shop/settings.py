@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "shop.catalog",
     "promotions",
     "shop.cart",
+    "giftcards",
     "shop.content",
     "accounts",
     "reviews",
@@ -416,6 +417,8 @@ BACK_IN_STOCK_BATCH_MINUTES = env.int("BACK_IN_STOCK_BATCH_MINUTES", default=60)
 BACK_IN_STOCK_MAX_BATCH = env.int("BACK_IN_STOCK_MAX_BATCH", default=500)
 # Sign-ups allowed per network address and per email address (shop/ratelimits.py rates).
 BACK_IN_STOCK_SIGNUP_RATE = env.str("BACK_IN_STOCK_SIGNUP_RATE", default="10/h")
+# Gift card codes looked up (applied or checked), per network address and per session.
+GIFT_CARD_LOOKUP_RATE = env.str("GIFT_CARD_LOOKUP_RATE", default="20/h")
 # A cart with a known email is reminded after this many idle hours, at most
 # ABANDONED_CART_REMINDERS times, ABANDONED_CART_SPACING_HOURS apart; its link restores it for
 # ABANDONED_CART_LINK_DAYS. ABANDONED_CART_VOUCHER_PERCENT above 0 puts a single-use code of

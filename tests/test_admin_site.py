@@ -32,6 +32,7 @@ def test_the_index_puts_the_days_work_first_and_the_machinery_under_system(merch
         "Orders",
         "Stock and products",
         "Discounts",
+        "Gift cards and store credit",
         "Customers",
         "Bringing shoppers back",
         "Shipping and taxes",

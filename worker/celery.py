@@ -17,6 +17,10 @@ app.autodiscover_tasks(["worker"])
 app.conf.beat_schedule = {
     "expire-unpaid-orders": {"task": "worker.tasks.expire_unpaid_orders", "schedule": 60.0},
     "reconcile-payments": {"task": "worker.tasks.reconcile_payments", "schedule": 300.0},
+    "expire-gift-cards-and-credit": {
+        "task": "worker.tasks.expire_gift_cards_and_credit",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "low-stock-digest": {
         "task": "worker.tasks.send_low_stock_digest",
         "schedule": crontab(hour=7, minute=0),

@@ -12,10 +12,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, OuterRef
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from giftcards import codes
 from orders.models import Order
 from orders.selectors import signed_order_url
 from reminders import selectors as reminders
@@ -26,6 +28,7 @@ from shop import metrics
 from shop.catalog import images
 from shop.catalog.selectors import low_stock_variants, variant_photo
 from shop.languages import supported
+from shop.money import money
 from worker import metrics as worker_metrics
 from worker.models import OutboxEmail
 
@@ -210,6 +213,21 @@ def _render(email: OutboxEmail) -> EmailMultiAlternatives | None:
         context |= content["context"]
         subject = str(content["subject"])
         reference = email.kind
+    elif email.kind == Kind.GIFT_CARD:
+        sender = email.data.get("sender_name", "")
+        context |= {
+            "code": codes.grouped(codes.unseal(email.data["code"])),
+            "amount": money(email.data["amount"], email.data["currency"]),
+            "sender_name": sender,
+            "message": email.data.get("message", ""),
+            "balance_url": urljoin(settings.SHOP_URL, reverse("giftcards:balance")),
+        }
+        subject = (
+            gettext("A gift card from %(sender)s") % {"sender": sender}
+            if sender
+            else gettext("Your gift card from %(shop)s") % {"shop": settings.SHOP_NAME}
+        )
+        reference = f"{email.kind}-{order.number if order else ''}"
     elif order is not None:
         if email.data.get("reason"):
             # The shop's own reasons ("Your order was cancelled.") are catalog strings, written
@@ -290,7 +308,9 @@ def send_once(*, outbox_id: int) -> bool:
         email.status = OutboxEmail.Status.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
-        email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        if email.kind == Kind.GIFT_CARD:  # sent: the sealed code is not kept
+            email.data = {k: v for k, v in email.data.items() if k != "code"}
+        email.save(update_fields=["status", "sent_at", "attempts", "last_error", "data"])
         metrics.count_on_commit(worker_metrics.EMAILS, kind=email.kind, outcome="sent")
         logger.info("Sent %s (%s)", email.kind, message.extra_headers["X-Shop-Email-Id"])
         return True

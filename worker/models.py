@@ -24,6 +24,7 @@ class OutboxEmail(models.Model):
         BACK_IN_STOCK_CONFIRM = str(ReminderEmail.BACK_IN_STOCK_CONFIRM), "Confirm a stock alert"
         BACK_IN_STOCK = str(ReminderEmail.BACK_IN_STOCK), "Back in stock"
         ABANDONED_CART = str(ReminderEmail.ABANDONED_CART), "Abandoned cart"
+        GIFT_CARD = "gift_card", "Gift card"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -5,13 +5,17 @@ Each receiver runs inside the transaction that made the change: it records the o
 there (so it exists if and only if the change committed) and queues the task on commit.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from giftcards import codes as giftcard_codes
+from giftcards.signals import gift_card_issued
 from orders.signals import (
     email_requested,
     order_delivered,
@@ -186,3 +190,39 @@ def notify_back_in_stock(sender, variant_ids, **kwargs):
                 return
 
     transaction.on_commit(queue)
+
+
+@receiver(gift_card_issued)
+def owe_gift_card(sender, card, code, order_id, **kwargs):
+    """The code of a card bought with an order, emailed once to its recipient on the day the
+    buyer chose (the sweep sends it then). The code is kept sealed in the row until sent."""
+    send_after = None
+    if card.send_on is not None:
+        send_after = timezone.make_aware(
+            datetime.datetime.combine(card.send_on, datetime.time(8, 0))
+        )
+    OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(
+                order_id=order_id,
+                kind=Kind.GIFT_CARD,
+                reference=f"card-{card.pk}",
+                recipient=card.recipient_email or card.purchaser_email,
+                data={
+                    "code": giftcard_codes.seal(code),
+                    "last4": card.last4,
+                    "amount": str(card.initial_balance),
+                    "currency": card.currency,
+                    "sender_name": card.sender_name,
+                    "message": card.message,
+                },
+                send_after=send_after,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    email = OutboxEmail.objects.get(
+        order_id=order_id, kind=Kind.GIFT_CARD, reference=f"card-{card.pk}"
+    )
+    if send_after is None or send_after <= timezone.now():
+        transaction.on_commit(lambda: queue_email(email.pk))

@@ -10,6 +10,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from giftcards import services as giftcard_services
 from orders import services as order_services
 from payments import services as payment_services
 from promotions import services as promotion_services
@@ -54,6 +55,13 @@ def describe_payment_card(payment_id: int) -> str:
 @shared_task(acks_late=True)
 def expire_unpaid_orders() -> int:
     return order_services.expire_overdue_orders()
+
+
+@shared_task(acks_late=True)
+def expire_gift_cards_and_credit() -> int:
+    """Take what is left off gift cards and store credit past their expiry (the ledger's
+    EXPIRE entries); safe to run twice."""
+    return giftcard_services.expire_due()
 
 
 @shared_task(acks_late=True)

@@ -25,8 +25,10 @@ from orders.services.paying import (
     RefundNotice,
     check_refund_lines,
     mark_paid,
+    prepaid_left,
     record_payment_method,
     record_refund,
+    refund_prepaid,
 )
 from orders.services.placing import ADDRESS_FIELDS, place_order
 
@@ -46,9 +48,11 @@ __all__ = [
     "mark_paid",
     "mark_shipped",
     "place_order",
+    "prepaid_left",
     "record_event",
     "record_payment_method",
     "record_refund",
+    "refund_prepaid",
     "resend_confirmation",
     "tracking_url_for",
 ]

@@ -1,4 +1,5 @@
-"""The end of an unpaid order's life: expiry when its hold runs out, cancellation."""
+"""The end of an unpaid order's life: expiry when its hold runs out, cancellation. What its
+gift cards and store credit paid goes back to them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giftcards import services as giftcard_services
 from orders import allocation, vouchers
 from orders import metrics as order_metrics
 from orders.exceptions import CheckoutError, CheckoutErrorCode
@@ -23,6 +25,8 @@ def end_unpaid(
 ) -> None:
     """Close an unpaid order: its stock, its voucher and its cart are free again.
     The caller holds the order's row lock."""
+    # Gift cards and store credit before variants: the lock order (giftcards/ledger.py).
+    giftcard_services.release_for_order(order_id=order.pk, order_number=order.number, actor=actor)
     allocation.release(order=order)
     vouchers.give_back(order=order)
     order.move_to(status)

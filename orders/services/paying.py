@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from moneyed import Money
 
+from giftcards import services as giftcard_services
+from giftcards.exceptions import GiftCardError
 from orders import allocation
 from orders import metrics as order_metrics
 from orders.exceptions import OutOfStock, RefundError
@@ -42,7 +44,8 @@ def record_payment_method(*, order_id: int, description: str) -> None:
 def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> PaymentOutcome:
     """Record a payment that the payment provider confirmed. Safe to call any number of times.
 
-    The order is paid only if `amount` is exactly its total; the held stock becomes sold. If
+    The order is paid only if `amount` is exactly what was due (its total less what gift cards
+    and store credit paid at placing); the held stock becomes sold. If
     the hold ran out and the stock is gone, or the amount is wrong, the order is flagged for
     the merchant instead and the caller decides about refunding.
     """
@@ -52,7 +55,7 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.is_paid or order.status == Order.Status.REFUNDED:
             return PaymentOutcome.ALREADY_PAID
-        if amount != order.total:
+        if amount != order.amount_due:
             told = order.events.filter(
                 kind=OrderEvent.Kind.PAYMENT_MISMATCH, data__reference=reference
             )
@@ -65,7 +68,7 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
                 kind=OrderEvent.Kind.PAYMENT_MISMATCH,
                 actor=actor,
                 message=f"Payment {reference} of {as_text(amount)} does not match the order "
-                f"total {as_text(order.total)}; not marked paid.",
+                f"amount due {as_text(order.amount_due)}; not marked paid.",
                 data={
                     "reference": reference,
                     "amount": str(amount.amount),
@@ -75,7 +78,12 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
             return PaymentOutcome.AMOUNT_MISMATCH
         if not order.can_move_to(Order.Status.PAID):
             return PaymentOutcome.NOT_PAYABLE
+        released = bool(order.prepaid_total.amount) and (
+            giftcard_services.prepaid_left(order_id=order.pk) < order.prepaid_total.amount
+        )
         try:
+            if released:  # expired or cancelled meanwhile: its gift cards had their part back
+                raise OutOfStock([_("the gift card and store credit part (released)")])
             with transaction.atomic():
                 allocation.commit(order=order)
         except OutOfStock as error:
@@ -111,8 +119,25 @@ def mark_paid(*, order_id: int, amount: Money, reference: str, actor: str) -> Pa
             for line in order.lines.exclude(variant=None):
                 bought[line.variant_id] += line.quantity
             cart_services.remove_purchased(cart_id=order.cart_id, quantities=dict(bought))
+        _issue_gift_cards(order)
         order_paid.send(sender=Order, order=order)
         return PaymentOutcome.PAID
+
+
+def _issue_gift_cards(order: Order) -> None:
+    """The gift cards the order bought, issued now it is paid (giftcards emails each code)."""
+    for line in order.lines.filter(variant__product__is_gift_card=True):
+        for unit in range(line.quantity):
+            giftcard_services.issue_bought(
+                order_id=order.pk,
+                order_number=order.number,
+                order_line_id=line.pk,
+                unit=unit,
+                amount=line.unit_price,
+                purchaser=order.user,
+                purchaser_email=order.email,
+                details=line.gift_card,
+            )
 
 
 @dataclass(frozen=True)
@@ -176,6 +201,13 @@ def record_refund(
                 line.refunded_quantity += lines[line.pk]
                 line.save(update_fields=["refunded_quantity"])
         order.refunded_total += amount
+        # A gift card's own purchase refunded: what is unspent on it can no longer be used.
+        giftcard_services.disable_bought(
+            order_id=order.pk,
+            line_ids=list(lines) if lines else None,
+            everything=order.refunded_total >= order.total,
+            actor=actor,
+        )
         if order.is_paid:
             fully = settled or order.refunded_total >= order.total
             if fully:
@@ -212,3 +244,48 @@ def record_refund(
             ),
         )
         return order
+
+
+def prepaid_left(*, order_id: int):
+    """What the order's gift cards and store credit paid that was not given back yet."""
+    return giftcard_services.prepaid_left(order_id=order_id)
+
+
+def refund_prepaid(
+    *,
+    order_id: int,
+    amount: Money,
+    actor: str,
+    reason: str,
+    key: str,
+    to_store_credit: bool = False,
+    lines: dict[int, int] | None = None,
+) -> Order:
+    """Give back `amount` of an order to the gift cards and store credit that paid it, or (the
+    merchant's choice) as new store credit for its customer; recorded as a refund of the order
+    (`key` its reference: the same key twice is refused by the caller). RefundError if the
+    ledger cannot take it; nothing changes then."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        try:
+            if to_store_credit:
+                giftcard_services.refund_to_store_credit(
+                    user=order.user, amount=amount, actor=actor, reason=reason,
+                    order_id=order.pk, order_number=order.number,
+                )  # fmt: skip
+            else:
+                giftcard_services.refund_to_sources(
+                    order_id=order.pk, order_number=order.number, amount=amount, actor=actor,
+                    reason=reason, user=order.user,
+                )  # fmt: skip
+        except GiftCardError as error:
+            raise RefundError(str(error)) from error
+        how = "store credit" if to_store_credit else "gift cards and store credit"
+        return record_refund(
+            order_id=order.pk,
+            amount=amount,
+            reference=key,
+            actor=actor,
+            reason=f"{reason} (to {how})".strip(),
+            lines=lines,
+        )

@@ -10,12 +10,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giftcards import services as giftcard_services
+from giftcards.exceptions import GiftCardError
 from orders import allocation, checkout, vouchers
 from orders import metrics as order_metrics
 from orders.exceptions import CheckoutError, CheckoutErrorCode
 from orders.models import Order, OrderEvent, OrderLine, ShippingMethod
 from orders.services.events import record_event
 from orders.services.lifecycle import end_unpaid
+from orders.services.paying import mark_paid
 from shop import metrics
 from shop.cart import services as cart_services
 from shop.cart.models import Cart
@@ -70,7 +73,8 @@ def _place_order(
             _("That shipping method is no longer offered; please choose another."),
             CheckoutErrorCode.SHIPPING_METHOD_UNAVAILABLE,
         )
-    # Locks, in the one order: earlier unpaid orders of this cart, then every variant either
+    # Locks, in the one order: earlier unpaid orders of this cart, then the gift cards and
+    # credit accounts this checkout or those orders use (pk order), then every variant either
     # touches (pk order), then the voucher, then the running promotions with a limit (pk
     # order). The cart's earlier hold is given back first so it does not compete with this
     # checkout.
@@ -78,6 +82,9 @@ def _place_order(
         Order.objects.select_for_update()
         .filter(cart=cart, status=Order.Status.PENDING_PAYMENT)
         .order_by("pk")
+    )
+    prepaid_sources = giftcard_services.lock_for_checkout(
+        cart_id=cart.pk, order_ids=[o.pk for o in earlier]
     )
     earlier_variants = [r.variant_id for o in earlier for r in o.reservations.all()]
     cart_variants = list(cart.lines.values_list("variant_id", flat=True))
@@ -118,6 +125,7 @@ def _place_order(
             % {"method": shipping_method.name},
             CheckoutErrorCode.NOT_SHIPPABLE,
         )
+    prepaid = _prepaid(cart=cart, total=amounts.total, user=user, locked=prepaid_sources)
     now = timezone.now()
     order = Order.objects.create(
         user=user if user is not None and user.is_authenticated else None,
@@ -135,6 +143,7 @@ def _place_order(
         total=amounts.total,
         # Every amount in the order's currency, those that start at nothing too.
         refunded_total=zero(amounts.total.currency.code),
+        prepaid_total=prepaid.covered,
         prices_include_tax=amounts.prices_include_tax,
         tax_name=amounts.tax_name,
         tax_rate=amounts.tax_rate,
@@ -156,6 +165,7 @@ def _place_order(
             quantity=line.quantity,
             line_total=line.line_total,
             discount=amounts.line_discounts.get(line.line_id) or zero(currency),
+            gift_card=line.gift_card if line.variant.product.is_gift_card else {},
         )
         for line in priced.lines
     )
@@ -163,6 +173,16 @@ def _place_order(
     if voucher is not None:
         vouchers.redeem(voucher=voucher, order=order)  # locked and checked above
     vouchers.record_uses(order=order, applied=amounts.promotions)
+    try:
+        giftcard_services.capture(
+            coverage=prepaid,
+            cart_id=cart.pk,
+            order_id=order.pk,
+            order_number=order.number,
+            actor=email,
+        )
+    except GiftCardError as error:  # re-checked under the locks above: a bug if it happens
+        raise CheckoutError(str(error), CheckoutErrorCode.GIFT_CARD_REFUSED) from error
     cart_services.set_in_checkout(cart_id=cart.pk, in_checkout=True)
     record_event(
         order=order,
@@ -172,4 +192,30 @@ def _place_order(
         f"{timezone.localtime(order.reservation_expires_at):%H:%M %Z}.",
     )
     metrics.count_on_commit(order_metrics.ORDERS, event="placed")
+    if prepaid.parts and not order.amount_due.amount:
+        # Paid in full by gift cards and store credit: no payment provider is asked; paid
+        # through the same bookkeeping as a payment (stock sold, emails, events), once.
+        mark_paid(
+            order_id=order.pk,
+            amount=order.amount_due,
+            reference=f"gift cards {order.number}",
+            actor=email,
+        )
+        order.refresh_from_db()
     return order
+
+
+def _prepaid(*, cart, total, user, locked) -> giftcard_services.Coverage:
+    """What the gift cards and store credit applied to the cart pay of `total`, re-checked
+    under their locks; a card that can no longer pay refuses the order (nothing is asked of
+    the payment provider)."""
+    try:
+        return giftcard_services.coverage_for(
+            cart=cart,
+            total=total,
+            user=user if user is not None and user.is_authenticated else None,
+            strict=True,
+            locked=locked,
+        )
+    except GiftCardError as error:
+        raise CheckoutError(str(error), CheckoutErrorCode.GIFT_CARD_REFUSED) from error

@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts import api as account
+from giftcards import api as giftcards
 from orders import api as orders
 from payments import api as payments
 from reminders import api as reminders
@@ -115,6 +116,7 @@ api = ShopAPI(
 # In this order: the schema lists the paths as they are mounted.
 api.add_router("", catalog.router)
 api.add_router("", cart.router)
+api.add_router("", giftcards.router)
 api.add_router("", orders.checkout)
 api.add_router("", orders.router)
 api.add_router("", payments.router)

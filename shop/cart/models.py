@@ -46,6 +46,9 @@ class CartLine(models.Model):
     cart = models.ForeignKey(Cart, related_name="lines", on_delete=models.CASCADE)
     variant = models.ForeignKey("catalog.Variant", related_name="+", on_delete=models.CASCADE)
     quantity = models.PositiveIntegerField()
+    # For a gift card (Product.is_gift_card): who it is for and when to send it
+    # (recipient_email, sender_name, message, send_on), copied onto the order line.
+    gift_card = models.JSONField(default=dict, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -56,6 +56,7 @@ class PricedLine:
     # A blocking problem (product withdrawn) stops checkout; a stock shortage is a warning
     # here and is decided for real under the row locks when the order is placed.
     blocking: bool = False
+    gift_card: dict = field(default_factory=dict)  # a gift card's recipient and send date
 
     @property
     def thumbnail(self) -> str:
@@ -145,6 +146,7 @@ def price_cart(cart: Cart | None) -> PricedCart:
                 image_path=row.image_path,
                 problem=problem,
                 blocking=blocking,
+                gift_card=row.gift_card,
             )
         )
     return PricedCart(cart=cart, lines=lines, subtotal=money(subtotal, currency))

@@ -282,6 +282,11 @@ def remove_line(*, cart: Cart, line_id: int) -> None:
         raise CartError(_("That item is no longer in your cart."), CartErrorCode.UNKNOWN_LINE)
 
 
+def set_gift_card_details(*, line: CartLine, details: dict) -> None:
+    """Who a gift card line is for and when it is sent (GiftCardDetailsForm.details)."""
+    CartLine.objects.filter(pk=line.pk).update(gift_card=details)
+
+
 def set_in_checkout(*, cart_id: int, in_checkout: bool) -> None:
     Cart.objects.filter(pk=cart_id).update(in_checkout=in_checkout)
 

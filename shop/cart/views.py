@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from shop.cart import pricing, selectors, services
 from shop.cart.exceptions import CartError, CartErrorCode
-from shop.cart.forms import AddToCartForm, QuantityForm
+from shop.cart.forms import AddToCartForm, GiftCardDetailsForm, QuantityForm
 from shop.catalog import selectors as catalog_selectors
 from shop.catalog.forms import option_choices
 from shop.catalog.models import Variant
@@ -79,6 +79,10 @@ def add(request):
     if variant_id is None:
         messages.error(request, _("Please choose an option."))
         return _back(request)
+    details = GiftCardDetailsForm(request.POST)
+    if not details.is_valid():
+        messages.error(request, _form_error(details))
+        return _back(request)
     try:
         line = services.add_to_cart(
             request=request,
@@ -89,6 +93,9 @@ def add(request):
     except CartError as error:
         messages.error(request, str(error))
         return _back_to_choice(request, variant_id, form.cleaned_data["quantity"])
+    if any(request.POST.get(name) for name in GiftCardDetailsForm.base_fields):
+        # a gift card's page: who it is for, kept on the line
+        services.set_gift_card_details(line=line, details=details.details())
     messages.success(
         request,
         _("Added %(n)d × %(item)s to your cart.")

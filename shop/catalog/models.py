@@ -135,6 +135,13 @@ class Product(models.Model):
     is_published = models.BooleanField(
         default=True, help_text=_("Unpublished products are hidden from the shop (404).")
     )
+    # A gift card: paying for it issues a card worth the line's unit price (giftcards/).
+    # Gift cards cannot pay for it, and promotions do not discount it.
+    is_gift_card = models.BooleanField(
+        _("is a gift card"),
+        default=False,
+        help_text=_("Paying for it issues a gift card worth its price, emailed to the recipient."),
+    )
     option_types = models.ManyToManyField(
         OptionType,
         blank=True,

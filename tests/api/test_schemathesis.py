@@ -98,7 +98,11 @@ def test_stateful_walks_along_the_schemas_links(catalog, stripe_emulator):
     (tests/api/test_example_client.py): the emulator's card form is not part of the API."""
     reached: set[str] = set()
 
-    walks = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), config=WALKS)
+    # The gift card and store credit operations (each tried by the test above) are left out:
+    # their links from a cart would take the walks' steps away from the purchase they follow.
+    walks = schemathesis.openapi.from_wsgi(
+        "/api/v1/schema/", get_wsgi_application(), config=WALKS
+    ).exclude(tag="gift cards and store credit")
 
     class Workflow(walks.as_state_machine()):
         def validate_response(self, response, case, additional_checks=None, **kwargs):

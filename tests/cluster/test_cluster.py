@@ -46,6 +46,7 @@ def test_checkouts_through_two_nodes_and_a_kill_keep_every_invariant():
     assert figures["paid_not_fulfilled"] == "0"
     assert figures["emails_missing"] == "0"
     assert figures["emails_doubled"] == "0"
+    assert figures["giftcard_overspent"] == "0"
     # The only failures allowed come from requests in flight on the node when it was killed,
     # at most one per worker of that node: a POST that is not safe to resend (adding to a
     # cart), or an answer the node had begun to send (nginx has passed its headers on, so it

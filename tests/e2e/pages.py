@@ -45,6 +45,49 @@ def small_shop(db, stripe_emulator):
     _shirt()
     _reviews_and_wishlists(shopper, mug)
     _europe()
+    _gift_cards(shopper)
+
+
+GIFT_CARD_CODE = "GFTC-2345-ABCD-6789"
+
+
+def _gift_cards(shopper):
+    """A gift card for sale, a $10 card whose code the pages type, and $7.50 of store credit
+    for the shopper."""
+    from decimal import Decimal
+
+    from giftcards import codes
+    from giftcards import services as giftcards
+    from giftcards.models import GiftCard
+
+    category = CategoryFactory(name="Gift cards", slug="gift-cards", description="For anyone.")
+    card = ProductFactory(name="Gift Card", slug="gift-card", category=category, is_gift_card=True)
+    VariantFactory(product=card, options={}, price=Money("25.00", "USD"), stock_on_hand=1000)
+    issued = giftcards.issue_card(amount=Decimal("10.00"), currency="USD", actor="staff")
+    GiftCard.objects.filter(pk=issued.card.pk).update(
+        code_hash=codes.code_hash(GIFT_CARD_CODE), last4=codes.normalise(GIFT_CARD_CODE)[-4:]
+    )
+    giftcards.credit_customer(
+        user=shopper, amount=Decimal("7.50"), currency="USD", actor="staff", reason="goodwill"
+    )
+
+
+def _apply_gift_card(page, code=GIFT_CARD_CODE):
+    page.get_by_label("Gift card code").fill(code)
+    submit(page, page.locator("#gift-cards ~ form").get_by_role("button", name="Apply"))
+
+
+def _to_review(page, base):
+    _add_mug(page, base)
+    page.goto(base + "/checkout/")
+    _fill_checkout(page)
+    submit(page, page.get_by_role("button", name="Continue to review"))
+
+
+def _check_balance(page, base, code=GIFT_CARD_CODE):
+    page.goto(base + "/gift-cards/balance/")
+    page.get_by_label("Gift card code").fill(code)
+    submit(page, page.get_by_role("button", name="Check balance"))
 
 
 def _reviews_and_wishlists(shopper, mug):
@@ -241,6 +284,18 @@ PAGES = {
         page.goto(base + "/checkout/"),
         fill_austrian_address(page),
         submit(page, page.get_by_role("button", name="Continue to review")),
+    ),
+    "review-with-gift-card": lambda page, base: (_to_review(page, base), _apply_gift_card(page)),
+    "review-gift-card-refused": lambda page, base: (
+        _to_review(page, base),
+        _apply_gift_card(page, "WRONG-CODE"),
+    ),
+    "product-gift-card": lambda page, base: page.goto(base + "/p/gift-card/"),
+    "gift-card-balance": _check_balance,
+    "gift-card-balance-refused": lambda page, base: _check_balance(page, base, "NOPE"),
+    "my-gift-cards-and-credit": lambda page, base: (
+        _sign_in(page, base),
+        page.goto(base + "/account/gift-cards/"),
     ),
     "sign-in": lambda page, base: page.goto(base + "/accounts/login/"),
     "sign-in-errors": lambda page, base: (
@@ -593,6 +648,12 @@ EXPECTED_HEADINGS = {
     "europe-category": "Home & Kitchen",
     "market-menu": "Good things, honestly priced.",
     "review-repriced-for-europe": "Review your order",
+    "review-with-gift-card": "Review your order",
+    "review-gift-card-refused": "Review your order",
+    "product-gift-card": "Gift Card",
+    "gift-card-balance": "Gift card balance",
+    "gift-card-balance-refused": "Gift card balance",
+    "my-gift-cards-and-credit": "Gift cards and store credit",
     "sign-in": "Sign in",
     "sign-in-errors": "Sign in",
     "sign-up": "Sign up",
