@@ -67,6 +67,7 @@ urlpatterns += i18n_patterns(
     path("wishlist/", include("wishlists.urls")),
     path("cart/", include("shop.cart.urls")),
     path("", include("markets.urls")),
+    path("", include("returns.urls")),
     path("", include("orders.urls")),
     path("payments/", include("payments.urls")),
     path("", include("reminders.urls")),

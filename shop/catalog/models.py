@@ -31,6 +31,11 @@ class Category(models.Model):
     )
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    final_sale = models.BooleanField(
+        _("final sale"),
+        default=False,
+        help_text=_("Its products cannot be returned (shoppers are told before they buy)."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -106,6 +111,11 @@ class Product(models.Model):
     description = models.TextField(blank=True)
     is_published = models.BooleanField(
         default=True, help_text=_("Unpublished products are hidden from the shop (404).")
+    )
+    final_sale = models.BooleanField(
+        _("final sale"),
+        default=False,
+        help_text=_("Cannot be returned (also when its category is a final sale)."),
     )
     option_types = models.ManyToManyField(
         OptionType,
