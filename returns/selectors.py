@@ -26,3 +26,27 @@ def returns_of(order: Order) -> list[ReturnRequest]:
 
 def open_returns() -> QuerySet[ReturnRequest]:
     return ReturnRequest.objects.filter(status__in=OPEN)
+
+
+def email_data(request: ReturnRequest, step: str) -> dict:
+    """What the shopper's email about this step of the return shows (worker/emails.py)."""
+    lines = request.lines.select_related("order_line", "replacement_variant__product")
+    return {
+        "step": step,
+        "return_number": request.number,
+        "kind": request.kind,
+        "items": [
+            {
+                "units": line.quantity,
+                "name": line.order_line.product_name,
+                "label": line.order_line.variant_label,
+                "replacement": str(line.replacement_variant or ""),
+            }
+            for line in lines
+        ],
+        "instructions": request.instructions,
+        "label_url": request.label_url,
+        "decline_reason": request.decline_reason,
+        "carrier": request.replacement_carrier,
+        "tracking_number": request.replacement_tracking_number,
+    }
