@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+from moneyed import Money
 
 from orders import totals
 from returns import admin_forms, exchanges, refunding, services
@@ -169,7 +170,8 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             offered += [("approve", gettext("Approve")), ("decline", gettext("Decline"))]
         if obj.status == Status.APPROVED:
             offered += [("receive", gettext("Mark received"))]
-        if obj.status == Status.RECEIVED and obj.kind == ReturnRequest.Kind.REFUND:
+        owed_back = obj.price_difference is not None and obj.price_difference < 0
+        if obj.status == Status.RECEIVED and (obj.kind == ReturnRequest.Kind.REFUND or owed_back):
             label = gettext("Retry the refund") if obj.refund_error else gettext("Refund")
             offered += [("refund", label)]
         if (
@@ -244,6 +246,9 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/returns/step_form.html", context)
 
     def _refund_preview(self, obj: ReturnRequest) -> dict:
+        if obj.kind == ReturnRequest.Kind.EXCHANGE:
+            difference = -(obj.price_difference or 0)
+            return {"difference": as_text(Money(difference, obj.order.currency))}
         lines = {
             line.order_line_id: line.quantity_received
             for line in obj.lines.all()

@@ -47,16 +47,18 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 @dataclass(frozen=True)
 class Claim:
     key: str
-    lines: dict[int, int]  # order line id -> units received
+    lines: dict[int, int]  # order line id -> units received (a refund's return)
     shipping: Money | None
     reason: str
+    amount: Money | None = None  # an exchange's replacements cost less: the difference
 
 
 def refund_return(
     *, return_id: int, actor: str, include_shipping: bool = False, destination: str = "card"
 ) -> ReturnRequest:
     """Give back what the received units were paid (orders.totals.refund_for_lines), and the
-    shipping if the merchant chooses. Returns the return (refunded, or still received while
+    shipping if the merchant chooses; for an exchange whose replacements cost less, the
+    difference. Returns the return (refunded, or still received while
     Stripe finishes a pending refund); raises ReturnError when Stripe refuses (the return
     stays received with the error, to retry), when a refund is under way, or when the
     return is not received."""
@@ -88,6 +90,7 @@ def _give_back(*, return_id: int, claim: Claim, actor: str, destination: str) ->
         order_id=order_id,
         actor=actor,
         reason=claim.reason,
+        amount=claim.amount,
         lines=claim.lines,
         plus=claim.shipping,
         idempotency_key=claim.key,
@@ -99,8 +102,9 @@ def _claim(*, return_id: int, include_shipping: bool) -> Claim | ReturnRequest:
         order, request = lock_return(return_id)
         if request.status == Status.REFUNDED:
             return request
-        if request.status != Status.RECEIVED or request.kind != ReturnRequest.Kind.REFUND:
+        if request.status != Status.RECEIVED:
             raise refused_step(request, _("refunded"))
+        owed = _exchange_difference_owed(order, request)
         earlier = Refund.objects.filter(idempotency_key=request.idempotency_key()).first()
         if earlier is not None and earlier.status == Refund.Status.SUCCEEDED:
             return _record(order, request, earlier, actor=earlier.actor)
@@ -111,6 +115,16 @@ def _claim(*, return_id: int, include_shipping: bool) -> Claim | ReturnRequest:
             raise _under_way(request)
         if earlier is not None:  # failed: a new attempt, a new key
             request.refund_attempt += 1
+        if owed is not None:
+            request.refund_started_at = timezone.now()
+            request.save(update_fields=["refund_attempt", "refund_started_at", "updated_at"])
+            return Claim(
+                key=request.idempotency_key(),
+                lines={},
+                shipping=None,
+                reason=f"Return {request.number}: the exchange costs less",
+                amount=owed,
+            )
         lines = {
             line.order_line_id: line.quantity_received
             for line in request.lines.all()
@@ -144,6 +158,20 @@ def _claim(*, return_id: int, include_shipping: bool) -> Claim | ReturnRequest:
             shipping=shipping,
             reason=f"Return {request.number} ({request.reason.name})",
         )
+
+
+def _exchange_difference_owed(order, request: ReturnRequest) -> Money | None:
+    """None for a refund's return; for an exchange, what its replacements cost less than
+    the units sent back (ReturnError when they cost as much or more: nothing to refund)."""
+    if request.kind != ReturnRequest.Kind.EXCHANGE:
+        return None
+    if request.price_difference is None or request.price_difference >= 0:
+        raise ReturnError(
+            _("The exchange of return %(number)s costs no less: there is nothing to refund.")
+            % {"number": request.number},
+            ReturnErrorCode.NOTHING_TO_REFUND,
+        )
+    return Money(-request.price_difference, order.currency)
 
 
 def shipping_refunded(order) -> bool:
