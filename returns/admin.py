@@ -17,6 +17,7 @@ from modeltranslation.admin import TranslationAdmin
 from moneyed import Money
 
 from orders import totals
+from orders.models import Order
 from returns import admin_forms, exchanges, refunding, services
 from returns.exceptions import ReturnError
 from returns.models import OPEN, ReturnLine, ReturnPhoto, ReturnReason, ReturnRequest
@@ -260,3 +261,78 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             "shipping": as_text(totals.refund_for_shipping(obj.order)),
             "shipping_refunded": refunding.shipping_refunded(obj.order),
         }
+
+
+class ReturnRequestInline(admin.TabularInline):
+    """The order's returns on its admin page, each linking to its own page."""
+
+    model = ReturnRequest
+    extra = 0
+    can_delete = False
+    fields = ["link", "status", "kind", "reason", "refunded_amount", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("return"))
+    def link(self, obj):
+        url = reverse("admin:returns_returnrequest_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.number)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# The order page (orders' admin, as payments extends it) gains its returns and a "Start a
+# return" page: orders know nothing of returns, so returns extends it, as payments does.
+BaseOrderAdmin = type(admin.site._registry[Order])
+admin.site.unregister(Order)
+
+
+@admin.register(Order)
+class OrderAdmin(BaseOrderAdmin):
+    inlines = [*BaseOrderAdmin.inlines, ReturnRequestInline]
+    change_form_template = "admin/returns/order_change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:order_id>/start-return/",
+                self.admin_site.admin_view(self.start_return_view),
+                name="orders_order_start_return",
+            ),
+            *super().get_urls(),
+        ]
+
+    def start_return_view(self, request, order_id):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=order_id)
+        form = admin_forms.StaffReturnForm(
+            request.POST if request.method == "POST" else None, order=order
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                created = services.request_return(
+                    order_id=order.pk,
+                    quantities=form.quantities(),
+                    reason_id=form.cleaned_data["reason"].pk,
+                    actor=request.user.get_username(),
+                    comment=form.cleaned_data["comment"],
+                    kind=form.cleaned_data["kind"],
+                    override=form.cleaned_data["override"],
+                )
+            except ReturnError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, gettext("Return %(number)s started.") % {"number": created.number}
+                )
+                return redirect(reverse("admin:returns_returnrequest_change", args=[created.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": ReturnRequest._meta,
+            "original": order,
+            "order": order,
+            "title": gettext("Start a return of order %(number)s") % {"number": order.number},
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/returns/start_return.html", context)

@@ -72,3 +72,42 @@ class CloseForm(forms.Form):
 class ShipReplacementForm(forms.Form):
     carrier = forms.CharField(label=_("Carrier"), max_length=100)
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=100, required=False)
+
+
+class StaffReturnForm(forms.Form):
+    """A return started by staff for a shopper (on the phone, by email): the same service,
+    with the rules they may waive."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReturnRequest.Kind.choices)
+    reason = forms.ModelChoiceField(
+        label=_("Reason"), queryset=None, empty_label=_("Choose a reason")
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+    override = forms.BooleanField(
+        label=_("Override the return window and final sale"),
+        required=False,
+        help_text=_("Logged in the order's history with your name."),
+    )
+
+    def __init__(self, *args, order, **kwargs):
+        from returns.models import ReturnReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = ReturnReason.objects.filter(is_active=True)
+        self.order_lines = list(order.lines.all())
+        for line in self.order_lines:
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=_("%(item)s: units to return")
+                % {"item": f"{line.product_name} ({line.variant_label})"},
+                min_value=0,
+                max_value=line.quantity,
+                initial=0,
+                required=False,
+            )
+
+    def quantities(self) -> dict[int, int]:
+        return {
+            line.pk: self.cleaned_data[f"line_{line.pk}"]
+            for line in self.order_lines
+            if self.cleaned_data.get(f"line_{line.pk}")
+        }

@@ -45,6 +45,20 @@ def small_shop(db, stripe_emulator):
     _shirt()
     _reviews_and_wishlists(shopper, mug)
     _europe()
+    _return_reasons()
+
+
+def _return_reasons():
+    """The reasons a new shop starts with (its migration's; a live server's test flushes them)."""
+    from returns.models import ReturnReason
+
+    if not ReturnReason.objects.exists():
+        for position, (name, photos) in enumerate(
+            (("It does not fit", False), ("It arrived damaged", True))
+        ):
+            ReturnReason.objects.create(
+                name=name, name_en=name, needs_photos=photos, position=position
+            )
 
 
 def _reviews_and_wishlists(shopper, mug):
@@ -384,7 +398,35 @@ PAGES = {
     "email-preferences": lambda page, base: page.goto(base + _preferences_path()),
     "restore-cart": lambda page, base: page.goto(base + _restore_path()),
     "restore-cart-bad-link": lambda page, base: page.goto(base + "/restore-cart/not-a-link/"),
+    # Returns (returns/): the delivered guest order through its emails' signed link.
+    "delivered-order": lambda page, base: page.goto(base + _guest_order_path()),
+    "return-form": lambda page, base: (
+        page.goto(base + _guest_order_path()),
+        page.get_by_role("link", name="Return items").click(),
+        page.wait_for_load_state(),
+    ),
+    "return-form-errors": lambda page, base: (
+        page.goto(base + _guest_order_path()),
+        page.get_by_role("link", name="Return items").click(),
+        submit(page, page.get_by_role("button", name="Ask for the return")),
+    ),
+    "return-requested": lambda page, base: (
+        page.goto(base + _guest_order_path()),
+        page.get_by_role("link", name="Return items").click(),
+        page.locator("main input[type=number]").first.fill("1"),
+        page.locator("select[name=reason]").select_option(label="It does not fit"),
+        submit(page, page.get_by_role("button", name="Ask for the return")),
+    ),
 }
+
+
+def _guest_order_path() -> str:
+    """The delivered guest order's page, as the link in its emails opens it (its key)."""
+    from orders.models import Order
+    from orders.selectors import order_key
+
+    order = Order.objects.get(email="guest-buyer@example.com")
+    return f"{order.get_absolute_url()}?key={order_key(order)}"
 
 
 def _review_link_path() -> str:
@@ -640,6 +682,10 @@ EXPECTED_HEADINGS = {
     "email-preferences": "Email preferences",
     "restore-cart": "The cart you left",
     "restore-cart-bad-link": "Your cart",
+    "delivered-order": "Order",
+    "return-form": "Return items from order",
+    "return-form-errors": "Return items from order",
+    "return-requested": "Order",
     "de-home": "Gute Dinge zu ehrlichen Preisen.",
     "de-category": "Home & Kitchen",  # the walk's shop has no German names: English shows
     "de-product-photos-and-options": "Linen Shirt",

@@ -129,3 +129,34 @@ def test_shoppers_cannot_reach_the_queue(client, delivered, reason):
     assert answer.status_code in (302, 403)
     request.refresh_from_db()
     assert request.status == ReturnRequest.Status.REQUESTED
+
+
+def test_staff_start_a_return_past_the_window_and_the_override_is_logged(
+    merchant_client, shipping_method, variant, reason
+):
+    from orders.models import OrderEvent
+    from tests.conftest import make_cart, place
+    from tests.returns.conftest import deliver, paid_without_stripe
+
+    order = deliver(
+        paid_without_stripe(place(make_cart((variant, 2)), shipping_method)), days_ago=45
+    )
+    page = merchant_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    url = reverse("admin:orders_order_start_return", args=[order.pk])
+    assert url in page.content.decode()
+    line = order.lines.get()
+    refused = merchant_client.post(
+        url, {"kind": "refund", "reason": reason.pk, f"line_{line.pk}": "1"}
+    )
+    assert refused.status_code == 200 and "ended on" in refused.content.decode()
+    assert not ReturnRequest.objects.exists()
+    answer = merchant_client.post(
+        url, {"kind": "refund", "reason": reason.pk, f"line_{line.pk}": "1", "override": "on"}
+    )
+    assert answer.status_code == 302
+    request = ReturnRequest.objects.get()
+    assert request.rules_overridden and request.overridden_by == "merchant@example.com"
+    event = order.events.get(kind=OrderEvent.Kind.RETURN_RULES_OVERRIDDEN)
+    assert event.actor == "merchant@example.com"
+    page = merchant_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert request.number in page.content.decode()
