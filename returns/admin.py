@@ -105,6 +105,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         "refunded_amount",
         "refund_error",
         "price_difference",
+        "difference_is_paid",
         "replacement_carrier",
         "replacement_tracking_number",
         "replacement_shipped_at",
@@ -145,6 +146,12 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     def order_link(self, obj):
         url = reverse("admin:orders_order_change", args=[obj.order_id])
         return format_html('<a href="{}">{}</a>', url, obj.order.number)
+
+    @admin.display(description=_("difference paid"), boolean=True)
+    def difference_is_paid(self, obj):
+        if exchanges.difference_owed(obj) is None:
+            return None
+        return exchanges.difference_paid(obj)
 
     @admin.display(description=_("needs you"), boolean=True)
     def attention(self, obj):

@@ -22,6 +22,7 @@ class ReturnErrorCode(enum.StrEnum):
     BAD_REPLACEMENT = "bad_replacement"  # not another variant of the same product
     OUT_OF_STOCK = "out_of_stock"  # no replacement to hold
     NOTHING_TO_REFUND = "nothing_to_refund"
+    NOTHING_OWED = "nothing_owed"  # no difference to pay for an exchange, or paid already
     REFUND_UNDER_WAY = "refund_under_way"
     REFUND_FAILED = "refund_failed"
     DECLINE_REASON_REQUIRED = "decline_reason_required"

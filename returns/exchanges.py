@@ -7,6 +7,9 @@
 - Received: the merchant ships the replacements as a new shipment of the same order
   (`ship_replacements`): the held units leave the shelf, the shopper is told.
 - Closed without shipping: the held units go back on sale.
+- A dearer replacement: the shopper pays the difference from their order page (a payment
+  link, a PaymentIntent of that amount, `start_difference_payment`), never automatically;
+  the merchant sees whether it is paid before shipping.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from moneyed import Money
 from orders import allocation, totals
 from orders.exceptions import OutOfStock
 from orders.models import Order, OrderEvent
+from payments import services as payment_services
+from payments.models import Payment
 from returns.exceptions import ReturnError, ReturnErrorCode
 from returns.models import ReturnRequest
 from returns.signals import return_changed
@@ -127,3 +132,59 @@ def ship_replacements(
         )
         return_changed.send(sender=ReturnRequest, return_request=request, step="exchange_shipped")
         return request
+
+
+def difference_owed(request: ReturnRequest) -> Money | None:
+    """What the shopper owes for a dearer replacement, or None."""
+    if request.kind != ReturnRequest.Kind.EXCHANGE or not request.price_difference:
+        return None
+    if request.price_difference <= 0:
+        return None
+    return Money(request.price_difference, request.order.currency)
+
+
+def difference_paid(request: ReturnRequest) -> bool:
+    if not request.difference_payment_intent:
+        return False
+    return Payment.objects.filter(
+        stripe_payment_intent_id=request.difference_payment_intent, status="succeeded"
+    ).exists()
+
+
+def start_difference_payment(*, return_id: int, actor: str):
+    """The payment page's PaymentIntent for a dearer replacement's difference: one per
+    return (its key), never charged until the shopper confirms it. ReturnError when nothing
+    is owed, or it is paid already."""
+    from returns.services import lock_return, log_step
+
+    with transaction.atomic():
+        order, request = lock_return(return_id)
+        owed = difference_owed(request)
+        if owed is None or request.status not in (Status.APPROVED, Status.RECEIVED):
+            raise ReturnError(
+                _("Nothing is owed for return %(number)s.") % {"number": request.number},
+                ReturnErrorCode.NOTHING_OWED,
+            )
+        if difference_paid(request):
+            raise ReturnError(
+                _("The difference for return %(number)s is paid already.")
+                % {"number": request.number},
+                ReturnErrorCode.NOTHING_OWED,
+            )
+        session = payment_services.start_extra_payment(
+            order_id=order.pk,
+            amount=owed,
+            idempotency_key=f"return-{request.pk}-difference",
+            existing=request.difference_payment_intent,
+        )
+        if not request.difference_payment_intent:
+            request.difference_payment_intent = session.payment.stripe_payment_intent_id
+            request.save(update_fields=["difference_payment_intent", "updated_at"])
+            log_step(
+                order,
+                request,
+                OrderEvent.Kind.EXCHANGE_PAYMENT_REQUESTED,
+                actor,
+                f"payment of the difference {as_text(owed)} started by the shopper.",
+            )
+        return session

@@ -49,4 +49,12 @@ def email_data(request: ReturnRequest, step: str) -> dict:
         "decline_reason": request.decline_reason,
         "carrier": request.replacement_carrier,
         "tracking_number": request.replacement_tracking_number,
+        # An exchange's dearer replacement: what the shopper pays from the order's page.
+        "difference": (
+            str(request.price_difference)
+            if request.kind == ReturnRequest.Kind.EXCHANGE
+            and request.price_difference is not None
+            and request.price_difference > 0
+            else ""
+        ),
     }

@@ -46,6 +46,7 @@ def small_shop(db, stripe_emulator):
     _reviews_and_wishlists(shopper, mug)
     _europe()
     _return_reasons()
+    _exchange_owing_a_difference()
 
 
 def _return_reasons():
@@ -59,6 +60,43 @@ def _return_reasons():
             ReturnReason.objects.create(
                 name=name, name_en=name, needs_photos=photos, position=position
             )
+
+
+def _exchange_owing_a_difference():
+    """A guest's delivered scarf, exchanged for the dearer large one (approved): the order
+    page offers to pay the difference. The scarf is then unpublished, so no other page of
+    the walk shows it."""
+    from orders.models import ShippingMethod
+    from returns import services as returns
+    from returns.models import ReturnReason
+    from shop.catalog.listings import refresh_listings
+    from shop.catalog.models import Category
+    from tests.engagement import delivered_order
+
+    scarf = ProductFactory(
+        name="Wool Scarf", slug="scarf", category=Category.objects.get(slug="clothing")
+    )
+    small = VariantFactory(product=scarf, sku="SCARF-S", stock_on_hand=3)
+    large = VariantFactory(
+        product=scarf, sku="SCARF-L", stock_on_hand=3, price=Money("14.00", "USD")
+    )
+    order = delivered_order(
+        (small, 1),
+        email="exchange-buyer@example.com",
+        shipping=ShippingMethod.objects.get(name="Standard"),
+    )
+    request = returns.request_return(
+        order_id=order.pk,
+        quantities={order.lines.get().pk: 1},
+        reason_id=ReturnReason.objects.first().pk,
+        actor=order.email,
+        kind="exchange",
+        replacements={order.lines.get().pk: large.pk},
+    )
+    returns.approve(return_id=request.pk, actor="merchant", instructions="Post it back.")
+    scarf.is_published = False
+    scarf.save()
+    refresh_listings(product_ids=[scarf.pk])
 
 
 def _reviews_and_wishlists(shopper, mug):
@@ -410,6 +448,11 @@ PAGES = {
         page.get_by_role("link", name="Return items").click(),
         submit(page, page.get_by_role("button", name="Ask for the return")),
     ),
+    "pay-difference": lambda page, base: (
+        page.goto(base + _guest_order_path("exchange-buyer@example.com")),
+        page.get_by_role("link", name="Pay the difference").click(),
+        page.wait_for_load_state(),
+    ),
     "return-requested": lambda page, base: (
         page.goto(base + _guest_order_path()),
         page.get_by_role("link", name="Return items").click(),
@@ -420,12 +463,12 @@ PAGES = {
 }
 
 
-def _guest_order_path() -> str:
-    """The delivered guest order's page, as the link in its emails opens it (its key)."""
+def _guest_order_path(email: str = "guest-buyer@example.com") -> str:
+    """A delivered guest order's page, as the link in its emails opens it (its key)."""
     from orders.models import Order
     from orders.selectors import order_key
 
-    order = Order.objects.get(email="guest-buyer@example.com")
+    order = Order.objects.get(email=email)
     return f"{order.get_absolute_url()}?key={order_key(order)}"
 
 
@@ -685,6 +728,7 @@ EXPECTED_HEADINGS = {
     "delivered-order": "Order",
     "return-form": "Return items from order",
     "return-form-errors": "Return items from order",
+    "pay-difference": "Pay $4.00",
     "return-requested": "Order",
     "de-home": "Gute Dinge zu ehrlichen Preisen.",
     "de-category": "Home & Kitchen",  # the walk's shop has no German names: English shows

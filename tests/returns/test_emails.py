@@ -61,3 +61,29 @@ def test_a_german_order_hears_in_german(delivered, reason, django_capture_on_com
         m for m in mail.outbox if delivered.number in m.subject and "Getragen." in m.body
     )
     assert declined.to == [delivered.email]
+
+
+def test_the_approval_of_a_dearer_exchange_says_what_to_pay(
+    delivered, reason, variant, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from moneyed import Money
+
+    from tests.factories import VariantFactory
+
+    dearer = VariantFactory(
+        product=variant.product, stock_on_hand=2, price=Money(Decimal("13.00"), "USD")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_return(
+            order_id=delivered.pk,
+            quantities={delivered.lines.get().pk: 1},
+            reason_id=reason.pk,
+            actor="shopper",
+            kind="exchange",
+            replacements={delivered.lines.get().pk: dearer.pk},
+        )
+        services.approve(return_id=request.pk, actor="merchant")
+    approved = next(m for m in mail.outbox if "approved" in m.subject)
+    assert "costs $3.00 more" in approved.body

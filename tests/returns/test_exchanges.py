@@ -137,3 +137,64 @@ def test_exchanged_units_cannot_be_returned_again(delivered, reason, variant):
             actor="shopper",
         )
     assert refused.value.code == ReturnErrorCode.TOO_MANY_UNITS
+
+
+def test_a_dearer_replacement_is_paid_through_a_link_never_automatically(
+    client, delivered_at_stripe, reason, variant
+):
+    from django.urls import reverse
+
+    from orders.selectors import signed_order_url
+    from payments import emulator_bridge
+    from payments.models import Payment
+    from tests.returns.conftest import GOOD_CARD
+
+    order = delivered_at_stripe
+    dearer = VariantFactory(
+        product=variant.product, stock_on_hand=3, price=Money(Decimal("12.00"), "USD")
+    )
+    request = _exchange(order, reason, dearer)
+    services.approve(return_id=request.pk, actor="merchant")
+    assert Payment.objects.filter(order=order).count() == 1  # nothing charged or started
+
+    client.get(signed_order_url(order))
+    page = client.get(order.get_absolute_url()).content.decode()
+    pay_url = reverse("returns:pay_difference", args=[order.number, request.pk])
+    assert pay_url in page and "$2.00 more" in page
+
+    first = client.get(pay_url)
+    again = client.get(pay_url)
+    assert first.status_code == again.status_code == 200
+    request.refresh_from_db()
+    extra = Payment.objects.get(stripe_payment_intent_id=request.difference_payment_intent)
+    assert extra.amount == Money("2.00", "USD") and extra.status != "succeeded"
+    assert Payment.objects.filter(order=order).count() == 2
+    secret = first.content.decode().split('data-client-secret="')[1].split('"')[0]
+    emulator_bridge.confirm_with_card(client_secret=secret, **GOOD_CARD)
+
+    back = client.get(reverse("returns:difference_paid", args=[order.number, request.pk]))
+    assert back.status_code == 302
+    assert exchanges.difference_paid(request)
+    order.refresh_from_db()
+    assert order.status == order.Status.DELIVERED and not order.needs_attention
+    assert client.get(pay_url).status_code == 302  # paid: nothing more to pay
+    assert "You have paid the difference" in client.get(order.get_absolute_url()).content.decode()
+
+
+def test_no_difference_page_when_nothing_is_owed(client, delivered, reason, variant):
+    from django.urls import reverse
+
+    from orders.selectors import signed_order_url
+
+    other = VariantFactory(product=variant.product, stock_on_hand=3)
+    request = _exchange(delivered, reason, other)
+    services.approve(return_id=request.pk, actor="merchant")
+    client.get(signed_order_url(delivered))
+    answer = client.get(reverse("returns:pay_difference", args=[delivered.number, request.pk]))
+    assert answer.status_code == 302
+    assert (
+        client.get(
+            reverse("returns:pay_difference", args=[delivered.number, request.pk + 999])
+        ).status_code
+        == 404
+    )
