@@ -7,6 +7,6 @@ class ReturnsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from returns import order_section
+        from returns import order_section, receivers  # noqa: F401
 
         order_section.register()

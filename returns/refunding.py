@@ -207,6 +207,24 @@ def _record(order, request: ReturnRequest, refund: Refund, *, actor: str) -> Ret
     return request
 
 
+def record_if_ours(*, order, refund: Refund) -> None:
+    """A refund made for a return succeeded (perhaps later, at Stripe): the return is
+    refunded. Called in the refund's transaction, which holds the order's lock."""
+    request = (
+        ReturnRequest.objects.select_for_update()
+        .filter(order=order, status=Status.RECEIVED)
+        .filter(pk=_return_id_of(refund.idempotency_key))
+        .first()
+    )
+    if request is not None and request.idempotency_key() == refund.idempotency_key:
+        _record(order, request, refund, actor=refund.actor)
+
+
+def _return_id_of(key: str) -> int | None:
+    parts = key.split("-")  # return-<id>-refund-<attempt>
+    return int(parts[1]) if len(parts) == 4 and parts[1].isdigit() else None
+
+
 def _finish(*, return_id: int, refund: Refund, actor: str) -> ReturnRequest:
     with transaction.atomic():
         order, request = lock_return(return_id)

@@ -79,6 +79,11 @@ def units_left(order: Order) -> dict[int, int]:
 def check_order(order: Order, *, now: datetime | None = None, override: bool = False) -> None:
     """Raise ReturnError unless the order can be returned now (the window is waived when
     staff override the rules; delivery never is)."""
+    if order.status == Order.Status.REFUNDED:
+        raise ReturnError(
+            _("Nothing in order %(number)s can be returned any more.") % {"number": order.number},
+            ReturnErrorCode.NO_LINES,
+        )
     if order.status != Order.Status.DELIVERED or order.delivered_at is None:
         raise ReturnError(
             _(

@@ -184,6 +184,7 @@ def test_a_refund_whose_recording_was_lost_is_recorded_not_made_again(
     order = delivered_at_stripe
     request = _received(order, reason, units=1)
     monkeypatch.setattr(refunding, "_finish", lambda **kwargs: None)
+    monkeypatch.setattr(refunding, "record_if_ours", lambda **kwargs: None)
     refunding.refund_return(return_id=request.pk, actor="merchant")
     monkeypatch.undo()
     request.refresh_from_db()
@@ -204,3 +205,37 @@ def test_a_claim_under_way_refuses_a_second_refund(delivered_at_stripe, reason):
         refunding.refund_return(return_id=request.pk, actor="merchant")
     assert refused.value.code == ReturnErrorCode.REFUND_UNDER_WAY
     assert _stripe_refunds(order) == []
+
+
+def test_a_refund_stripe_finishes_later_completes_the_return(
+    delivered_at_stripe, reason, monkeypatch
+):
+    """Stripe answered "pending": the return waits, received; when Stripe reports the refund
+    done (charge.refunded, or sync_refunds), the return is refunded without a retry."""
+    from payments import refunds
+
+    order = delivered_at_stripe
+    request = _received(order, reason, units=1)
+    real = gateway.create_refund
+    made = {}
+
+    def pending(**kwargs):
+        refund = real(**kwargs)
+        made["id"] = refund.id
+        data = refund.to_dict()
+        data["status"] = "pending"
+        return type(refund).construct_from(data, refund.api_key)
+
+    monkeypatch.setattr(gateway, "create_refund", pending)
+    waiting = refunding.refund_return(return_id=request.pk, actor="merchant")
+    assert waiting.status == ReturnRequest.Status.RECEIVED
+    with pytest.raises(ReturnError) as busy:
+        refunding.refund_return(return_id=request.pk, actor="merchant")
+    assert busy.value.code == ReturnErrorCode.REFUND_UNDER_WAY
+
+    payment = order.payments.get(status="succeeded")
+    refunds.sync_refunds(payment=payment, source="test")  # Stripe says: succeeded
+    request.refresh_from_db()
+    assert request.status == ReturnRequest.Status.REFUNDED
+    assert request.refunded_amount == Money("10.00", "USD")
+    assert [r["amount"] for r in _stripe_refunds(order)] == [1000]
