@@ -23,6 +23,7 @@ from returns.signals import return_changed
 from shop.catalog.models import Variant
 
 Status = ReturnRequest.Status
+_KIND_WORDS = {ReturnRequest.Kind.REFUND: "a refund", ReturnRequest.Kind.EXCHANGE: "an exchange"}
 MAX_PHOTOS = 5
 
 
@@ -159,7 +160,7 @@ def request_return(
             request,
             OrderEvent.Kind.RETURN_REQUESTED,
             actor,
-            f"{units} unit(s) asked back for a {request.kind} ({reason.name}).",
+            f"{units} unit(s) asked back for {_KIND_WORDS[request.kind]} ({reason.name}).",
             {"lines": {str(k): v for k, v in quantities.items()}},
         )
         if waived:
