@@ -176,3 +176,68 @@ def release(*, order: Order) -> None:
         reservation.state = Reservation.State.RELEASED
         reservation.save(update_fields=["state"])
     _listings_follow(variants.values(), before)
+
+
+@transaction.atomic(savepoint=False)
+def restock(*, order: Order, quantities: dict[int, int]) -> None:
+    """Put returned units back on the shelf: `quantities` is variant id -> units received
+    as sellable. The caller holds the order's row lock and records that these units are
+    back (so they are never put back twice); variants that no longer exist or do not track
+    stock are skipped."""
+    quantities = {pk: units for pk, units in quantities.items() if units > 0}
+    if not quantities:
+        return
+    variants = lock_variants(quantities)
+    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
+    before = _in_stock(tracked.values())
+    for pk, variant in tracked.items():
+        variant.stock_on_hand += quantities[pk]
+    Variant.objects.bulk_update(list(tracked.values()), ["stock_on_hand"])
+    _listings_follow(tracked.values(), before)
+
+
+@transaction.atomic(savepoint=False)
+def hold_for_exchange(*, order: Order, quantities: dict[int, int]) -> None:
+    """Set aside units of replacement variants for an approved exchange (they are not for
+    sale meanwhile), or raise OutOfStock. The hold has no Reservation row (the order's paid
+    reservations stay as they are): the return line that asked for it records it, and
+    `ship_exchange` or `release_exchange` ends it. The caller holds the order's row lock."""
+    variants = lock_variants(quantities)
+    missing = set(quantities) - set(variants)
+    if missing:
+        raise OutOfStock([f"item #{pk}" for pk in sorted(missing)])
+    _release_expired(variants, timezone.now())
+    short = [v for pk, v in variants.items() if _short(v, quantities[pk])]
+    if short:
+        raise OutOfStock(short)
+    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
+    before = _in_stock(tracked.values())
+    for pk, variant in tracked.items():
+        variant.stock_reserved += quantities[pk]
+    Variant.objects.bulk_update(list(tracked.values()), ["stock_reserved"])
+    _listings_follow(tracked.values(), before)
+
+
+@transaction.atomic(savepoint=False)
+def ship_exchange(*, order: Order, quantities: dict[int, int]) -> None:
+    """The held replacement units leave the shelf (a new shipment of the order)."""
+    variants = lock_variants(quantities)
+    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
+    before = _in_stock(tracked.values())
+    for pk, variant in tracked.items():
+        variant.stock_reserved -= quantities[pk]
+        variant.stock_on_hand -= quantities[pk]
+    Variant.objects.bulk_update(list(tracked.values()), ["stock_on_hand", "stock_reserved"])
+    _listings_follow(tracked.values(), before)
+
+
+@transaction.atomic(savepoint=False)
+def release_exchange(*, order: Order, quantities: dict[int, int]) -> None:
+    """Give back replacement units held for an exchange that will not happen."""
+    variants = lock_variants(quantities)
+    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
+    before = _in_stock(tracked.values())
+    for pk, variant in tracked.items():
+        variant.stock_reserved -= quantities[pk]
+    Variant.objects.bulk_update(list(tracked.values()), ["stock_reserved"])
+    _listings_follow(tracked.values(), before)

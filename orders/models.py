@@ -597,6 +597,19 @@ class OrderEvent(models.Model):
         CONFIRMATION_RESENT = "confirmation_resent"
         ANONYMISED = "anonymised"
         LINKED_TO_ACCOUNT = "linked_to_account"
+        # Returns and exchanges (returns/ writes them; declared here with every other kind).
+        RETURN_REQUESTED = "return_requested"
+        RETURN_APPROVED = "return_approved"
+        RETURN_DECLINED = "return_declined"
+        RETURN_RECEIVED = "return_received"
+        RETURN_RESTOCKED = "return_restocked"
+        RETURN_REFUNDED = "return_refunded"
+        RETURN_REFUND_FAILED = "return_refund_failed"
+        RETURN_CLOSED = "return_closed"
+        RETURN_RULES_OVERRIDDEN = "return_rules_overridden"
+        EXCHANGE_RESERVED = "exchange_reserved"
+        EXCHANGE_SHIPPED = "exchange_shipped"
+        EXCHANGE_PAYMENT_REQUESTED = "exchange_payment_requested"
 
     order = models.ForeignKey(Order, related_name="events", on_delete=models.CASCADE)
     kind = models.CharField(max_length=40)

@@ -247,3 +247,12 @@ def refund_for_lines(order, quantities: dict[int, int]) -> Money:
     if not order.prices_include_tax:
         value = value * (1 + order.tax_rate)
     return money(value, currency)
+
+
+def refund_for_shipping(order) -> Money:
+    """What giving back the order's shipping returns: its price, plus its tax when tax was
+    added on top (a return whose merchant chooses to refund shipping too)."""
+    value = order.shipping_total.amount
+    if not order.prices_include_tax:
+        value = value * (1 + order.tax_rate)
+    return money(value, order.currency)

@@ -12,7 +12,7 @@ from giftcards import selectors as giftcard_selectors
 from markets import services as market_services
 from markets.selectors import market_for_country
 from orders import checkout as checkout_rules
-from orders import selectors, services, totals
+from orders import sections, selectors, services, totals
 from orders.exceptions import CheckoutError, CheckoutErrorCode, VoucherError
 from orders.forms import CheckoutForm, PlaceOrderForm, VoucherForm
 from orders.models import Order, ShippingMethod
@@ -307,5 +307,10 @@ def detail(request, number):
     return render(
         request,
         "orders/detail.html",
-        {"order": order, "lines": order.lines.all(), "refunds": selectors.refunds_of(order)},
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "refunds": selectors.refunds_of(order),
+            "sections": sections.render_context(request, order),
+        },
     )

@@ -103,12 +103,13 @@ def refund(
     automatic: bool = False,
     expected_left: Money | None = None,
     to_store_credit: bool = False,
+    plus: Money | None = None,
 ) -> Refund:
-    """Give money back on the order's payment: `amount`, or what `lines` are worth, or all that
-    is left. Raises RefundError (nothing changes) when there is nothing to refund, the amount
-    is more than is left, what is left is no longer `expected_left` (the merchant confirmed a
-    refund against what was left then), or Stripe refuses (the refund is then recorded as
-    failed). An order paid with gift cards or store credit, or a refund to store credit: each
+    """Give money back on the order's payment: `amount`, or what `lines` are worth (and `plus`,
+    such as shipping given back with a return), or all that is left. Raises RefundError
+    (nothing changes) when there is nothing to refund, the amount is more than is left, what
+    is left is no longer `expected_left` (the merchant confirmed a refund against what was
+    left then), or Stripe refuses (the refund is then recorded as failed). An order paid with gift cards or store credit, or a refund to store credit: each
     part goes back to where it came from (payments/split_refunds.py)."""
     order = Order.objects.get(pk=order_id)
     if split_refunds.applies_to(order, to_store_credit=to_store_credit):
@@ -116,7 +117,7 @@ def refund(
         pending, split = split_refunds.refund(
             order_id=order_id, actor=actor, reason=reason, amount=amount, lines=lines,
             idempotency_key=key, expected_left=expected_left,
-            to_store_credit=to_store_credit, automatic=automatic,
+            to_store_credit=to_store_credit, automatic=automatic, plus=plus,
         )  # fmt: skip
         if pending is None:  # all of it given back in the ledger, nothing asked of Stripe
             return Refund(order=order, amount=split.total if split else order.refunded_total,
@@ -133,6 +134,7 @@ def refund(
         idempotency_key=idempotency_key or f"refund-{uuid.uuid4().hex}",
         automatic=automatic,
         expected_left=expected_left,
+        plus=plus,
     )
     if pending.status != Refund.Status.PENDING:
         return pending  # this key was used before: the refund it made, not a second one
@@ -173,13 +175,19 @@ def _payment_of(order: Order, *, lock: bool = False) -> Payment:
 
 
 def _amount_to_refund(
-    *, order: Order, payment: Payment, amount: Money | None, lines: dict[int, int]
+    *,
+    order: Order,
+    payment: Payment,
+    amount: Money | None,
+    lines: dict[int, int],
+    plus: Money | None = None,
 ) -> Money:
     """The amount to give back (checked against what is left), or RefundError."""
     refundable = payment.refundable
     if lines:
         order_services.check_refund_lines(order, lines)
-        amount = min(totals.refund_for_lines(order, lines), refundable)
+        worth = totals.refund_for_lines(order, lines)
+        amount = min(worth + plus if plus is not None else worth, refundable)
     elif amount is None:
         amount = refundable
     if amount.currency != payment.amount.currency:
@@ -211,7 +219,16 @@ def _amount_to_refund(
 
 
 def _record_pending(
-    *, order_id, actor, reason, amount, lines, idempotency_key, automatic, expected_left=None
+    *,
+    order_id,
+    actor,
+    reason,
+    amount,
+    lines,
+    idempotency_key,
+    automatic,
+    expected_left=None,
+    plus=None,
 ) -> Refund:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
@@ -232,7 +249,9 @@ def _record_pending(
                     "now": as_text(payment.refundable),
                 }
             )
-        amount = _amount_to_refund(order=order, payment=payment, amount=amount, lines=lines)
+        amount = _amount_to_refund(
+            order=order, payment=payment, amount=amount, lines=lines, plus=plus
+        )
         return Refund.objects.create(
             payment=payment,
             order=order,

@@ -306,3 +306,40 @@ def reconcile_pending_payments(
             result = WebhookOutcome.ERROR
         results[result] = results.get(result, 0) + 1
     return results
+
+
+def start_extra_payment(
+    *, order_id: int, amount, idempotency_key: str, existing: str = ""
+) -> PaymentSession:
+    """A PaymentIntent for money owed on top of a paid order (an exchange's dearer
+    replacement), charged only when the shopper confirms it on a payment page. Created once:
+    the caller keeps its id and passes it back as `existing`. When it succeeds the order's
+    status stays as it is (mark_paid: already paid); its Payment row records the money."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if existing:
+            payment = Payment.objects.get(order=order, stripe_payment_intent_id=existing)
+            intent = gateway.retrieve_payment_intent(existing)
+            return PaymentSession(payment=payment, client_secret=intent.client_secret)
+        units, currency = to_stripe_amount(amount)
+        intent = gateway.create_payment_intent(
+            amount=units,
+            currency=currency,
+            order_number=order.number,
+            email=order.email,
+            idempotency_key=idempotency_key,
+        )
+        payment = Payment.objects.create(
+            order=order,
+            stripe_payment_intent_id=intent.id,
+            status=intent.status,
+            amount=from_stripe_amount(intent.amount, intent.currency),
+            amount_refunded=zero(intent.currency.upper()),
+        )
+        order_services.record_event(
+            order=order,
+            kind=OrderEvent.Kind.PAYMENT_STARTED,
+            actor="shopper",
+            message=f"Payment {intent.id} started for {payment.amount} (owed on top of the order).",
+        )
+        return PaymentSession(payment=payment, client_secret=intent.client_secret)

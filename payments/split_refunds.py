@@ -82,10 +82,13 @@ def split_of(order: Order, payment: Payment | None, amount: Money, *, to_store_c
                  to_store_credit=nothing)  # fmt: skip
 
 
-def _amount(order, left: Money, amount: Money | None, lines: dict[int, int]) -> Money:
+def _amount(
+    order, left: Money, amount: Money | None, lines: dict[int, int], plus: Money | None = None
+) -> Money:
     if lines:
         order_services.check_refund_lines(order, lines)
-        amount = min(totals.refund_for_lines(order, lines), left)
+        worth = totals.refund_for_lines(order, lines)
+        amount = min(worth + plus if plus is not None else worth, left)
     elif amount is None:
         amount = left
     if amount.currency.code != order.currency:
@@ -126,7 +129,7 @@ def plan(*, order_id: int, amount=None, lines=None, to_store_credit: bool = Fals
         )
     payment = _payment(order)
     left = left_to_refund(order, payment)
-    value = _amount(order, left, amount, lines)
+    value = _amount(order, left, amount, lines, plus)
     by_pk = {line.pk: line for line in order.lines.all()}
     return SplitPlan(
         order=order,
@@ -152,6 +155,7 @@ def refund(
     expected_left: Money | None = None,
     to_store_credit: bool = False,
     automatic: bool = False,
+    plus: Money | None = None,
 ) -> tuple[Refund | None, Split | None]:
     """Record the gift cards' (or store credit's) part now, in the order's transaction, and the
     card's part as a pending Stripe refund; returns (the pending Stripe refund or None, the
@@ -177,7 +181,7 @@ def refund(
                 )
                 % {"number": order.number, "then": as_text(expected_left), "now": as_text(left)}
             )
-        value = _amount(order, left, amount, lines)
+        value = _amount(order, left, amount, lines, plus)
         split = split_of(order, payment, value, to_store_credit=to_store_credit)
         card_takes_lines = bool(split.to_card.amount)
         ledger_part = split.to_prepaid + split.to_store_credit

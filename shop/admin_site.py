@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 # (section, [(app_label, ModelName)]) in the order a merchant's day goes.
 SECTIONS = [
-    (_("Orders"), [("orders", "Order"), ("payments", "Refund")]),
+    (_("Orders"), [("orders", "Order"), ("returns", "ReturnRequest"), ("payments", "Refund"),
+                   ("returns", "ReturnReason")]),
     (_("Stock and products"), [("catalog", "Variant"), ("catalog", "Product"),
                                ("catalog", "Category"), ("catalog", "OptionType")]),
     (_("Discounts"), [("promotions", "Promotion"), ("orders", "Voucher")]),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "orders",
     "payments",
     "reminders",
+    "returns",
     "worker",
 ]
 
@@ -445,6 +446,8 @@ REVIEWS_MODERATION = env.bool("REVIEWS_MODERATION", default=True)
 REVIEW_REQUEST_DAYS = env.int("REVIEW_REQUEST_DAYS", default=7)
 REVIEW_LINK_DAYS = env.int("REVIEW_LINK_DAYS", default=60)
 REVIEWS_PER_PAGE = 10
+# How long after delivery a shopper may ask to return an order (returns/rules.py).
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 # The most products one wishlist keeps (wishlists/).
 WISHLIST_MAX_ITEMS = 200
 

@@ -68,6 +68,7 @@ urlpatterns += i18n_patterns(
     path("cart/", include("shop.cart.urls")),
     path("", include("markets.urls")),
     path("", include("giftcards.urls")),
+    path("", include("returns.urls")),
     path("", include("orders.urls")),
     path("payments/", include("payments.urls")),
     path("", include("reminders.urls")),

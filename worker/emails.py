@@ -44,6 +44,15 @@ SUBJECTS = {
     Kind.ORDER_EXPIRED: _("Your order {number} was not completed"),
     Kind.REVIEW_REQUEST: _("How do you like what you bought? (order {number})"),
 }
+# A return's email says which step it reached (data["step"]).
+RETURN_SUBJECTS = {
+    "requested": _("We have your return request for order {number}"),
+    "approved": _("Your return for order {number} is approved: how to send it back"),
+    "declined": _("About your return request for order {number}"),
+    "received": _("We have received your return for order {number}"),
+    "closed": _("Your return for order {number} is closed"),
+    "exchange_shipped": _("Your replacement for order {number} is on its way"),
+}
 
 
 # The emails that bring shoppers back, each with the preference topic that turns it off: they
@@ -240,7 +249,10 @@ def _render(email: OutboxEmail) -> EmailMultiAlternatives | None:
         }
         if email.kind == Kind.REVIEW_REQUEST:
             context["review_url"] = review_links.order_review_url(order)
-        subject = SUBJECTS[email.kind].format(number=order.number)
+        if email.kind == Kind.RETURN_UPDATE:
+            subject = RETURN_SUBJECTS[email.data["step"]].format(number=order.number)
+        else:
+            subject = SUBJECTS[email.kind].format(number=order.number)
         reference = f"{email.kind}-{order.number}"
     else:
         count = len(email.data.get("variants", []))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.signals import RequestedEmail
 from reminders.signals import ReminderEmail
+from returns.signals import ReturnEmail
 
 
 class OutboxEmail(models.Model):
@@ -25,6 +26,7 @@ class OutboxEmail(models.Model):
         BACK_IN_STOCK = str(ReminderEmail.BACK_IN_STOCK), "Back in stock"
         ABANDONED_CART = str(ReminderEmail.ABANDONED_CART), "Abandoned cart"
         GIFT_CARD = "gift_card", "Gift card"
+        RETURN_UPDATE = str(ReturnEmail.RETURN_UPDATE), "Return"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -26,6 +26,8 @@ from orders.signals import (
 )
 from payments.signals import payment_failed, payment_succeeded
 from reminders.signals import email_requested as reminder_requested
+from returns import selectors as returns
+from returns.signals import return_changed
 from shop import redis_cache
 from shop.catalog.signals import stock_returned
 from shop.money import money
@@ -226,3 +228,17 @@ def owe_gift_card(sender, card, code, order_id, **kwargs):
     )
     if send_after is None or send_after <= timezone.now():
         transaction.on_commit(lambda: queue_email(email.pk))
+
+
+@receiver(return_changed)
+def owe_return_update(sender, return_request, step, **kwargs):
+    """An email per (return, step). The refund itself is told by the refund's own email
+    (order_refunded, with what was given back), so the "refunded" step sends no second one."""
+    if step == "refunded":
+        return
+    _owe(
+        return_request.order,
+        Kind.RETURN_UPDATE,
+        reference=f"{return_request.number}-{step}",
+        data=returns.email_data(return_request, step),
+    )

@@ -18,6 +18,7 @@ from giftcards import api as giftcards
 from orders import api as orders
 from payments import api as payments
 from reminders import api as reminders
+from returns import api as returns
 from reviews import api as reviews
 from shop.api.auth import SHOPPER
 from shop.api.errors import ApiError
@@ -122,6 +123,7 @@ api.add_router("", orders.router)
 api.add_router("", payments.router)
 api.add_router("", account.router)
 api.add_router("", reminders.router)
+api.add_router("", returns.router)
 api.add_router("", reviews.router)
 api.add_router("", wishlists.router)
 

@@ -247,7 +247,19 @@ class ProductAdmin(TranslationAdmin):
         css = {"all": ["admin/shop/catalog.css"]}
 
     fieldsets = [
-        (None, {"fields": ["name", "slug", "category", "description", "is_published"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "category",
+                    "description",
+                    "is_published",
+                    "final_sale",
+                ]
+            },
+        ),
         ("Options", {"fields": ["option_types"]}),
     ]
 

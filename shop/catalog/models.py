@@ -31,6 +31,11 @@ class Category(models.Model):
     )
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    final_sale = models.BooleanField(
+        _("final sale"),
+        default=False,
+        help_text=_("Its products cannot be returned (shoppers are told before they buy)."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -141,6 +146,11 @@ class Product(models.Model):
         _("is a gift card"),
         default=False,
         help_text=_("Paying for it issues a gift card worth its price, emailed to the recipient."),
+    )
+    final_sale = models.BooleanField(
+        _("final sale"),
+        default=False,
+        help_text=_("Cannot be returned (also when its category is a final sale)."),
     )
     option_types = models.ManyToManyField(
         OptionType,

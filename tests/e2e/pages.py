@@ -46,6 +46,8 @@ def small_shop(db, stripe_emulator):
     _reviews_and_wishlists(shopper, mug)
     _europe()
     _gift_cards(shopper)
+    _return_reasons()
+    _exchange_owing_a_difference()
 
 
 GIFT_CARD_CODE = "GFTC-2345-ABCD-6789"
@@ -88,6 +90,56 @@ def _check_balance(page, base, code=GIFT_CARD_CODE):
     page.goto(base + "/gift-cards/balance/")
     page.get_by_label("Gift card code").fill(code)
     submit(page, page.get_by_role("button", name="Check balance"))
+
+
+def _return_reasons():
+    """The reasons a new shop starts with (its migration's; a live server's test flushes them)."""
+    from returns.models import ReturnReason
+
+    if not ReturnReason.objects.exists():
+        for position, (name, photos) in enumerate(
+            (("It does not fit", False), ("It arrived damaged", True))
+        ):
+            ReturnReason.objects.create(
+                name=name, name_en=name, needs_photos=photos, position=position
+            )
+
+
+def _exchange_owing_a_difference():
+    """A guest's delivered scarf, exchanged for the dearer large one (approved): the order
+    page offers to pay the difference. The scarf is then unpublished, so no other page of
+    the walk shows it."""
+    from orders.models import ShippingMethod
+    from returns import services as returns
+    from returns.models import ReturnReason
+    from shop.catalog.listings import refresh_listings
+    from shop.catalog.models import Category
+    from tests.engagement import delivered_order
+
+    scarf = ProductFactory(
+        name="Wool Scarf", slug="scarf", category=Category.objects.get(slug="clothing")
+    )
+    small = VariantFactory(product=scarf, sku="SCARF-S", stock_on_hand=3)
+    large = VariantFactory(
+        product=scarf, sku="SCARF-L", stock_on_hand=3, price=Money("14.00", "USD")
+    )
+    order = delivered_order(
+        (small, 1),
+        email="exchange-buyer@example.com",
+        shipping=ShippingMethod.objects.get(name="Standard"),
+    )
+    request = returns.request_return(
+        order_id=order.pk,
+        quantities={order.lines.get().pk: 1},
+        reason_id=ReturnReason.objects.first().pk,
+        actor=order.email,
+        kind="exchange",
+        replacements={order.lines.get().pk: large.pk},
+    )
+    returns.approve(return_id=request.pk, actor="merchant", instructions="Post it back.")
+    scarf.is_published = False
+    scarf.save()
+    refresh_listings(product_ids=[scarf.pk])
 
 
 def _reviews_and_wishlists(shopper, mug):
@@ -439,7 +491,40 @@ PAGES = {
     "email-preferences": lambda page, base: page.goto(base + _preferences_path()),
     "restore-cart": lambda page, base: page.goto(base + _restore_path()),
     "restore-cart-bad-link": lambda page, base: page.goto(base + "/restore-cart/not-a-link/"),
+    # Returns (returns/): the delivered guest order through its emails' signed link.
+    "delivered-order": lambda page, base: page.goto(base + _guest_order_path()),
+    "return-form": lambda page, base: (
+        page.goto(base + _guest_order_path()),
+        page.get_by_role("link", name="Return items").click(),
+        page.wait_for_load_state(),
+    ),
+    "return-form-errors": lambda page, base: (
+        page.goto(base + _guest_order_path()),
+        page.get_by_role("link", name="Return items").click(),
+        submit(page, page.get_by_role("button", name="Ask for the return")),
+    ),
+    "pay-difference": lambda page, base: (
+        page.goto(base + _guest_order_path("exchange-buyer@example.com")),
+        page.get_by_role("link", name="Pay the difference").click(),
+        page.wait_for_load_state(),
+    ),
+    "return-requested": lambda page, base: (
+        page.goto(base + _guest_order_path()),
+        page.get_by_role("link", name="Return items").click(),
+        page.locator("main input[type=number]").first.fill("1"),
+        page.locator("select[name=reason]").select_option(label="It does not fit"),
+        submit(page, page.get_by_role("button", name="Ask for the return")),
+    ),
 }
+
+
+def _guest_order_path(email: str = "guest-buyer@example.com") -> str:
+    """A delivered guest order's page, as the link in its emails opens it (its key)."""
+    from orders.models import Order
+    from orders.selectors import order_key
+
+    order = Order.objects.get(email=email)
+    return f"{order.get_absolute_url()}?key={order_key(order)}"
 
 
 def _review_link_path() -> str:
@@ -701,6 +786,11 @@ EXPECTED_HEADINGS = {
     "email-preferences": "Email preferences",
     "restore-cart": "The cart you left",
     "restore-cart-bad-link": "Your cart",
+    "delivered-order": "Order",
+    "return-form": "Return items from order",
+    "return-form-errors": "Return items from order",
+    "pay-difference": "Pay $4.00",
+    "return-requested": "Order",
     "de-home": "Gute Dinge zu ehrlichen Preisen.",
     "de-category": "Home & Kitchen",  # the walk's shop has no German names: English shows
     "de-product-photos-and-options": "Linen Shirt",

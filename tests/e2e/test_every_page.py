@@ -56,9 +56,13 @@ def _axe_violations(page) -> list[dict]:
     return page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
 
 
+# Pages whose heading ends with the order's number: "Order <number>".
+NUMBERED = {"order", "delivered-order", "return-requested", "return-form", "return-form-errors"}
+
+
 def _heading(page, name: str) -> str:
     heading = page.locator("h1").first.inner_text() if page.locator("h1").count() else ""
-    return heading.split()[0] if name == "order" else heading  # Order <number>
+    return heading.rsplit(maxsplit=1)[0] if name in NUMBERED else heading
 
 
 def _measure(page, name: str, width: int, problems: dict, headings: dict) -> None:
