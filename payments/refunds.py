@@ -109,8 +109,9 @@ def refund(
     such as shipping given back with a return), or all that is left. Raises RefundError
     (nothing changes) when there is nothing to refund, the amount is more than is left, what
     is left is no longer `expected_left` (the merchant confirmed a refund against what was
-    left then), or Stripe refuses (the refund is then recorded as failed). An order paid with gift cards or store credit, or a refund to store credit: each
-    part goes back to where it came from (payments/split_refunds.py)."""
+    left then), or Stripe refuses (the refund is then recorded as failed). An order paid with
+    gift cards or store credit, or a refund to store credit: each part goes back to where it
+    came from (payments/split_refunds.py)."""
     order = Order.objects.get(pk=order_id)
     if split_refunds.applies_to(order, to_store_credit=to_store_credit):
         key = idempotency_key or f"refund-{uuid.uuid4().hex}"

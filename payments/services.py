@@ -19,7 +19,7 @@ from orders import services as order_services
 from orders.models import Order, OrderEvent
 from payments import gateway, refunds
 from payments import metrics as payment_metrics
-from payments.amounts import from_stripe_amount, stripe_amount_due
+from payments.amounts import from_stripe_amount, stripe_amount_due, to_stripe_amount
 from payments.exceptions import PaymentErrorCode, PaymentNotPossible
 from payments.models import Payment
 from payments.outcomes import WebhookOutcome

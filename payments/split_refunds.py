@@ -129,7 +129,7 @@ def plan(*, order_id: int, amount=None, lines=None, to_store_credit: bool = Fals
         )
     payment = _payment(order)
     left = left_to_refund(order, payment)
-    value = _amount(order, left, amount, lines, plus)
+    value = _amount(order, left, amount, lines)
     by_pk = {line.pk: line for line in order.lines.all()}
     return SplitPlan(
         order=order,
