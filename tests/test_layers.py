@@ -25,6 +25,8 @@ APPS = [
     "wishlists",
     "worker",
     "promotions",
+    "giftcards",
+    "returns",
 ]
 
 
@@ -86,6 +88,7 @@ def test_each_app_the_api_exposes_has_its_api_beside_its_views():
         "payments",
         "accounts",
         "reminders",
+        "returns",
         "reviews",
         "wishlists",
     ]

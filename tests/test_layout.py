@@ -4,6 +4,7 @@ and cart badge, which are never kept."""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import pytest
@@ -51,7 +52,11 @@ def test_a_kept_layout_is_the_layout_rendered_afresh(path, two_markets, settings
     for who, client in visitors.items():
         built = _page(client, path)
         kept = _page(client, path)
-        assert fresh[who] == built == kept, who
+        for other in (built, kept):
+            difference = "\n".join(
+                difflib.unified_diff(fresh[who].splitlines(), other.splitlines(), lineterm="", n=1)
+            )
+            assert not difference, f"{who}:\n{difference}"
         assert "layout-" not in kept  # no placeholder left behind
     assert fresh["anonymous"] != fresh["signed in"]
 
