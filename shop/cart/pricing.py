@@ -16,7 +16,9 @@ from shop.money import money, zero
 
 
 def engine_lines(priced: PricedCart) -> list[engine.Line]:
-    """The lines that count towards the subtotal (not those blocking checkout)."""
+    """The lines promotions may see: those that count towards the subtotal (not those blocking
+    checkout), gift cards left out (no promotion discounts a gift card, and what is spent on
+    one does not count towards a tier or a minimum)."""
     return [
         engine.Line(
             id=line.line_id,
@@ -27,7 +29,7 @@ def engine_lines(priced: PricedCart) -> list[engine.Line]:
             quantity=line.quantity,
         )
         for line in priced.lines
-        if not line.blocking
+        if not line.blocking and not line.variant.product.is_gift_card
     ]
 
 

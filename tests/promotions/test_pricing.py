@@ -320,3 +320,16 @@ def test_the_review_page_shows_each_promotion_and_what_is_missing(client, shippi
     page = client.get(reverse("orders:review")).content.decode()
     assert "Spend more" in page and "−$3.00" in page
     assert "Spend $73.00 more for Free shipping." in page
+
+
+def test_no_promotion_discounts_a_gift_card_nor_counts_its_price_towards_a_tier():
+    _promotion("items_percent", name="Everything 20 % off", percent=D("20"))
+    _promotion("order_tiers", name="Spend more", tiers=[("50", "10", None)])
+    card = _variant("50.00", product=ProductFactory(is_gift_card=True, name="Gift card"))
+    mug = _variant("10.00")
+    cart = make_cart((card, 1), (mug, 1))
+    amounts = _totals(cart)
+    # 20 % off the mug alone; the tier needs $50 of goods that are not gift cards.
+    assert amounts.discount.amount == D("2.00")
+    card_line = cart.lines.get(variant=card).pk
+    assert not amounts.line_discounts.get(card_line)
