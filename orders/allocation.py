@@ -178,6 +178,22 @@ def release(*, order: Order) -> None:
     _listings_follow(variants.values(), before)
 
 
+def _move(variants: dict, quantities: dict[int, int], *, reserved=0, on_hand=0) -> None:
+    """Move the locked variants' held (`reserved`) and on-hand units by their quantities, in
+    the direction given (+1 or -1); variants that do not track stock are left alone. The
+    listings follow when what a shopper sees changes."""
+    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
+    before = _in_stock(tracked.values())
+    for pk, variant in tracked.items():
+        variant.stock_reserved += reserved * quantities[pk]
+        variant.stock_on_hand += on_hand * quantities[pk]
+    fields = [
+        name for name, step in (("stock_reserved", reserved), ("stock_on_hand", on_hand)) if step
+    ]
+    Variant.objects.bulk_update(list(tracked.values()), fields)
+    _listings_follow(tracked.values(), before)
+
+
 @transaction.atomic(savepoint=False)
 def restock(*, order: Order, quantities: dict[int, int]) -> None:
     """Put returned units back on the shelf: `quantities` is variant id -> units received
@@ -187,13 +203,7 @@ def restock(*, order: Order, quantities: dict[int, int]) -> None:
     quantities = {pk: units for pk, units in quantities.items() if units > 0}
     if not quantities:
         return
-    variants = lock_variants(quantities)
-    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
-    before = _in_stock(tracked.values())
-    for pk, variant in tracked.items():
-        variant.stock_on_hand += quantities[pk]
-    Variant.objects.bulk_update(list(tracked.values()), ["stock_on_hand"])
-    _listings_follow(tracked.values(), before)
+    _move(lock_variants(quantities), quantities, on_hand=+1)
 
 
 @transaction.atomic(savepoint=False)
@@ -210,34 +220,16 @@ def hold_for_exchange(*, order: Order, quantities: dict[int, int]) -> None:
     short = [v for pk, v in variants.items() if _short(v, quantities[pk])]
     if short:
         raise OutOfStock(short)
-    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
-    before = _in_stock(tracked.values())
-    for pk, variant in tracked.items():
-        variant.stock_reserved += quantities[pk]
-    Variant.objects.bulk_update(list(tracked.values()), ["stock_reserved"])
-    _listings_follow(tracked.values(), before)
+    _move(variants, quantities, reserved=+1)
 
 
 @transaction.atomic(savepoint=False)
 def ship_exchange(*, order: Order, quantities: dict[int, int]) -> None:
     """The held replacement units leave the shelf (a new shipment of the order)."""
-    variants = lock_variants(quantities)
-    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
-    before = _in_stock(tracked.values())
-    for pk, variant in tracked.items():
-        variant.stock_reserved -= quantities[pk]
-        variant.stock_on_hand -= quantities[pk]
-    Variant.objects.bulk_update(list(tracked.values()), ["stock_on_hand", "stock_reserved"])
-    _listings_follow(tracked.values(), before)
+    _move(lock_variants(quantities), quantities, reserved=-1, on_hand=-1)
 
 
 @transaction.atomic(savepoint=False)
 def release_exchange(*, order: Order, quantities: dict[int, int]) -> None:
     """Give back replacement units held for an exchange that will not happen."""
-    variants = lock_variants(quantities)
-    tracked = {pk: v for pk, v in variants.items() if v.track_stock}
-    before = _in_stock(tracked.values())
-    for pk, variant in tracked.items():
-        variant.stock_reserved -= quantities[pk]
-    Variant.objects.bulk_update(list(tracked.values()), ["stock_reserved"])
-    _listings_follow(tracked.values(), before)
+    _move(lock_variants(quantities), quantities, reserved=-1)
