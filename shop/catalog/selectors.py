@@ -96,9 +96,10 @@ def sold_somewhere() -> QuerySet[Product]:
     """Published products some active market sells: a price in its currency (the catalog's
     own columns for the shop's currency, a ProductPrice row for another). What the sitemap
     lists; a product sold nowhere has no page anyone can buy from."""
-    from markets.selectors import active_markets
+    from markets.selectors import active_markets, default_market
 
-    currencies = {m.currency for m in active_markets()}
+    # The default market is always there (made again if a database lost its row).
+    currencies = {m.currency for m in active_markets()} | {default_market().currency}
     sold = Q(
         pk__in=ProductPrice.objects.filter(
             currency__in=currencies - {settings.SHOP_CURRENCY}

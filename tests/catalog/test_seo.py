@@ -98,6 +98,20 @@ def test_the_sitemap_lists_products_and_categories_with_last_modified(client, ho
     assert "<lastmod>" in body
 
 
+def test_the_sitemap_lists_products_in_a_database_that_lost_its_markets(client, hoodie):
+    """A database flushed by an earlier test (or restored without the migration's row) has no
+    market until one is asked for: the default market is made again, and its products are
+    listed (they failed to be, depending on which test ran before)."""
+    from markets.models import Market
+    from markets.selectors import forget_cached_markets
+
+    Market.objects.all().delete()
+    forget_cached_markets()
+    body = client.get("/sitemap.xml").content.decode()
+
+    assert "<loc>https://shop.example.com/p/fleece-hoodie/</loc>" in body
+
+
 def test_robots_txt_keeps_crawlers_out_of_private_pages(client, hoodie, settings):
     body = client.get("/robots.txt").content.decode()
 
